@@ -76,20 +76,29 @@ def read_feed(path: str | Path, name: str | None = None) -> Feed:
     """
     path = Path(path)
     name = name or feed_name_for(path)
-    raw = _read_raw_files(path, name)
+    raw = _read_raw_files(path)
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    hasher = hashlib.sha256()
     for filename in sorted(raw):
-        data = raw[filename]
-        hasher.update(filename.encode() + b"\0" + hashlib.sha256(data).digest())
-        table = _parse_file(data, filename, name, problems)
+        table = _parse_file(raw[filename], filename, name, problems)
         if table is not None:
             tables[filename] = table
-    return Feed(name=name, source=path, tables=tables, read_problems=problems, digest=hasher.hexdigest())
+    return Feed(name=name, source=path, tables=tables, read_problems=problems, digest=_digest(raw))
 
 
-def _read_raw_files(path: Path, feed: str) -> dict[str, bytes]:
+def feed_digest(path: str | Path) -> str:
+    """Return the SHA-256 content digest of a feed without parsing it (see ``Feed.digest``)."""
+    return _digest(_read_raw_files(Path(path)))
+
+
+def _digest(raw: dict[str, bytes]) -> str:
+    hasher = hashlib.sha256()
+    for filename in sorted(raw):
+        hasher.update(filename.encode() + b"\0" + hashlib.sha256(raw[filename]).digest())
+    return hasher.hexdigest()
+
+
+def _read_raw_files(path: Path) -> dict[str, bytes]:
     """Return ``{filename: bytes}`` for the feed's ``.txt`` files."""
     if path.is_dir():
         files = {p.name: p.read_bytes() for p in path.glob("*.txt") if p.is_file()}

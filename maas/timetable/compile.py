@@ -1,0 +1,488 @@
+"""Compile checked feeds into one :class:`~maas.timetable.model.Timetable`.
+
+Several feeds are compiled side by side: each keeps its own ids (so a stop
+``1`` of the bus feed and a stop ``1`` of the rail feed stay apart) and its
+services; the arrays index them all together.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from maas.errors import FeedError
+from maas.feeds.calendar import service_days
+from maas.feeds.parse import parse_number, parse_time
+from maas.feeds.problems import Problem, has_errors
+from maas.feeds.reader import Feed, read_feed
+from maas.feeds.schema import mode_of_route_type
+from maas.feeds.translations import feed_language, translated_names, translation_form
+from maas.feeds.validate import validate_feed
+from maas.geo import haversine_m
+from maas.timetable.model import FeedSummary, Timetable
+
+#: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
+COMPILER_VERSION = 3
+
+
+@dataclass
+class _FeedParts:
+    """What one feed contributes, with indices local to the feed."""
+
+    feed: Feed
+    summary: FeedSummary
+    stops: pd.DataFrame
+    routes: pd.DataFrame
+    trips: pd.DataFrame
+    stop_times: pd.DataFrame
+    services: dict[str, np.ndarray]
+    transfers: pd.DataFrame
+
+
+def load_feeds(paths: Sequence[str | Path], names: Sequence[str] | None = None) -> list[Feed]:
+    """Read feeds, giving each a unique short name (``bus``, ``bus-2`` … on clashes)."""
+    feeds = []
+    used: set[str] = set()
+    for i, path in enumerate(paths):
+        feed = read_feed(path, names[i] if names else None)
+        base, n = feed.name, 2
+        while feed.name in used:
+            feed.name = f"{base}-{n}"
+            n += 1
+        used.add(feed.name)
+        feeds.append(feed)
+    return feeds
+
+
+def compile_feeds(
+    feeds: Sequence[Feed],
+    progress: bool | None = None,
+    on_problems: Callable[[list[Problem]], None] | None = None,
+) -> Timetable:
+    """Check and compile feeds into a timetable.
+
+    Raises :class:`FeedError` listing every error when a feed is not usable.
+    ``progress`` shows a progress bar (default: when stderr is a terminal).
+    ``on_problems`` receives each feed's problems (warnings included).
+    """
+    if progress is None:
+        progress = sys.stderr.isatty()
+    steps = ["check", "stops and routes", "stop times", "patterns"]
+    bar = tqdm(total=len(feeds) * 3 + 1, desc="compiling", unit="step", disable=not progress, leave=False)
+    parts = []
+    for feed in feeds:
+        bar.set_postfix_str(f"{feed.name}: {steps[0]}")
+        problems = validate_feed(feed)
+        if on_problems:
+            on_problems(problems)
+        if has_errors(problems):
+            errors = [p for p in problems if p.severity == "error"]
+            listing = "\n".join(f"  {p.where()}: {p.message}" for p in errors[:20])
+            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+            raise FeedError(f"feed {feed.name} ({feed.source}) cannot be used:\n{listing}{more}", problems)
+        bar.update()
+        bar.set_postfix_str(f"{feed.name}: {steps[1]}")
+        warnings = sum(p.severity == "warning" for p in problems)
+        part = _feed_parts(feed, warnings)
+        bar.update()
+        bar.set_postfix_str(f"{feed.name}: {steps[2]}")
+        part.stop_times = _stop_times(feed, part)
+        bar.update()
+        parts.append(part)
+    bar.set_postfix_str(steps[3])
+    timetable = _assemble(parts)
+    bar.update()
+    bar.close()
+    return timetable
+
+
+# --- per feed ----------------------------------------------------------------
+
+
+def _is_shuttle_feed(feed: Feed) -> bool:
+    return "shuttle" in feed.name.lower()
+
+
+def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
+    agency = feed.table("agency.txt")
+    tz = next((str(v) for v in feed.column("agency.txt", "agency_timezone") if v), "UTC")
+    info = feed.table("feed_info.txt")
+    summary = FeedSummary(
+        name=feed.name,
+        source=str(feed.source),
+        digest=feed.digest,
+        publisher=str(info["feed_publisher_name"].iloc[0]) if "feed_publisher_name" in info.columns and len(info) else "",
+        version=str(info["feed_version"].iloc[0]) if "feed_version" in info.columns and len(info) else "",
+        timezone=tz,
+        lang=feed_language(feed),
+        agencies=[str(v) for v in feed.column("agency.txt", "agency_name")],
+        warnings=warnings,
+        translations_form=translation_form(feed),
+    )
+    # Stops: keep stops/platforms (0) and stations (1).
+    st = feed.table("stops.txt")
+    ltype = parse_number(feed.column("stops.txt", "location_type"), integer=True).values
+    keep = ltype <= 1
+    names_i18n = translated_names(feed, "stops.txt", "stop_id", "stop_name")
+    stops = pd.DataFrame(
+        {
+            "stop_id": st["stop_id"].astype(str).to_numpy()[keep],
+            "name": feed.column("stops.txt", "stop_name").astype(str).to_numpy()[keep],
+            "lat": parse_number(st["stop_lat"]).values[keep],
+            "lon": parse_number(st["stop_lon"]).values[keep],
+            "parent": feed.column("stops.txt", "parent_station").astype(str).to_numpy()[keep],
+            "ltype": ltype[keep],
+            "platform": feed.column("stops.txt", "platform_code").astype(str).to_numpy()[keep],
+            "zone": feed.column("stops.txt", "zone_id").astype(str).to_numpy()[keep],
+        }
+    )
+    stops["names"] = [names_i18n.get(s, {}) for s in stops["stop_id"]]
+    # Routes.
+    rt = feed.table("routes.txt")
+    rtype = parse_number(rt["route_type"], integer=True).values
+    agency_names = dict(zip(feed.column("agency.txt", "agency_id").astype(str), feed.column("agency.txt", "agency_name").astype(str)))
+    default_agency = str(agency["agency_name"].iloc[0]) if "agency_name" in agency.columns and len(agency) else ""
+    short_i18n = translated_names(feed, "routes.txt", "route_id", "route_short_name")
+    long_i18n = translated_names(feed, "routes.txt", "route_id", "route_long_name")
+    shuttle = _is_shuttle_feed(feed)
+    routes = pd.DataFrame(
+        {
+            "route_id": rt["route_id"].astype(str).to_numpy(),
+            "short": feed.column("routes.txt", "route_short_name").astype(str).to_numpy(),
+            "long": feed.column("routes.txt", "route_long_name").astype(str).to_numpy(),
+            "type": rtype,
+            "mode": ["shuttle" if shuttle else mode_of_route_type(int(t)) for t in rtype],
+            "agency": [agency_names.get(a, default_agency) if a else default_agency for a in feed.column("routes.txt", "agency_id").astype(str)],
+            "color": feed.column("routes.txt", "route_color").astype(str).to_numpy(),
+        }
+    )
+    routes["names"] = [
+        {**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]
+    ]
+    routes["fare"] = _route_fares(feed, routes["route_id"])
+    # Trips.
+    tr = feed.table("trips.txt")
+    trips = pd.DataFrame(
+        {
+            "trip_id": tr["trip_id"].astype(str).to_numpy(),
+            "route_id": tr["route_id"].astype(str).to_numpy(),
+            "service_id": tr["service_id"].astype(str).to_numpy(),
+            "headsign": feed.column("trips.txt", "trip_headsign").astype(str).to_numpy(),
+            "short": feed.column("trips.txt", "trip_short_name").astype(str).to_numpy(),
+        }
+    )
+    # Transfers: type 2 between two different stops.
+    tf = feed.table("transfers.txt")
+    transfers = pd.DataFrame(columns=["from", "to", "seconds"])
+    if len(tf) and {"from_stop_id", "to_stop_id"} <= set(tf.columns):
+        ttype = parse_number(tf["transfer_type"], integer=True).values
+        secs = parse_number(feed.column("transfers.txt", "min_transfer_time"), integer=True).values
+        frm = tf["from_stop_id"].astype(str).to_numpy()
+        to = tf["to_stop_id"].astype(str).to_numpy()
+        sel = (ttype == 2) & (frm != to) & (frm != "") & (to != "")
+        transfers = pd.DataFrame({"from": frm[sel], "to": to[sel], "seconds": secs[sel]})
+    return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers)
+
+
+def _route_fares(feed: Feed, route_ids: pd.Series) -> np.ndarray:
+    """Return the cheapest route-only fare rule's price per route (NaN when none)."""
+    out = np.full(len(route_ids), np.nan)
+    fa, fr = feed.table("fare_attributes.txt"), feed.table("fare_rules.txt")
+    if not len(fa) or not len(fr) or "route_id" not in fr.columns:
+        return out
+    price = dict(zip(fa["fare_id"].astype(str), parse_number(fa["price"]).values))
+    plain = fr
+    for col in ("origin_id", "destination_id", "contains_id"):
+        if col in fr.columns:
+            plain = plain[plain[col].astype(str) == ""]
+    best: dict[str, float] = {}
+    for fid, rid in zip(plain["fare_id"].astype(str), plain["route_id"].astype(str)):
+        if rid and fid in price:
+            best[rid] = min(best.get(rid, np.inf), float(price[fid]))
+    for i, rid in enumerate(route_ids):
+        if rid in best:
+            out[i] = best[rid]
+    return out
+
+
+def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
+    """Return stop times sorted by trip and sequence, times filled in, frequencies expanded."""
+    st = feed.table("stop_times.txt")
+    seq = parse_number(st["stop_sequence"], integer=True).values
+    arr = parse_time(feed.column("stop_times.txt", "arrival_time"))
+    dep = parse_time(feed.column("stop_times.txt", "departure_time"))
+    a = np.where(arr.empty, -1, arr.values)
+    d = np.where(dep.empty, -1, dep.values)
+    a = np.where(a < 0, d, a)
+    d = np.where(d < 0, a, d)
+    pickup = parse_number(feed.column("stop_times.txt", "pickup_type"), integer=True).values
+    dropoff = parse_number(feed.column("stop_times.txt", "drop_off_type"), integer=True).values
+    frame = pd.DataFrame(
+        {
+            "trip_id": st["trip_id"].astype(str).to_numpy(),
+            "stop_id": st["stop_id"].astype(str).to_numpy(),
+            "seq": seq,
+            "arr": a,
+            "dep": d,
+            "pickup": pickup != 1,
+            "dropoff": dropoff != 1,
+        }
+    )
+    frame = frame.sort_values(["trip_id", "seq"], kind="stable").reset_index(drop=True)
+    if (frame["arr"] < 0).any():
+        frame = _interpolate(frame, part.stops)
+    # Drop single-stop trips.
+    counts = frame.groupby("trip_id", sort=False)["seq"].transform("size")
+    frame = frame[counts >= 2].reset_index(drop=True)
+    return _expand_frequencies(feed, frame)
+
+
+def _interpolate(frame: pd.DataFrame, stops: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing times linearly by straight-line distance between timed stops."""
+    pos = stops.drop_duplicates("stop_id").set_index("stop_id")[["lat", "lon"]]
+    lat = frame["stop_id"].map(pos["lat"]).to_numpy(dtype=float)
+    lon = frame["stop_id"].map(pos["lon"]).to_numpy(dtype=float)
+    trip = frame["trip_id"].to_numpy()
+    first = np.r_[True, trip[1:] != trip[:-1]]
+    step = np.r_[0.0, haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])]
+    step[first] = 0.0
+    step = np.nan_to_num(step)
+    group = np.cumsum(first)
+    cum = pd.Series(step).groupby(group).cumsum().to_numpy()
+    arr = frame["arr"].to_numpy().astype(float)
+    arr[arr < 0] = np.nan
+    dep = frame["dep"].to_numpy().astype(float)
+    dep[dep < 0] = np.nan
+    missing = np.isnan(arr)
+    for g in np.unique(group[missing]):
+        idx = np.flatnonzero(group == g)
+        known = ~np.isnan(arr[idx])
+        if known.sum() < 2:
+            continue
+        arr[idx[~known]] = np.interp(cum[idx[~known]], cum[idx[known]], dep[idx[known]])
+        dep[idx[~known]] = arr[idx[~known]]
+    frame = frame.copy()
+    frame["arr"] = np.round(np.nan_to_num(arr, nan=-1)).astype(np.int64)
+    frame["dep"] = np.round(np.nan_to_num(dep, nan=-1)).astype(np.int64)
+    return frame
+
+
+def _expand_frequencies(feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace each trip of frequencies.txt by one copy per headway."""
+    frame["freq_start"] = -1
+    fr = feed.table("frequencies.txt")
+    if not len(fr):
+        return frame
+    start = parse_time(fr["start_time"]).values
+    end = parse_time(fr["end_time"]).values
+    headway = parse_number(fr["headway_secs"], integer=True).values
+    templates = frame[frame["trip_id"].isin(set(fr["trip_id"].astype(str)))]
+    by_trip = {t: g for t, g in templates.groupby("trip_id", sort=False)}
+    copies = []
+    for tid, s, e, h in zip(fr["trip_id"].astype(str), start, end, headway):
+        g = by_trip.get(tid)
+        if g is None or h <= 0:
+            continue
+        t0 = int(g["dep"].iloc[0])
+        for begin in range(int(s), int(e), int(h)):
+            c = g.copy()
+            c["arr"] = c["arr"] - t0 + begin
+            c["dep"] = c["dep"] - t0 + begin
+            c["freq_start"] = begin
+            copies.append(c)
+    rest = frame[~frame["trip_id"].isin(set(by_trip))]
+    return pd.concat([rest, *copies], ignore_index=True) if copies else rest.reset_index(drop=True)
+
+
+# --- all feeds together --------------------------------------------------------
+
+
+def _assemble(parts: list[_FeedParts]) -> Timetable:
+    zones = {p.summary.timezone for p in parts}
+    if len(zones) > 1:
+        raise FeedError(
+            "feeds use different time zones (" + ", ".join(f"{p.feed.name}: {p.summary.timezone}" for p in parts) + "); "
+            "compile them separately"
+        )
+    # Stops.
+    stop_frames = []
+    for f, p in enumerate(parts):
+        s = p.stops.copy()
+        s["feed"] = f
+        stop_frames.append(s)
+    stops = pd.concat(stop_frames, ignore_index=True)
+    stop_index = {(int(f), sid): i for i, (f, sid) in enumerate(zip(stops["feed"], stops["stop_id"]))}
+    parent = np.array([stop_index.get((int(f), par), -1) if par else -1 for f, par in zip(stops["feed"], stops["parent"])], np.int32)
+    # Routes.
+    route_frames = []
+    for f, p in enumerate(parts):
+        r = p.routes.copy()
+        r["feed"] = f
+        route_frames.append(r)
+    routes = pd.concat(route_frames, ignore_index=True)
+    route_index = {(int(f), rid): i for i, (f, rid) in enumerate(zip(routes["feed"], routes["route_id"]))}
+    # Services.
+    service_keys: list[tuple[int, str]] = []
+    all_days = [d for p in parts for d in p.services.values() if len(d)]
+    first_day = int(min(d[0] for d in all_days)) if all_days else 0
+    last_day = int(max(d[-1] for d in all_days)) if all_days else 0
+    n_days = last_day - first_day + 1
+    runs_rows = []
+    for f, p in enumerate(parts):
+        for sid, days in sorted(p.services.items()):
+            service_keys.append((f, sid))
+            row = np.zeros(n_days, bool)
+            row[days - first_day] = True
+            runs_rows.append(row)
+    service_index = {k: i for i, k in enumerate(service_keys)}
+    service_runs = np.array(runs_rows, dtype=bool).reshape(len(service_keys), n_days)
+    # Trips and stop times.
+    trip_frames, st_frames = [], []
+    for f, p in enumerate(parts):
+        t = p.trips.copy()
+        t["feed"] = f
+        t["route"] = [route_index[(f, r)] for r in t["route_id"]]
+        t["service"] = [service_index[(f, s)] for s in t["service_id"]]
+        trip_frames.append(t)
+        s = p.stop_times.copy()
+        s["feed"] = f
+        s["stop"] = [stop_index.get((f, x), -1) for x in s["stop_id"]]
+        st_frames.append(s)
+    trips = pd.concat(trip_frames, ignore_index=True)
+    st = pd.concat(st_frames, ignore_index=True)
+    st = st[st["stop"] >= 0]
+    trip_key = {(int(f), tid): i for i, (f, tid) in enumerate(zip(trips["feed"], trips["trip_id"]))}
+    st["trip"] = [trip_key.get((int(f), t), -1) for f, t in zip(st["feed"], st["trip_id"])]
+    st = st[st["trip"] >= 0]
+    # One compiled trip per (trip, frequency copy).
+    st = st.sort_values(["trip", "freq_start", "seq"], kind="stable").reset_index(drop=True)
+    tkey = st["trip"].to_numpy() * 200_000 + st["freq_start"].to_numpy() + 1
+    starts = np.flatnonzero(np.r_[True, tkey[1:] != tkey[:-1]])
+    ends = np.r_[starts[1:], len(st)]
+    stop_arr = st["stop"].to_numpy(np.int32)
+    arr = st["arr"].to_numpy(np.int64)
+    dep = st["dep"].to_numpy(np.int64)
+    pick = st["pickup"].to_numpy(bool)
+    drop = st["dropoff"].to_numpy(bool)
+    src_trip = st["trip"].to_numpy()[starts]
+    freq = st["freq_start"].to_numpy()[starts]
+    # Group compiled trips into patterns: same route, stops and pickup/drop-off rules.
+    groups: dict[tuple, list[int]] = {}
+    for ct, (s0, s1) in enumerate(zip(starts, ends)):
+        key = (
+            int(trips["route"].iat[src_trip[ct]]),
+            stop_arr[s0:s1].tobytes(),
+            pick[s0:s1].tobytes(),
+            drop[s0:s1].tobytes(),
+        )
+        groups.setdefault(key, []).append(ct)
+    pattern_route, p_stop_off, p_stops, p_pick, p_drop = [], [0], [], [], []
+    p_trip_off, p_trips = [0], []
+    order_trips: list[int] = []  # compiled trips in pattern order
+    for key, members in groups.items():
+        s0 = starts[members[0]]
+        n = ends[members[0]] - s0
+        times = np.stack([arr[starts[m] : starts[m] + n] for m in members])
+        dtimes = np.stack([dep[starts[m] : starts[m] + n] for m in members])
+        order = np.lexsort(tuple(dtimes[:, i] for i in range(n - 1, -1, -1)))
+        for sub in _no_overtaking(times[order], dtimes[order]):
+            pattern_route.append(key[0])
+            p_stops.extend(stop_arr[s0 : s0 + n])
+            p_pick.extend(pick[s0 : s0 + n])
+            p_drop.extend(drop[s0 : s0 + n])
+            p_stop_off.append(len(p_stops))
+            chosen = [members[order[j]] for j in sub]
+            order_trips.extend(chosen)
+            p_trips.extend(range(len(order_trips) - len(chosen), len(order_trips)))
+            p_trip_off.append(len(p_trips))
+    n_ct = len(order_trips)
+    trip_pattern = np.empty(n_ct, np.int32)
+    for p in range(len(pattern_route)):
+        trip_pattern[p_trip_off[p] : p_trip_off[p + 1]] = p
+    lengths = np.array([ends[ct] - starts[ct] for ct in order_trips], np.int64)
+    time_offset = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
+    take = np.concatenate([np.arange(starts[ct], ends[ct]) for ct in order_trips]) if n_ct else np.zeros(0, np.int64)
+    src = src_trip[order_trips] if n_ct else np.zeros(0, np.int64)
+    # Transfers.
+    tf_from, tf_to, tf_secs = [], [], []
+    for f, p in enumerate(parts):
+        for a_id, b_id, secs in zip(p.transfers["from"], p.transfers["to"], p.transfers["seconds"]):
+            a_i, b_i = stop_index.get((f, a_id)), stop_index.get((f, b_id))
+            if a_i is not None and b_i is not None:
+                tf_from.append(a_i)
+                tf_to.append(b_i)
+                tf_secs.append(int(secs))
+    return Timetable(
+        feeds=[p.summary for p in parts],
+        timezone=parts[0].summary.timezone if parts else "UTC",
+        stop_feed=stops["feed"].to_numpy(np.int16),
+        stop_ids=stops["stop_id"].tolist(),
+        stop_names=stops["name"].tolist(),
+        stop_names_i18n=stops["names"].tolist(),
+        stop_lat=stops["lat"].to_numpy(np.float64),
+        stop_lon=stops["lon"].to_numpy(np.float64),
+        stop_parent=parent,
+        stop_location_type=stops["ltype"].to_numpy(np.int8),
+        stop_platform_codes=stops["platform"].tolist(),
+        stop_zones=stops["zone"].tolist(),
+        route_feed=routes["feed"].to_numpy(np.int16),
+        route_ids=routes["route_id"].tolist(),
+        route_short_names=routes["short"].tolist(),
+        route_long_names=routes["long"].tolist(),
+        route_names_i18n=routes["names"].tolist(),
+        route_types=routes["type"].to_numpy(np.int16),
+        route_modes=routes["mode"].tolist(),
+        route_agency=routes["agency"].tolist(),
+        route_colors=routes["color"].tolist(),
+        route_fare_yen=routes["fare"].to_numpy(np.float64),
+        trip_ids=trips["trip_id"].to_numpy()[src].tolist(),
+        trip_freq_start=freq[order_trips].astype(np.int32) if n_ct else np.zeros(0, np.int32),
+        trip_route=trips["route"].to_numpy(np.int32)[src],
+        trip_service=trips["service"].to_numpy(np.int32)[src],
+        trip_pattern=trip_pattern,
+        trip_headsigns=trips["headsign"].to_numpy()[src].tolist(),
+        trip_short_names=trips["short"].to_numpy()[src].tolist(),
+        trip_time_offset=time_offset,
+        stop_time_arr=arr[take].astype(np.int32),
+        stop_time_dep=dep[take].astype(np.int32),
+        pattern_route=np.array(pattern_route, np.int32),
+        pattern_stop_offsets=np.array(p_stop_off, np.int64),
+        pattern_stops=np.array(p_stops, np.int32),
+        pattern_pickup=np.array(p_pick, bool),
+        pattern_dropoff=np.array(p_drop, bool),
+        pattern_trip_offsets=np.array(p_trip_off, np.int64),
+        pattern_trips=np.array(p_trips, np.int32),
+        service_ids=[k[1] for k in service_keys],
+        service_feed=np.array([k[0] for k in service_keys], np.int16),
+        first_day=first_day,
+        service_runs=service_runs,
+        transfer_from=np.array(tf_from, np.int32),
+        transfer_to=np.array(tf_to, np.int32),
+        transfer_seconds=np.array(tf_secs, np.int32),
+    )
+
+
+def _no_overtaking(arr: np.ndarray, dep: np.ndarray) -> list[list[int]]:
+    """Split trips (rows, sorted by departure) into groups in which none overtakes another.
+
+    A trip joins the first group whose latest trip it follows at every stop
+    (arrivals and departures no earlier); otherwise it starts a new group.
+    """
+    groups: list[list[int]] = []
+    lasts: list[int] = []
+    for i in range(len(arr)):
+        for g, last in enumerate(lasts):
+            if (arr[i] >= arr[last]).all() and (dep[i] >= dep[last]).all():
+                groups[g].append(i)
+                lasts[g] = i
+                break
+        else:
+            groups.append([i])
+            lasts.append(i)
+    return groups

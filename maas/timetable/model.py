@@ -1,0 +1,273 @@
+"""The compiled timetable: every feed flattened into index-keyed arrays.
+
+Conventions for every field below:
+
+- Indices are 0-based ``int32`` positions into the arrays of their kind
+  (stop index, route index, pattern index, trip index, service index).  The
+  feeds' own ids appear only in the ``*_ids`` lists, used at the edges.
+- Times are ``int32`` **seconds after "noon minus 12 h" of the service day**,
+  in the feed's time zone, and may pass 86,400 (24:00:00) for trips that run
+  past midnight.  Days are ``int`` day numbers: days since 1970-01-01.
+- Distances are metres, coordinates WGS84 degrees.
+- CSR ("compressed sparse row") pairs ``x_offsets`` / ``x_values``: the
+  values of item ``i`` are ``x_values[x_offsets[i]:x_offsets[i + 1]]``.
+
+A *pattern* is a set of trips of one route that call at the same stops in the
+same order with the same pickup / drop-off rules, and never overtake one
+another (so that, at every stop position, their departures are sorted the
+same way as at the first stop).  RAPTOR scans patterns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from maas.feeds.parse import date_to_day, day_to_date
+
+
+@dataclass(frozen=True)
+class FeedSummary:
+    """Who published a feed and what it claims to be (from agency.txt / feed_info.txt)."""
+
+    name: str
+    source: str
+    digest: str
+    publisher: str
+    version: str
+    timezone: str
+    lang: str
+    agencies: list[str]
+    warnings: int
+    translations_form: str | None
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """One or more feeds compiled for routing.  Read-only once built.
+
+    Stops (``n_stops``; location_type 0 platforms/stops and 1 stations):
+
+    - ``stop_feed``: int16, index into ``feeds`` of the feed that defines the stop.
+    - ``stop_ids``: the feed's own ``stop_id``.
+    - ``stop_names``: ``stop_name`` as the feed writes it (its own language).
+    - ``stop_names_i18n``: ``{language: name}`` from the stop and translations.txt.
+    - ``stop_lat``, ``stop_lon``: float64 degrees.
+    - ``stop_parent``: int32 stop index of the parent station, -1 if none.
+    - ``stop_location_type``: int8 GTFS location_type (0 stop/platform, 1 station).
+    - ``stop_platform_codes``: ``platform_code`` ('' if not given).
+    - ``stop_zones``: ``zone_id`` ('' if not given), used by zone fares.
+
+    Routes (``n_routes``):
+
+    - ``route_feed`` (int16), ``route_ids``, ``route_short_names``, ``route_long_names``.
+    - ``route_names_i18n``: ``{language: name}``, short name preferred.
+    - ``route_types``: int16 GTFS route_type.
+    - ``route_modes``: ``rail`` / ``bus`` / ``shuttle`` / ``ferry`` / ``other``
+      (``shuttle`` for feeds whose routes are marked as commuter shuttles).
+    - ``route_agency``: the agency name.
+    - ``route_colors``: hex colour without ``#`` ('' if not given).
+
+    Trips (``n_trips``, after expanding frequencies.txt):
+
+    - ``trip_ids``: the feed's ``trip_id`` (a trip expanded from frequencies.txt
+      keeps its template's id; ``trip_freq_start`` tells the copies apart).
+    - ``trip_freq_start``: int32 first departure of a frequency copy, -1 otherwise.
+    - ``trip_route``, ``trip_service``, ``trip_pattern``: int32 indices.
+    - ``trip_headsigns``, ``trip_short_names``: text ('' if not given).
+    - ``trip_time_offset``: int64; the trip's times are
+      ``stop_time_arr/dep[trip_time_offset[t] + i]`` for stop position ``i`` of its pattern.
+
+    Stop times (one entry per trip and pattern stop, trip by trip):
+
+    - ``stop_time_arr``, ``stop_time_dep``: int32 seconds (see conventions).
+      Missing times in the feed are interpolated by distance along the trip.
+
+    Patterns (``n_patterns``):
+
+    - ``pattern_route``: int32 route index.
+    - ``pattern_stop_offsets`` / ``pattern_stops``: CSR, the stop indices in order.
+    - ``pattern_pickup`` / ``pattern_dropoff``: bool, same layout as
+      ``pattern_stops``: boarding / alighting allowed there (pickup_type or
+      drop_off_type 1 forbids it; other values allow it).
+    - ``pattern_trip_offsets`` / ``pattern_trips``: CSR, trip indices sorted by
+      departure from the first stop (the no-overtaking order).
+
+    Services (``n_services``):
+
+    - ``service_ids``, ``service_feed`` (int16).
+    - ``first_day``: day number of column 0 of ``service_runs``.
+    - ``service_runs``: bool ``[n_services, n_days]``, True where the service
+      runs on day ``first_day + column``.
+
+    Transfers from transfers.txt (type 2 between two different stops):
+
+    - ``transfer_from``, ``transfer_to``: int32 stop indices; ``transfer_seconds``:
+      int32 ``min_transfer_time``.
+
+    Fares (fare_attributes.txt + fare_rules.txt, route-based rules only):
+
+    - ``route_fare_yen``: float64 per route, the cheapest fare of a rule
+      naming the route alone (NaN when unknown).
+    """
+
+    feeds: list[FeedSummary]
+    timezone: str
+
+    stop_feed: np.ndarray
+    stop_ids: list[str]
+    stop_names: list[str]
+    stop_names_i18n: list[dict[str, str]]
+    stop_lat: np.ndarray
+    stop_lon: np.ndarray
+    stop_parent: np.ndarray
+    stop_location_type: np.ndarray
+    stop_platform_codes: list[str]
+    stop_zones: list[str]
+
+    route_feed: np.ndarray
+    route_ids: list[str]
+    route_short_names: list[str]
+    route_long_names: list[str]
+    route_names_i18n: list[dict[str, str]]
+    route_types: np.ndarray
+    route_modes: list[str]
+    route_agency: list[str]
+    route_colors: list[str]
+    route_fare_yen: np.ndarray
+
+    trip_ids: list[str]
+    trip_freq_start: np.ndarray
+    trip_route: np.ndarray
+    trip_service: np.ndarray
+    trip_pattern: np.ndarray
+    trip_headsigns: list[str]
+    trip_short_names: list[str]
+    trip_time_offset: np.ndarray
+
+    stop_time_arr: np.ndarray
+    stop_time_dep: np.ndarray
+
+    pattern_route: np.ndarray
+    pattern_stop_offsets: np.ndarray
+    pattern_stops: np.ndarray
+    pattern_pickup: np.ndarray
+    pattern_dropoff: np.ndarray
+    pattern_trip_offsets: np.ndarray
+    pattern_trips: np.ndarray
+
+    service_ids: list[str]
+    service_feed: np.ndarray
+    first_day: int
+    service_runs: np.ndarray
+
+    transfer_from: np.ndarray
+    transfer_to: np.ndarray
+    transfer_seconds: np.ndarray
+
+    _stop_lookup: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    # --- sizes ---------------------------------------------------------------
+    @property
+    def n_stops(self) -> int:
+        return len(self.stop_ids)
+
+    @property
+    def n_routes(self) -> int:
+        return len(self.route_ids)
+
+    @property
+    def n_trips(self) -> int:
+        return len(self.trip_ids)
+
+    @property
+    def n_patterns(self) -> int:
+        return len(self.pattern_route)
+
+    @property
+    def n_stop_times(self) -> int:
+        return len(self.stop_time_arr)
+
+    # --- look-ups used at the edges -------------------------------------------
+    def feed_names(self) -> list[str]:
+        """Return the names of the compiled feeds, in load order."""
+        return [f.name for f in self.feeds]
+
+    def stops_with_id(self, stop_id: str) -> list[int]:
+        """Return the stop indices whose id is ``stop_id`` or ``FEED:stop_id``."""
+        if not self._stop_lookup:
+            lookup: dict[str, list[int]] = {}
+            names = self.feed_names()
+            for i, (f, sid) in enumerate(zip(self.stop_feed, self.stop_ids)):
+                lookup.setdefault(sid, []).append(i)
+                lookup.setdefault(f"{names[f]}:{sid}", []).append(i)
+            self._stop_lookup.update(lookup)
+        return list(self._stop_lookup.get(stop_id, []))
+
+    def stop_label(self, stop: int) -> str:
+        """Return ``name [feed:id]`` for messages."""
+        return f"{self.stop_names[stop]} [{self.feeds[self.stop_feed[stop]].name}:{self.stop_ids[stop]}]"
+
+    def stop_name(self, stop: int, lang: str | None = None) -> str:
+        """Return the stop's name in ``lang`` when known, else its own name."""
+        if lang:
+            names = self.stop_names_i18n[stop]
+            if lang in names:
+                return names[lang]
+            base = lang.split("-")[0]
+            for key, value in names.items():
+                if key.split("-")[0] == base and "Hrkt" not in key:
+                    return value
+        return self.stop_names[stop]
+
+    def route_name(self, route: int, lang: str | None = None) -> str:
+        """Return the route's short (else long) name in ``lang`` when known."""
+        if lang:
+            names = self.route_names_i18n[route]
+            if lang in names:
+                return names[lang]
+        return self.route_short_names[route] or self.route_long_names[route]
+
+    def pattern_stop_list(self, pattern: int) -> np.ndarray:
+        """Return the stop indices of a pattern in calling order."""
+        return self.pattern_stops[self.pattern_stop_offsets[pattern] : self.pattern_stop_offsets[pattern + 1]]
+
+    def trip_times(self, trip: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return a trip's (arrival, departure) seconds at each stop of its pattern."""
+        p = self.trip_pattern[trip]
+        n = self.pattern_stop_offsets[p + 1] - self.pattern_stop_offsets[p]
+        o = self.trip_time_offset[trip]
+        return self.stop_time_arr[o : o + n], self.stop_time_dep[o : o + n]
+
+    @property
+    def n_days(self) -> int:
+        return int(self.service_runs.shape[1])
+
+    def service_dates(self) -> tuple[dt.date, dt.date] | None:
+        """Return the first and last date on which any trip runs, or None."""
+        used = np.zeros(len(self.service_ids), bool)
+        used[np.unique(self.trip_service)] = True
+        days = np.flatnonzero(self.service_runs[used].any(axis=0))
+        if len(days) == 0:
+            return None
+        return day_to_date(self.first_day + days[0]), day_to_date(self.first_day + days[-1])
+
+    def services_on(self, date: dt.date) -> np.ndarray:
+        """Return a bool mask over services: which run on ``date``."""
+        col = date_to_day(date) - self.first_day
+        if col < 0 or col >= self.n_days:
+            return np.zeros(len(self.service_ids), bool)
+        return self.service_runs[:, col]
+
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        """Return (min_lon, min_lat, max_lon, max_lat) of the stops, or None."""
+        if self.n_stops == 0:
+            return None
+        return (
+            float(np.min(self.stop_lon)),
+            float(np.min(self.stop_lat)),
+            float(np.max(self.stop_lon)),
+            float(np.max(self.stop_lat)),
+        )
