@@ -1,0 +1,46 @@
+"""The ``maas`` command line: one entry point, a sub-command per task.
+
+Every command prints plain text for people and, with ``--json``, one JSON
+document for machines.  Bad input ends with a one-line message naming what is
+wrong and exit status 2, never a traceback (set ``MAAS_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from maas.cli import feeds_cmd
+from maas.errors import MaasError
+
+app = typer.Typer(
+    name="maas",
+    help="Route planning for the Yamaguchi central area: check feeds, plan journeys and tours, test shuttle timetables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+feeds_cmd.register(app)
+
+
+def main() -> None:
+    """Run the CLI, turning known errors into a message and exit status 2."""
+    try:
+        app()
+    except MaasError as exc:
+        typer.echo(f"maas: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("MAAS_DEBUG"):
+            raise
+        typer.echo(f"maas: internal error ({type(exc).__name__}: {exc}); rerun with MAAS_DEBUG=1 for details", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
