@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from maas.cli.output import echo_json, load_feeds_or_default
+from maas.cli.common import echo_json, load_feeds_or_default
 from maas.errors import FeedError
 from maas.feeds.problems import Problem, has_errors
 from maas.feeds.reader import feed_name_for, read_feed

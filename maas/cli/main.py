@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from maas.cli import feeds_cmd
+from maas.cli import feeds_cmd, graph_cmd
 from maas.errors import MaasError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 feeds_cmd.register(app)
+graph_cmd.register(app)
 
 
 def main() -> None:

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import typer
 
-from maas.defaults import default_feed_paths
+from maas.defaults import default_feed_paths, default_pois_path
 from maas.errors import InputError
+from maas.network.network import Network
+from maas.network.osm import StreetNetwork
+from maas.pois import load_pois
 from maas.timetable.cache import load_timetable
 from maas.timetable.model import Timetable
 
@@ -29,3 +32,20 @@ def load_feeds_or_default(paths: Sequence[Path] | None, use_cache: bool = True) 
         if not Path(p).exists():
             raise InputError(f"{p}: no such feed folder or zip file", "feed")
     return load_timetable(feeds, use_cache=use_cache, progress=sys.stderr.isatty())
+
+
+def load_network(
+    feeds: Sequence[Path] | None,
+    pois: Path | None = None,
+    osm: Path | None = None,
+) -> Network:
+    """Return the network of the given feeds (or the default data) with POIs and streets.
+
+    The region's POIs come with the default data; with ``--feed`` they are
+    loaded only when ``--pois`` names a file.
+    """
+    tt = load_feeds_or_default(feeds)
+    poi_path = pois if pois else (None if feeds else default_pois_path())
+    poi_list = load_pois(poi_path) if poi_path and (pois or poi_path.exists()) else []
+    streets = StreetNetwork.from_file(osm) if osm else None
+    return Network(tt, poi_list, streets)

@@ -1,0 +1,1 @@
+"""The multimodal network: stops, stations, POIs and the walking links between them."""
