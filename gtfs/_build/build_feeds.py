@@ -19,6 +19,7 @@ from common import GTFS_DIR, check_feed, to_csv_text, write_dir_atomic  # noqa: 
 
 import bus  # noqa: E402
 import jr  # noqa: E402
+import scenarios  # noqa: E402
 import shuttle  # noqa: E402
 
 
@@ -31,6 +32,10 @@ def main() -> int:
         write_dir_atomic(GTFS_DIR / name, files)
         counts = {fn: len(rows) for fn, (h, rows) in tables.items()}
         print(f"{name}: " + ", ".join(f"{k.removesuffix('.txt')}={v}" for k, v in sorted(counts.items())))
+    if not scenarios.run(verbose=False):
+        print("journey self-check failed (see above)", file=sys.stderr)
+        return 1
+    print("journey self-check: ok")
     return 0
 
 

@@ -327,4 +327,5 @@ def write_text_atomic(path: Path, text: str) -> None:
     fd, tmpname = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)
+    os.chmod(tmpname, 0o644)
     os.replace(tmpname, path)

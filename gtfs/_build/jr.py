@@ -415,7 +415,7 @@ def build_yamaguchi(b: Builder):
         t = hm(tok)
         b.add("super_oki", "daily", 0, dest, "特急スーパーおき", "yamaguchi",
               lay_out(down, calls_d, t, so_dw, end_time=t + 66))
-    for tok, dur in (("09:10", 63), ("13:15", 66), ("18:40", 66)):
+    for tok, dur in (("09:10", 63), ("13:15", 66), ("19:00", 66)):
         t = hm(tok)
         b.add("super_oki", "daily", 1, "新山口", "特急スーパーおき", "yamaguchi",
               lay_out(up, calls_d[::-1], t, so_dw, end_time=t + dur))
