@@ -1,0 +1,228 @@
+"""Journeys as people read them: legs with places, times, routes and headsigns.
+
+:func:`build_journey` dresses a :class:`~maas.routing.raptor.RawPath` (indices
+and seconds) with names and positions; :meth:`Journey.to_dict` writes the JSON
+contract of ``maas plan --json`` and ``GET /v1/journeys``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from maas.geo import haversine_m
+from maas.network.network import Network
+from maas.routing.places import Place, stop_ref
+from maas.routing.raptor import DESTINATION, ORIGIN, RawPath, RawRide, RawWalk
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A stop along a ride, with its times (seconds of the query's service day)."""
+
+    place: Place
+    arrival: int
+    departure: int
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg: a walk, or a ride on one trip.
+
+    Times are seconds after noon-minus-12h of the query's service date.
+    Ride legs carry the route, trip, headsign, agency and the stops passed;
+    walk legs their distance (straight-line or along streets).
+    """
+
+    mode: str
+    origin: Place
+    destination: Place
+    departure: int
+    arrival: int
+    route: str = ""
+    route_id: str = ""
+    route_long_name: str = ""
+    trip_id: str = ""
+    trip_short_name: str = ""
+    headsign: str = ""
+    agency: str = ""
+    feed: str = ""
+    platform: str = ""
+    distance_m: float = 0.0
+    fare_yen: float | None = None
+    stops: tuple[Stop, ...] = ()
+
+    @property
+    def is_ride(self) -> bool:
+        return self.mode != "walk"
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A whole journey: legs in order, with the service date and time zone of its times."""
+
+    legs: tuple[Leg, ...]
+    date: dt.date
+    timezone: str
+    departure: int
+    arrival: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def rides(self) -> int:
+        return sum(leg.is_ride for leg in self.legs)
+
+    @property
+    def transfers(self) -> int:
+        """Rides minus one (0 for a single ride or a walk)."""
+        return max(self.rides - 1, 0)
+
+    @property
+    def duration_s(self) -> int:
+        return self.arrival - self.departure
+
+    @property
+    def walk_m(self) -> float:
+        return sum(leg.distance_m for leg in self.legs if not leg.is_ride)
+
+    def iso(self, seconds: int) -> str:
+        """Return a service-day time as ISO 8601 with the feed's UTC offset."""
+        return iso_time(self.date, seconds, self.timezone)
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Return the JSON contract (see README, "Journey JSON")."""
+        fares = [leg.fare_yen for leg in self.legs if leg.is_ride]
+        return {
+            "departure": self.iso(self.departure),
+            "arrival": self.iso(self.arrival),
+            "transfers": self.transfers,
+            "duration_s": self.duration_s,
+            "rides": self.rides,
+            "walk_m": round(self.walk_m, 1),
+            "fare_yen": sum(fares) if fares and all(f is not None for f in fares) else None,
+            "legs": [self._leg_dict(leg, lang) for leg in self.legs],
+        }
+
+    def _leg_dict(self, leg: Leg, lang: str | None) -> dict:
+        d = {
+            "mode": leg.mode,
+            "from": leg.origin.to_dict(lang),
+            "to": leg.destination.to_dict(lang),
+            "departure": self.iso(leg.departure),
+            "arrival": self.iso(leg.arrival),
+            "duration_s": leg.arrival - leg.departure,
+            "route": leg.route,
+            "trip_id": leg.trip_id,
+            "headsign": leg.headsign,
+        }
+        if leg.is_ride:
+            d.update(
+                {
+                    "route_id": leg.route_id,
+                    "route_long_name": leg.route_long_name,
+                    "trip_short_name": leg.trip_short_name,
+                    "agency": leg.agency,
+                    "feed": leg.feed,
+                    "platform": leg.platform or None,
+                    "fare_yen": leg.fare_yen,
+                    "stops": [
+                        {**s.place.to_dict(lang), "arrival": self.iso(s.arrival), "departure": self.iso(s.departure)} for s in leg.stops
+                    ],
+                }
+            )
+        else:
+            d["distance_m"] = round(leg.distance_m, 1)
+        return d
+
+
+def iso_time(date: dt.date, seconds: int, timezone: str) -> str:
+    """Return ``date`` noon minus 12 h plus ``seconds``, in ``timezone``, as ISO 8601."""
+    tz = ZoneInfo(timezone)
+    noon = dt.datetime(date.year, date.month, date.day, 12, tzinfo=tz)
+    instant = noon.astimezone(dt.UTC) - dt.timedelta(hours=12) + dt.timedelta(seconds=int(seconds))
+    return instant.astimezone(tz).isoformat()
+
+
+def stop_place(network: Network, s: int) -> Place:
+    """Return a stop as a Place (id as the feed writes it, FEED:id on clashes)."""
+    tt = network.timetable
+    return Place(
+        "stop",
+        stop_ref(network, s),
+        tt.stop_names[s],
+        float(tt.stop_lat[s]),
+        float(tt.stop_lon[s]),
+        (s,),
+        dict(tt.stop_names_i18n[s]),
+    )
+
+
+def build_journey(network: Network, path: RawPath, origin: Place, destination: Place, date: dt.date, depart_at: int, speed_m_s: float) -> Journey:
+    """Give a raw path its times and names.
+
+    Rides keep their timetable times.  A walk before the first ride ends just
+    in time for it (leaving as late as possible); other walks start when the
+    previous ride arrives.  A walk-only journey leaves at ``depart_at``.
+    """
+    tt = network.timetable
+
+    def place(s: int) -> Place:
+        if s == ORIGIN:
+            return origin
+        if s == DESTINATION:
+            return destination
+        return stop_place(network, s)
+
+    legs: list[Leg] = []
+    rides = [leg for leg in path.legs if isinstance(leg, RawRide)]
+    first_ride_dep = None
+    if rides:
+        r = rides[0]
+        first_ride_dep = int(tt.trip_times(r.trip)[1][r.board]) + r.shift
+    clock = None
+    for i, raw in enumerate(path.legs):
+        if isinstance(raw, RawRide):
+            arr, dep = tt.trip_times(raw.trip)
+            stops = tt.pattern_stop_list(int(tt.trip_pattern[raw.trip]))
+            route = int(tt.trip_route[raw.trip])
+            passed = tuple(
+                Stop(stop_place(network, int(stops[j])), int(arr[j]) + raw.shift, int(dep[j]) + raw.shift)
+                for j in range(raw.board, raw.alight + 1)
+            )
+            fare = tt.route_fare_yen[route]
+            legs.append(
+                Leg(
+                    mode=tt.route_modes[route],
+                    origin=stop_place(network, int(stops[raw.board])),
+                    destination=stop_place(network, int(stops[raw.alight])),
+                    departure=int(dep[raw.board]) + raw.shift,
+                    arrival=int(arr[raw.alight]) + raw.shift,
+                    route=tt.route_name(route),
+                    route_id=tt.route_ids[route],
+                    route_long_name=tt.route_long_names[route],
+                    trip_id=tt.trip_ids[raw.trip],
+                    trip_short_name=tt.trip_short_names[raw.trip],
+                    headsign=tt.trip_headsigns[raw.trip],
+                    agency=tt.route_agency[route],
+                    feed=tt.feeds[tt.route_feed[route]].name,
+                    platform=tt.stop_platform_codes[int(stops[raw.board])],
+                    fare_yen=None if fare != fare else float(fare),
+                    stops=passed,
+                )
+            )
+            clock = legs[-1].arrival
+        else:
+            a, b = place(raw.from_stop), place(raw.to_stop)
+            if clock is None:
+                start = (first_ride_dep - raw.seconds) if first_ride_dep is not None and i == 0 else depart_at
+            else:
+                start = clock
+            distance = float(haversine_m(a.lat, a.lon, b.lat, b.lon))
+            if network.streets is not None:
+                distance = raw.seconds * speed_m_s
+            legs.append(Leg("walk", a, b, start, start + raw.seconds, distance_m=distance))
+            clock = start + raw.seconds
+    if not legs:
+        return Journey((), date, tt.timezone, depart_at, depart_at)
+    return Journey(tuple(legs), date, tt.timezone, legs[0].departure, legs[-1].arrival)

@@ -1,0 +1,190 @@
+"""The RAPTOR rounds: the one hot loop of the journey planner.
+
+Round ``k`` finds, for every stop, the earliest arrival using at most ``k``
+rides, with at most one walk before the first ride, between two rides and
+after the last ride (walks are not chained).  Labels live in arrays owned by
+the caller (:class:`maas.routing.raptor.SearchState`) so that a range query can
+keep them from one departure time to the next (rRAPTOR).
+
+Per round ``k`` and stop ``s`` (arrays shaped ``[max_rounds + 1, n_stops]``):
+
+- ``tau[k, s]``: earliest arrival with at most ``k`` rides, however the stop
+  was reached (used to board in round ``k + 1``);
+- ``rideb[k, s]``: earliest arrival *by a ride* with at most ``k`` rides (only
+  ride arrivals may be followed by a walk); ``ride_route/trip/board[k, s]``
+  tell which route, trip (its position in the route) and boarding position
+  gave it, valid when ``rideb[k, s] < rideb[k - 1, s]``;
+- ``walkl[k, s]`` / ``walk_from[k, s]``: an arrival on foot after the ride of
+  round ``k`` at ``walk_from``.
+
+``target_best[k]`` is the earliest arrival at the destination with ``k`` rides
+(ride arrival + egress walk) and ``target_stop[k]`` the stop left on foot.
+
+The module compiles with numba when it is installed and runs as plain Python
+otherwise (much slower, same answers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:  # pragma: no cover - exercised implicitly
+    from numba import njit
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    HAVE_NUMBA = False
+
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
+        if args and callable(args[0]):
+            return args[0]
+        return lambda f: f
+
+
+#: "Not reached": larger than any time, small enough to add to safely.
+INF = np.int64(1) << np.int64(60)
+
+
+@njit(cache=True)
+def run_rounds(
+    route_stop_off,
+    route_stops,
+    route_pick,
+    route_drop,
+    route_trip_off,
+    route_n_trips,
+    route_time_off,
+    times_arr,
+    times_dep,
+    stop_route_off,
+    stop_route,
+    stop_route_pos,
+    fp_off,
+    fp_to,
+    fp_sec,
+    tau,
+    rideb,
+    ride_route,
+    ride_trip,
+    ride_board,
+    walkl,
+    walk_from,
+    target_best,
+    target_stop,
+    egress,
+    src_stops,
+    src_times,
+    max_rounds,
+    slack,
+    marked,
+    route_start,
+    touched,
+    improved,
+):
+    """Run RAPTOR rounds 1..max_rounds from the given sources, updating the labels in place."""
+    n = tau.shape[1]
+    inf = np.int64(1) << np.int64(60)
+    any_marked = False
+    for q in range(src_stops.shape[0]):
+        s = src_stops[q]
+        t = src_times[q]
+        if t < tau[0, s]:
+            tau[0, s] = t
+            marked[s] = True
+            any_marked = True
+    bound = inf
+    for k in range(0, max_rounds + 1):
+        if target_best[k] < bound:
+            bound = target_best[k]
+    for k in range(1, max_rounds + 1):
+        if not any_marked:
+            break
+        any_marked = False
+        bound_k = inf
+        for kk in range(0, k + 1):
+            if target_best[kk] < bound_k:
+                bound_k = target_best[kk]
+        # Labels with fewer rides hold with more rides.
+        for s in range(n):
+            if tau[k - 1, s] < tau[k, s]:
+                tau[k, s] = tau[k - 1, s]
+            if rideb[k - 1, s] < rideb[k, s]:
+                rideb[k, s] = rideb[k - 1, s]
+        # Routes serving a stop improved in the previous round, from the earliest such stop.
+        n_touched = 0
+        for s in range(n):
+            if marked[s]:
+                marked[s] = False
+                for e in range(stop_route_off[s], stop_route_off[s + 1]):
+                    r = stop_route[e]
+                    pos = stop_route_pos[e]
+                    if route_start[r] < 0:
+                        route_start[r] = pos
+                        touched[n_touched] = r
+                        n_touched += 1
+                    elif pos < route_start[r]:
+                        route_start[r] = pos
+        n_improved = 0
+        for q in range(n_touched):
+            r = touched[q]
+            start = route_start[r]
+            route_start[r] = -1
+            so = route_stop_off[r]
+            ns = route_stop_off[r + 1] - so
+            nt = route_n_trips[r]
+            to = route_time_off[r]
+            trip = -1
+            board = -1
+            for i in range(start, ns):
+                s = route_stops[so + i]
+                if trip >= 0 and route_drop[so + i] == 1:
+                    a = times_arr[to + trip * ns + i]
+                    if a < rideb[k, s] and a < bound_k:
+                        rideb[k, s] = a
+                        ride_route[k, s] = r
+                        ride_trip[k, s] = trip
+                        ride_board[k, s] = board
+                        improved[n_improved] = s
+                        n_improved += 1
+                        if a < tau[k, s]:
+                            tau[k, s] = a
+                            marked[s] = True
+                            any_marked = True
+                        if egress[s] >= 0:
+                            c = a + egress[s]
+                            if c < target_best[k]:
+                                target_best[k] = c
+                                target_stop[k] = s
+                            if c < bound_k:
+                                bound_k = c
+                if route_pick[so + i] == 1:
+                    lab = tau[k - 1, s]
+                    if lab < inf:
+                        need = lab + slack if k > 1 else lab
+                        hi = trip if trip >= 0 else nt
+                        if hi > 0 and times_dep[to + (hi - 1) * ns + i] >= need:
+                            lo = 0
+                            h = hi - 1
+                            while lo < h:
+                                mid = (lo + h) // 2
+                                if times_dep[to + mid * ns + i] >= need:
+                                    h = mid
+                                else:
+                                    lo = mid + 1
+                            trip = lo
+                            board = i
+        # One walk after the rides of this round.
+        for q in range(n_improved):
+            s = improved[q]
+            base = rideb[k, s]
+            for e in range(fp_off[s], fp_off[s + 1]):
+                t = fp_to[e]
+                a = base + fp_sec[e]
+                if a < tau[k, t] and a < bound_k:
+                    tau[k, t] = a
+                    walkl[k, t] = a
+                    walk_from[k, t] = s
+                    marked[t] = True
+                    any_marked = True
+    for s in range(n):
+        marked[s] = False

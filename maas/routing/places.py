@@ -1,0 +1,230 @@
+"""Turn what a person types into a place: a stop id, a station or stop name, a POI, or ``lat,lon``.
+
+Names match in any language the data carries (Japanese, English, kana
+readings), forgivingly: case, spaces, hyphens, long vowels (ō/ou/o) and a
+trailing "station" / "駅" / "eki" do not matter ("shin yamaguchi", "Shin-
+Yamaguchi" and "新山口" are the same).  Several stops with the same name close
+together (a station's platforms, the bus stop in front of it) form one place.
+An unknown or ambiguous name raises :class:`PlaceNotFoundError` listing the
+closest candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from maas.errors import InputError, PlaceNotFoundError
+from maas.geo import haversine_m
+from maas.network.network import Network
+
+#: Stops sharing a name within this distance are one place.
+CLUSTER_M = 400.0
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_SUFFIXES = ("station", "sta", "eki", "駅", "えき", "エキ", "停留所", "バス停")
+_MACRONS = str.maketrans({"ō": "o", "ū": "u", "ā": "a", "ī": "i", "ē": "e", "Ō": "o", "Ū": "u"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved origin or destination.
+
+    ``stops`` are the stops that *are* the place (reached without walking);
+    empty for a position or POI, which are reached on foot from nearby stops.
+    ``id`` is the stop id (``FEED:stop_id`` when ids clash), the POI id, or
+    ``lat,lon``; ``kind`` is ``stop``, ``station``, ``poi`` or ``point``.
+    """
+
+    kind: str
+    id: str
+    name: str
+    lat: float
+    lon: float
+    stops: tuple[int, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)
+
+    def display(self, lang: str | None = None) -> str:
+        """Return the name in ``lang`` when known."""
+        if lang and lang in self.names:
+            return self.names[lang]
+        return self.name
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Return ``{"id", "name", "lat", "lon"}`` plus the kind and names."""
+        return {
+            "id": self.id,
+            "name": self.display(lang),
+            "lat": round(self.lat, 7),
+            "lon": round(self.lon, 7),
+            "kind": self.kind,
+            "names": self.names,
+        }
+
+
+def normalize(text: str) -> str:
+    """Return the comparable form of a name (see module docstring)."""
+    t = unicodedata.normalize("NFKC", text).translate(_MACRONS).lower().strip()
+    t = re.sub(r"\(.*?\)|（.*?）", " ", t)
+    t = t.replace("ou", "o").replace("oo", "o").replace("uu", "u")
+    t = re.sub(r"[\s\-‐–—_'’.,・/]+", "", t)
+    for suffix in _SUFFIXES:
+        if t.endswith(suffix) and len(t) > len(suffix):
+            t = t[: -len(suffix)]
+            break
+    return t
+
+
+class PlaceIndex:
+    """All names of a network's stops and POIs, for resolving user input."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        tt = network.timetable
+        self._keys: list[str] = []
+        self._targets: list[tuple[str, int]] = []  # ("stop", index) or ("poi", index)
+        self._labels: list[str] = []
+        for s in range(tt.n_stops):
+            if tt.stop_location_type[s] == 0 and tt.stop_parent[s] >= 0:
+                continue  # platforms are found through their station
+            names = {tt.stop_names[s], *tt.stop_names_i18n[s].values()}
+            for n in names:
+                if n:
+                    self._add(n, ("stop", s), self._stop_label(s))
+        for i, p in enumerate(network.pois):
+            for n in (p.name_ja, p.name_en, *(p.extra.get("aliases") or [])):
+                if n:
+                    self._add(n, ("poi", i), f"{p.name_en} / {p.name_ja} (POI {p.id})")
+        self._by_key: dict[str, list[int]] = {}
+        for i, k in enumerate(self._keys):
+            self._by_key.setdefault(k, []).append(i)
+
+    def _add(self, name: str, target: tuple[str, int], label: str) -> None:
+        key = normalize(name)
+        if key:
+            self._keys.append(key)
+            self._targets.append(target)
+            self._labels.append(label)
+
+    def _stop_label(self, s: int) -> str:
+        tt = self.network.timetable
+        en = tt.stop_name(s, "en")
+        name = tt.stop_names[s] if en == tt.stop_names[s] else f"{en} / {tt.stop_names[s]}"
+        return f"{name} ({stop_ref(self.network, s)})"
+
+    def resolve(self, text: str, field_name: str = "place") -> Place:
+        """Return the place ``text`` names, or raise PlaceNotFoundError with candidates."""
+        text = (text or "").strip()
+        if not text:
+            raise InputError(f"{field_name}: no place given", field_name)
+        m = _LATLON.match(text)
+        if m:
+            lat, lon = float(m.group(1)), float(m.group(2))
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise InputError(f"{field_name}: {text} is not a latitude,longitude pair", field_name)
+            return Place("point", f"{lat:.6f},{lon:.6f}", text, lat, lon)
+        by_id = self._by_id(text, field_name)
+        if by_id is not None:
+            return by_id
+        key = normalize(text)
+        hits = self._by_key.get(key, [])
+        if hits:
+            return self._from_hits(text, hits, field_name)
+        return self._fuzzy(text, key, field_name)
+
+    def _by_id(self, text: str, field_name: str) -> Place | None:
+        tt = self.network.timetable
+        stops = tt.stops_with_id(text)
+        if len(stops) == 1:
+            return self._stop_place(stops[0])
+        if len(stops) > 1:
+            refs = [f"{tt.feeds[tt.stop_feed[s]].name}:{tt.stop_ids[s]}  {tt.stop_names[s]}" for s in stops]
+            raise PlaceNotFoundError(
+                f"{field_name}: stop id '{text}' exists in several feeds; write FEED:stop_id, one of: " + "; ".join(refs),
+                field_name,
+                refs,
+            )
+        for p in self.network.pois:
+            if p.id == text or f"poi:{p.id}" == text:
+                return Place("poi", p.id, p.name_ja, p.lat, p.lon, (), {"ja": p.name_ja, "en": p.name_en})
+        return None
+
+    def _stop_place(self, s: int) -> Place:
+        tt = self.network.timetable
+        if tt.stop_location_type[s] == 1:
+            children = tuple(int(c) for c in np.flatnonzero(tt.stop_parent == s))
+            return Place("station", stop_ref(self.network, s), tt.stop_names[s], float(tt.stop_lat[s]), float(tt.stop_lon[s]), children or (s,), dict(tt.stop_names_i18n[s]))
+        return Place("stop", stop_ref(self.network, s), tt.stop_names[s], float(tt.stop_lat[s]), float(tt.stop_lon[s]), (s,), dict(tt.stop_names_i18n[s]))
+
+    def _from_hits(self, text: str, hits: list[int], field_name: str) -> Place:
+        targets = list(dict.fromkeys(self._targets[i] for i in hits))
+        stops = [t[1] for t in targets if t[0] == "stop"]
+        pois = [t[1] for t in targets if t[0] == "poi"]
+        if stops:
+            clusters = self._clusters(stops)
+            if len(clusters) == 1:
+                return self._cluster_place(clusters[0])
+            labels = [self._stop_label(c[0]) for c in clusters]
+            raise PlaceNotFoundError(
+                f"{field_name}: '{text}' names {len(clusters)} places far apart; give a stop id instead, one of: " + "; ".join(labels),
+                field_name,
+                labels,
+            )
+        if len(pois) == 1:
+            p = self.network.pois[pois[0]]
+            return Place("poi", p.id, p.name_ja, p.lat, p.lon, (), {"ja": p.name_ja, "en": p.name_en})
+        labels = [self._labels[i] for i in hits]
+        raise PlaceNotFoundError(f"{field_name}: '{text}' matches several POIs: " + "; ".join(labels), field_name, labels)
+
+    def _clusters(self, stops: list[int]) -> list[list[int]]:
+        tt = self.network.timetable
+        clusters: list[list[int]] = []
+        for s in stops:
+            for c in clusters:
+                if haversine_m(tt.stop_lat[s], tt.stop_lon[s], tt.stop_lat[c[0]], tt.stop_lon[c[0]]) <= CLUSTER_M:
+                    c.append(s)
+                    break
+            else:
+                clusters.append([s])
+        return clusters
+
+    def _cluster_place(self, cluster: list[int]) -> Place:
+        tt = self.network.timetable
+        members: list[int] = []
+        for s in cluster:
+            members.extend(self._stop_place(s).stops)
+        head = min(cluster, key=lambda s: (tt.stop_location_type[s] != 1, s))
+        base = self._stop_place(head)
+        return Place(base.kind, base.id, base.name, base.lat, base.lon, tuple(dict.fromkeys(members)), base.names)
+
+    def _fuzzy(self, text: str, key: str, field_name: str) -> Place:
+        if not self._keys:
+            raise PlaceNotFoundError(f"{field_name}: no place called '{text}' (the network has no named places)", field_name)
+        # A name that begins exactly one place's name ("Akiyoshido" for "Akiyoshido Cave").
+        if len(key) >= 4:
+            prefixed = [i for i, k in enumerate(self._keys) if k.startswith(key)]
+            if prefixed and len({self._targets[i] for i in prefixed}) >= 1:
+                try:
+                    return self._from_hits(text, prefixed, field_name)
+                except PlaceNotFoundError:
+                    pass
+        found = process.extract(key, self._keys, scorer=fuzz.WRatio, limit=12)
+        labels = list(dict.fromkeys(self._labels[i] for _, _, i in found))[:5]
+        raise PlaceNotFoundError(
+            f"{field_name}: no place called '{text}'. Closest matches: " + "; ".join(labels),
+            field_name,
+            labels,
+        )
+
+
+def stop_ref(network: Network, s: int) -> str:
+    """Return the stop's id, as ``FEED:stop_id`` when another feed uses the same id."""
+    tt = network.timetable
+    sid = tt.stop_ids[s]
+    if len(tt.stops_with_id(sid)) > 1:
+        return f"{tt.feeds[tt.stop_feed[s]].name}:{sid}"
+    return sid
