@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +100,16 @@ def _digest(raw: dict[str, bytes]) -> str:
 
 
 def _read_raw_files(path: Path) -> dict[str, bytes]:
-    """Return ``{filename: bytes}`` for the feed's ``.txt`` files."""
+    """Return ``{filename: bytes}`` for the feed's ``.txt`` files; FeedError when they cannot be read."""
+    try:
+        return _read_raw_files_unchecked(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise FeedError(f"{path}: the zip file is damaged or uses an unsupported format ({exc})") from exc
+    except (OSError, RuntimeError) as exc:
+        raise FeedError(f"{path}: cannot be read ({exc})") from exc
+
+
+def _read_raw_files_unchecked(path: Path) -> dict[str, bytes]:
     if path.is_dir():
         files = {p.name: p.read_bytes() for p in path.glob("*.txt") if p.is_file()}
         if not files:
