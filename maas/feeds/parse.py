@@ -46,7 +46,9 @@ def parse_time(values: pd.Series | np.ndarray | list) -> Parsed:
     if n == 0:
         return Parsed(np.zeros(0, np.int64), empty, np.zeros(0, bool))
     width = 9
-    padded = np.strings.zfill(text, width)
+    # Non-ASCII text (e.g. full-width digits) cannot be a time: blank it before the byte view.
+    ascii_ok = (np.ascontiguousarray(text).view(np.uint32).reshape(n, -1) < 128).all(axis=1)
+    padded = np.strings.zfill(np.where(ascii_ok, text, ""), width)
     raw = padded.astype(f"S{width}")
     lengths = np.strings.str_len(text)
     codes = raw.view(np.uint8).reshape(n, width).astype(np.int64)
@@ -57,7 +59,7 @@ def parse_time(values: pd.Series | np.ndarray | list) -> Parsed:
     hours = digits[:, 0] * 100 + digits[:, 1] * 10 + digits[:, 2]
     minutes = digits[:, 4] * 10 + digits[:, 5]
     seconds = digits[:, 7] * 10 + digits[:, 8]
-    ok = colon_ok & digits_ok & (minutes < 60) & (seconds < 60) & (lengths >= 7) & (lengths <= width)
+    ok = ascii_ok & colon_ok & digits_ok & (minutes < 60) & (seconds < 60) & (lengths >= 7) & (lengths <= width)
     secs = np.where(ok, hours * 3600 + minutes * 60 + seconds, 0)
     return Parsed(secs.astype(np.int64), empty, ~ok & ~empty)
 
