@@ -109,11 +109,11 @@ def parse_number(values: pd.Series | np.ndarray | list, integer: bool = False) -
     empty = np.strings.str_len(text) == 0
     num = pd.to_numeric(np.where(empty, "0", text), errors="coerce")
     arr = np.asarray(num, dtype=float)
-    bad = np.isnan(arr) & ~empty
+    bad = ~np.isfinite(arr) & ~empty  # 'inf', '1e400' and 'nan' are not numbers of a timetable
     if integer:
-        bad |= (np.nan_to_num(arr) != np.floor(np.nan_to_num(arr))) & ~empty
-        return Parsed(np.where(bad, 0, np.nan_to_num(arr)).astype(np.int64), empty, bad)
-    bad |= np.isinf(arr)
+        finite = np.where(bad, 0.0, arr)
+        bad |= ((finite != np.floor(finite)) | (np.abs(finite) >= 2.0**63)) & ~empty
+        return Parsed(np.where(bad, 0, finite).astype(np.int64), empty, bad)
     return Parsed(np.where(bad, 0.0, np.nan_to_num(arr)), empty, bad)
 
 
