@@ -306,7 +306,7 @@ def _check_stops(feed: Feed, report: _Report) -> None:
     # Stop times must use boardable stops, not stations.
     st = feed.tables.get("stop_times.txt")
     if st is not None and "stop_id" in st.columns:
-        stations = set(table["stop_id"][ltype == 1].astype(str))
+        stations = set(feed.column("stops.txt", "stop_id")[ltype == 1].astype(str))
         if stations:
             bad = st["stop_id"].astype(str).isin(stations).to_numpy()
             for pos, line in _rows_where(st, bad):
@@ -455,7 +455,7 @@ def _check_calendar(feed: Feed, report: _Report) -> None:
             report.add(
                 "error",
                 "bad_date_range",
-                f"service {cal['service_id'].iloc[pos]} ends ({cal['end_date'].iloc[pos]}) before it starts ({cal['start_date'].iloc[pos]})",
+                f"service {feed.column('calendar.txt', 'service_id').iloc[pos]} ends ({cal['end_date'].iloc[pos]}) before it starts ({cal['start_date'].iloc[pos]})",
                 "calendar.txt",
                 line,
                 "end_date",
