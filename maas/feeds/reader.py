@@ -120,17 +120,20 @@ def _read_raw_files_unchecked(path: Path) -> dict[str, bytes]:
     if not zipfile.is_zipfile(path):
         raise FeedError(f"{path}: not a zip file or a folder of GTFS .txt files")
     with zipfile.ZipFile(path) as zf:
-        members = [m for m in zf.infolist() if not m.is_dir() and m.filename.lower().endswith(".txt")]
+        # macOS adds __MACOSX/<folder>/._<name> resource forks: never feed files.
+        members = [
+            m
+            for m in zf.infolist()
+            if not m.is_dir() and m.filename.lower().endswith(".txt") and not m.filename.startswith("__MACOSX/")
+        ]
         # Feeds are sometimes zipped with a top folder: use the folder holding stops.txt.
         base = ""
         if not any("/" not in m.filename for m in members):
-            homes = sorted({m.filename.rsplit("/", 1)[0] for m in members if m.filename.endswith("stops.txt")})
+            homes = sorted({m.filename.rsplit("/", 1)[0] for m in members if m.filename.endswith("/stops.txt")})
             base = (homes[0] + "/") if homes else ""
         files = {}
         for m in members:
             if m.filename.startswith(base) and "/" not in m.filename[len(base) :]:
-                if m.filename.startswith("__MACOSX"):
-                    continue
                 files[m.filename[len(base) :]] = zf.read(m)
     if not files:
         raise FeedError(f"{path}: the zip holds no GTFS .txt files")
