@@ -190,6 +190,10 @@ def _parse_fast(text: str) -> pd.DataFrame | None:
         return None
     if len(frame) != len(nonblank) - 1:
         return None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # Every record had more fields than the header: pandas took the first
+        # column(s) as the index and shifted the values left.
+        return None
     header = [str(c).strip() for c in frame.columns]
     if any(h.startswith("Unnamed:") for h in header) or len(set(header)) != len(header):
         return None
