@@ -197,6 +197,10 @@ def _parse_fast(text: str) -> pd.DataFrame | None:
     header = [str(c).strip() for c in frame.columns]
     if any(h.startswith("Unnamed:") for h in header) or len(set(header)) != len(header):
         return None
+    # pandas renames a repeated column (trip_id, trip_id.1): look at the header as written.
+    written = [h.strip() for h in next(csv.reader([physical[nonblank[0] - 1]]), [])]
+    if len(set(written)) != len(written):
+        return None
     # Records shorter than the header would be padded silently: count fields.
     width = len(header)
     if text.count("\"") == 0:
