@@ -7,6 +7,9 @@ import numpy as np
 from maas.feeds.parse import parse_date, parse_number
 from maas.feeds.reader import Feed
 
+#: Longest date range of one calendar.txt row taken into account (about a century).
+_MAX_SPAN_DAYS = 100 * 366
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -30,8 +33,11 @@ def service_days(feed: Feed) -> dict[str, np.ndarray]:
             if start.bad[i] or end.bad[i] or start.empty[i] or end.empty[i]:
                 continue
             s, e = int(start.values[i]), int(end.values[i])
-            if e < s or e - s > 20 * 366:
+            if e < s:
                 continue
+            # Open-ended services are written 20991231 or 99991231: keep the first
+            # century from start_date instead of dropping the service.
+            e = min(e, s + _MAX_SPAN_DAYS)
             span = np.arange(s, e + 1)
             weekday = (span + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
             run.update(span[flags[i][weekday]].tolist())
