@@ -198,3 +198,29 @@ def _compile_shared(path: Path) -> dict:
     except FeedError as exc:
         result["error"] = exc
     return result
+
+
+def _number(text: str) -> int:
+    return int(text.strip().replace(",", ""))
+
+
+@pytest.fixture
+def provenance(shared_feeds_dir: Path) -> dict[str, dict]:
+    """Per-feed figures of ../shared/data/feeds/PROVENANCE.md: agencies, routes, stops, parents, trips, stop_times, max_time."""
+    text = (shared_feeds_dir / "PROVENANCE.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and ".zip |" in line]
+    figures = {}
+    for line in rows:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        stops, parents = cells[4].split("(")
+        figures[cells[0].removesuffix(".zip")] = {
+            "agencies": _number(cells[2]),
+            "routes": _number(cells[3]),
+            "stops": _number(stops),
+            "parents": _number(parents.rstrip(")")),
+            "trips": _number(cells[5]),
+            "stop_times": _number(cells[6]),
+            "max_time": cells[10],
+        }
+    assert figures, "no feed table found in PROVENANCE.md"
+    return figures
