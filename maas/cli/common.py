@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from maas.errors import InputError
 from maas.network.network import Network
 from maas.network.osm import StreetNetwork
 from maas.pois import load_pois
+from maas.routing.places import PlaceIndex
+from maas.routing.planner import Planner
 from maas.timetable.cache import load_timetable
 from maas.timetable.model import Timetable
 
@@ -49,3 +52,19 @@ def load_network(
     poi_list = load_pois(poi_path) if poi_path and (pois or poi_path.exists()) else []
     streets = StreetNetwork.from_file(osm) if osm else None
     return Network(tt, poi_list, streets)
+
+
+def load_planner(feeds: Sequence[Path] | None, pois: Path | None = None, osm: Path | None = None) -> tuple[Planner, PlaceIndex]:
+    """Return a planner and a place index over the given feeds (or the default data)."""
+    network = load_network(feeds, pois, osm)
+    return Planner(network), PlaceIndex(network)
+
+
+def service_date(planner: Planner, date: dt.date, field: str = "date") -> dt.date:
+    """Return ``date`` if any trip runs that day or the day before; else explain the coverage."""
+    tt = planner.network.timetable
+    if tt.services_on(date).any() or tt.services_on(date - dt.timedelta(days=1)).any():
+        return date
+    span = tt.service_dates()
+    cover = f"{span[0]} to {span[1]}" if span else "no dates at all"
+    raise InputError(f"{field}: no trip runs on {date} (the loaded timetables cover {cover})", field)

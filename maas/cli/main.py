@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from maas.cli import feeds_cmd, graph_cmd
+from maas.cli import feeds_cmd, graph_cmd, plan_cmd
 from maas.errors import MaasError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 feeds_cmd.register(app)
 graph_cmd.register(app)
+plan_cmd.register(app)
 
 
 def main() -> None:

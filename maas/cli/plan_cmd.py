@@ -1,0 +1,269 @@
+"""``maas plan``, ``maas reach`` and ``maas matrix``: journeys, isochrones and travel-time matrices."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm.auto import tqdm
+
+from maas.cli.common import echo_json, load_planner, service_date
+from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt, WalkRadiusOpt, WalkSpeedOpt
+from maas.errors import InputError, MaasError
+from maas.network.walking import WalkModel
+from maas.routing.journeys import Journey
+from maas.routing.places import Place, PlaceIndex
+from maas.routing.planner import JourneyQuery, Planner
+from maas.routing.reach import reach as reach_query
+from maas.routing.reach import travel_minutes
+from maas.when import format_clock, now, parse_clock, parse_date
+
+DateOpt = Annotated[str | None, typer.Option("--date", help="Service date YYYY-MM-DD (default: today in the feeds' time zone).", show_default=False)]
+DepartOpt = Annotated[str | None, typer.Option("--depart", help="Leave at or after HH:MM[:SS] (default: now).", show_default=False)]
+MaxTransfersOpt = Annotated[int, typer.Option("--max-transfers", help="Most changes between rides.", min=0, max=20)]
+ModesOpt = Annotated[str | None, typer.Option("--modes", help="Comma-separated modes to use: rail,bus,shuttle (default: all).", show_default=False)]
+MinTransferOpt = Annotated[int, typer.Option("--min-transfer-time", help="Seconds needed to change between rides (added to every boarding after the first).", min=0, max=3600)]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of names in text output: en or ja.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the journey commands to the CLI."""
+    app.command("plan")(plan)
+    app.command("reach")(reach)
+    app.command("matrix")(matrix)
+
+
+def _modes(text: str | None) -> frozenset[str] | None:
+    if not text:
+        return None
+    return frozenset(m.strip().lower() for m in text.split(",") if m.strip())
+
+
+def _when(planner: Planner, date: str | None, clock: str | None, field: str = "depart") -> tuple[dt.date, int]:
+    today, current = now(planner.network.timetable.timezone)
+    d = parse_date(date) if date else today
+    t = parse_clock(clock, field) if clock else current
+    return service_date(planner, d), t
+
+
+def plan(
+    origin: Annotated[str | None, typer.Option("--from", help="Where from: stop id, station or stop name (ja/en), POI id or name, or lat,lon.", show_default=False)] = None,
+    destination: Annotated[str | None, typer.Option("--to", help="Where to (same forms as --from).", show_default=False)] = None,
+    date: DateOpt = None,
+    depart: DepartOpt = None,
+    arrive_by: Annotated[str | None, typer.Option("--arrive-by", help="Arrive by HH:MM[:SS] instead of leaving at --depart.", show_default=False)] = None,
+    window: Annotated[int, typer.Option("--window", help="List every good journey leaving within this many minutes (range query).", min=0, max=1440)] = 0,
+    max_transfers: MaxTransfersOpt = 8,
+    walk_radius: WalkRadiusOpt = 500.0,
+    walk_speed: WalkSpeedOpt = 1.2,
+    modes: ModesOpt = None,
+    min_transfer_time: MinTransferOpt = 0,
+    batch: Annotated[Path | None, typer.Option("--batch", help="CSV with columns from,to,date,depart: one JSON line per row.", show_default=False)] = None,
+    feed: FeedOpt = None,
+    pois: PoisOpt = None,
+    osm: OsmOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+) -> None:
+    """Plan journeys: the Pareto-optimal ones by arrival time and number of transfers.
+
+    Each journey leaves as late as possible for its arrival.  Examples:
+
+      maas plan --from Shin-Yamaguchi --to Ajisu --date 2026-12-01 --depart 07:00
+
+      maas plan --from 阿知須 --to "Yamaguchi Techno Park" --date 2019-12-10 --depart 06:30 --json
+    """
+    if depart and arrive_by:
+        raise InputError("give either --depart or --arrive-by, not both", "arrive_by")
+    planner, places = load_planner(feed, pois, osm)
+    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
+    options = dict(max_transfers=max_transfers, walk=walk, modes=_modes(modes), min_transfer_s=min_transfer_time)
+    if batch is not None:
+        _batch(planner, places, batch, options, lang)
+        return
+    if not origin or not destination:
+        raise InputError("--from and --to are needed (or --batch FILE)", "from" if not origin else "to")
+    o = places.resolve(origin, "from")
+    d = places.resolve(destination, "to")
+    day, t = _when(planner, date, arrive_by or depart, "arrive_by" if arrive_by else "depart")
+    q = JourneyQuery(o, d, day, t, arrive_by=bool(arrive_by), window_s=window * 60, **options)
+    journeys = planner.plan(q)
+    if as_json:
+        echo_json(_journeys_doc(q, journeys, lang))
+    else:
+        typer.echo(_render(q, journeys, lang))
+
+
+def _journeys_doc(q: JourneyQuery, journeys: list[Journey], lang: str) -> dict:
+    return {
+        "query": {
+            "from": q.origin.to_dict(lang),
+            "to": q.destination.to_dict(lang),
+            "date": q.date.isoformat(),
+            ("arrive_by" if q.arrive_by else "depart"): format_clock(q.time),
+            "window_minutes": q.window_s // 60,
+        },
+        "journeys": [j.to_dict(lang) for j in journeys],
+    }
+
+
+def _batch(planner: Planner, places: PlaceIndex, path: Path, options: dict, lang: str) -> None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the batch file ({exc.strerror})", "batch") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the batch file is not UTF-8", "batch") from exc
+    rows = list(csv.DictReader(io.StringIO(text)))
+    missing = {"from", "to"} - set(rows[0].keys() if rows else [])
+    if missing:
+        raise InputError(f"{path}: the batch file needs columns from,to,date,depart; missing {', '.join(sorted(missing))}", "batch")
+    for line, row in enumerate(tqdm(rows, desc="planning", unit="query", disable=not sys.stderr.isatty()), start=2):
+        try:
+            o = places.resolve(row.get("from", ""), "from")
+            d = places.resolve(row.get("to", ""), "to")
+            day, t = _when(planner, row.get("date") or None, row.get("depart") or None)
+            q = JourneyQuery(o, d, day, t, **options)
+            doc = {"row": line, **_journeys_doc(q, planner.plan(q), lang)}
+        except MaasError as exc:
+            doc = {"row": line, "error": {"field": getattr(exc, "field", None), "message": str(exc)}, "journeys": []}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+
+def _name(place: Place, lang: str) -> str:
+    en = place.names.get("en")
+    if lang == "ja":
+        return place.name
+    return f"{en} ({place.name})" if en and en != place.name else place.name
+
+
+def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
+    when = ("arrive by " if q.arrive_by else "leave at or after ") + format_clock(q.time)
+    head = f"{_name(q.origin, lang)} → {_name(q.destination, lang)}   {q.date:%a %Y-%m-%d}, {when}"
+    if q.window_s:
+        head += f" (window {q.window_s // 60} min)"
+    lines = [head]
+    if not journeys:
+        lines.append("  no journey found (try a later time, a wider --walk-radius, or more --max-transfers)")
+        return "\n".join(lines)
+    for n, j in enumerate(journeys, start=1):
+        lines.append("")
+        lines.append(
+            f"{n}) {format_clock(j.departure)} → {format_clock(j.arrival)}   {j.duration_s // 60} min, "
+            f"{j.transfers} transfer{'s' if j.transfers != 1 else ''}, {int(j.walk_m)} m walk"
+        )
+        for leg in j.legs:
+            if leg.mode == "walk":
+                lines.append(f"   {format_clock(leg.departure)}  walk {int(leg.distance_m)} m ({(leg.arrival - leg.departure + 59) // 60} min) to {_name(leg.destination, lang)}")
+            else:
+                what = f"{leg.mode} {leg.route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {leg.headsign}" if leg.headsign else "")
+                lines.append(f"   {format_clock(leg.departure)}  {_name(leg.origin, lang)}: {what}")
+                lines.append(f"   {format_clock(leg.arrival)}  {_name(leg.destination, lang)}  ({len(leg.stops) - 1} stops)")
+    return "\n".join(lines)
+
+
+def reach(
+    origin: Annotated[str, typer.Option("--from", help="Where from (stop, name, POI or lat,lon).", show_default=False)],
+    minutes: Annotated[int, typer.Option("--minutes", help="Time budget in minutes.", min=1, max=1440)] = 60,
+    date: DateOpt = None,
+    depart: DepartOpt = None,
+    max_transfers: MaxTransfersOpt = 8,
+    walk_radius: WalkRadiusOpt = 500.0,
+    walk_speed: WalkSpeedOpt = 1.2,
+    modes: ModesOpt = None,
+    min_transfer_time: MinTransferOpt = 0,
+    geojson: Annotated[bool, typer.Option("--geojson", help="Print the isochrone and stops as GeoJSON.")] = False,
+    feed: FeedOpt = None,
+    pois: PoisOpt = None,
+    osm: OsmOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show every stop reachable within a time budget, and the isochrone polygon."""
+    planner, places = load_planner(feed, pois, osm)
+    o = places.resolve(origin, "from")
+    day, t = _when(planner, date, depart)
+    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
+    r = reach_query(planner, o, day, t, minutes, walk, _modes(modes), max_transfers, min_transfer_time)
+    if geojson:
+        echo_json(r.to_geojson())
+    elif as_json:
+        echo_json(
+            {
+                "origin": o.to_dict(),
+                "date": day.isoformat(),
+                "depart": format_clock(t),
+                "minutes": minutes,
+                "stops": [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "arrival": format_clock(s.arrival), "minutes": round(s.minutes, 1)} for s in r.stops],
+                "isochrone_area_km2": _area_km2(r),
+            }
+        )
+    else:
+        typer.echo(f"From {_name(o, 'en')} at {format_clock(t)} on {day}: {len(r.stops)} stops within {minutes} min, isochrone {_area_km2(r):.2f} km²")
+        for s in r.stops:
+            typer.echo(f"  {format_clock(s.arrival)}  {s.minutes:5.1f} min  {s.name} [{s.id}]")
+
+
+def _area_km2(r) -> float:
+    import pyproj
+    from shapely.ops import transform
+
+    if r.polygon.is_empty:
+        return 0.0
+    local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={r.origin.lat} +lon_0={r.origin.lon} +units=m +datum=WGS84")
+    fwd = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
+    return round(transform(lambda x, y, z=None: fwd.transform(x, y), r.polygon).area / 1e6, 3)
+
+
+def _read_places(path: Path, places: PlaceIndex, field: str) -> tuple[list[str], list[Place]]:
+    """Read a places CSV: a 'place' column (any place text) or 'lat','lon'; optional 'id'."""
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})", field) from exc
+    if not rows:
+        raise InputError(f"{path}: no rows (expected a header with 'place' or 'lat,lon')", field)
+    ids, out = [], []
+    for line, row in enumerate(rows, start=2):
+        if row.get("place"):
+            text = row["place"]
+        elif row.get("lat") and row.get("lon"):
+            text = f"{row['lat']},{row['lon']}"
+        else:
+            raise InputError(f"{path}:{line}: needs a 'place' or 'lat' and 'lon' value", field)
+        place = places.resolve(text, f"{field} ({path.name}:{line})")
+        ids.append(row.get("id") or place.id)
+        out.append(place)
+    return ids, out
+
+
+def matrix(
+    origins: Annotated[Path, typer.Option("--origins", help="CSV of origins: column 'place' (or 'lat','lon'), optional 'id'.", show_default=False)],
+    destinations: Annotated[Path, typer.Option("--destinations", help="CSV of destinations, same columns.", show_default=False)],
+    date: DateOpt = None,
+    depart: DepartOpt = None,
+    max_transfers: MaxTransfersOpt = 8,
+    walk_radius: WalkRadiusOpt = 500.0,
+    walk_speed: WalkSpeedOpt = 1.2,
+    modes: ModesOpt = None,
+    min_transfer_time: MinTransferOpt = 0,
+    feed: FeedOpt = None,
+    pois: PoisOpt = None,
+    osm: OsmOpt = None,
+) -> None:
+    """Print a CSV of travel minutes: one row per origin, one column per destination (empty = unreachable)."""
+    planner, places = load_planner(feed, pois, osm)
+    o_ids, o_places = _read_places(origins, places, "origins")
+    d_ids, d_places = _read_places(destinations, places, "destinations")
+    day, t = _when(planner, date, depart)
+    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
+    minutes = travel_minutes(planner, o_places, d_places, day, t, walk, _modes(modes), max_transfers, min_transfer_time)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["origin", *d_ids])
+    for oid, row in zip(o_ids, minutes):
+        out.writerow([oid, *("" if v != v else f"{v:.1f}" for v in row)])

@@ -1,0 +1,166 @@
+"""Where one can be within a time budget: per-stop earliest arrivals, isochrones, travel-time matrices.
+
+All three come from one-to-all RAPTOR searches (:meth:`Planner.arrivals`).
+An isochrone is the union of walking discs around every stop reached in time,
+each as wide as the time left allows but no wider than the walk radius (the
+planner's longest walk), drawn in a local equidistant projection so the discs
+are round on the ground.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry import mapping
+from shapely.ops import transform
+
+from maas.network.walking import WalkModel
+from maas.routing.journeys import iso_time
+from maas.routing.kernel import INF
+from maas.routing.places import Place, stop_ref
+from maas.routing.planner import Planner
+
+#: Segments per quarter circle of each walking disc.
+_QUAD_SEGS = 8
+
+
+@dataclass(frozen=True)
+class StopReach:
+    """A stop reached within the budget: when, and how many minutes after leaving."""
+
+    stop: int
+    id: str
+    name: str
+    lat: float
+    lon: float
+    arrival: int
+    minutes: float
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The result of a reach query: stops reached and the isochrone polygon (WGS84)."""
+
+    origin: Place
+    date: dt.date
+    depart: int
+    minutes: int
+    timezone: str
+    stops: list[StopReach]
+    polygon: shapely.Geometry
+
+    def to_geojson(self) -> dict:
+        """Return a FeatureCollection: the isochrone polygon, then one Point per stop."""
+        features = [
+            {
+                "type": "Feature",
+                "geometry": mapping(self.polygon),
+                "properties": {
+                    "kind": "isochrone",
+                    "origin": self.origin.id,
+                    "origin_name": self.origin.name,
+                    "departure": iso_time(self.date, self.depart, self.timezone),
+                    "minutes": self.minutes,
+                },
+            }
+        ]
+        for s in self.stops:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                    "properties": {
+                        "kind": "stop",
+                        "id": s.id,
+                        "name": s.name,
+                        "arrival": iso_time(self.date, s.arrival, self.timezone),
+                        "minutes": round(s.minutes, 1),
+                    },
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
+
+
+def reach(
+    planner: Planner,
+    origin: Place,
+    date: dt.date,
+    depart: int,
+    minutes: int,
+    walk: WalkModel,
+    modes: frozenset[str] | None = None,
+    max_transfers: int = 8,
+    min_transfer_s: int = 0,
+) -> Reach:
+    """Return the stops reachable within ``minutes`` of leaving ``origin`` at ``depart``, and the isochrone."""
+    tt = planner.network.timetable
+    arrivals = planner.arrivals(origin, date, depart, walk, modes, max_transfers, min_transfer_s)
+    end = depart + minutes * 60
+    reached = np.flatnonzero(arrivals.any <= end)
+    stops = [
+        StopReach(int(s), stop_ref(planner.network, int(s)), tt.stop_names[s], float(tt.stop_lat[s]), float(tt.stop_lon[s]), int(arrivals.any[s]), (int(arrivals.any[s]) - depart) / 60)
+        for s in reached
+    ]
+    stops.sort(key=lambda r: (r.arrival, r.id))
+    centres = [(origin.lat, origin.lon, float(minutes * 60))] + [(s.lat, s.lon, float(end - s.arrival)) for s in stops]
+    polygon = _discs(origin.lat, origin.lon, centres, walk)
+    return Reach(origin, date, depart, minutes, tt.timezone, stops, polygon)
+
+
+def _discs(lat0: float, lon0: float, centres: list[tuple[float, float, float]], walk: WalkModel) -> shapely.Geometry:
+    """Union of walking discs, built in an azimuthal equidistant projection around the origin."""
+    local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +units=m +datum=WGS84")
+    to_local = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
+    to_wgs = pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+    discs = []
+    for lat, lon, seconds in centres:
+        radius = min(seconds * walk.speed_m_s / walk.detour_factor, walk.radius_m)
+        if radius <= 0:
+            continue
+        x, y = to_local.transform(lon, lat)
+        discs.append(shapely.Point(x, y).buffer(radius, quad_segs=_QUAD_SEGS))
+    if not discs:
+        return shapely.GeometryCollection()
+    merged = shapely.union_all(discs)
+    return transform(lambda x, y, z=None: to_wgs.transform(x, y), merged)
+
+
+def travel_minutes(
+    planner: Planner,
+    origins: Sequence[Place],
+    destinations: Sequence[Place],
+    date: dt.date,
+    depart: int,
+    walk: WalkModel,
+    modes: frozenset[str] | None = None,
+    max_transfers: int = 8,
+    min_transfer_s: int = 0,
+) -> np.ndarray:
+    """Return a [origins × destinations] array of travel minutes (NaN when unreachable that day).
+
+    A stop destination counts as reached however one gets there; a position
+    or POI is reached by walking from a stop after a ride, or on foot all the way.
+    """
+    out = np.full((len(origins), len(destinations)), np.nan)
+    egress = [planner.access(d, walk, reverse=True) for d in destinations]
+    for i, o in enumerate(origins):
+        arr = planner.arrivals(o, date, depart, walk, modes, max_transfers, min_transfer_s)
+        for j, d in enumerate(destinations):
+            best = int(INF)
+            if d.stops:
+                best = min(int(arr.any[list(d.stops)].min()), best)
+            e = egress[j]
+            if len(e.stops):
+                ride = arr.by_ride[e.stops] + e.seconds
+                best = min(best, int(ride.min()))
+            direct = planner.direct_walk(o, d, walk)
+            if direct is not None:
+                best = min(best, depart + direct)
+            if best < INF:
+                out[i, j] = (best - depart) / 60
+    return out
