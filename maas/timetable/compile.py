@@ -265,8 +265,15 @@ def _interpolate(frame: pd.DataFrame, stops: pd.DataFrame) -> pd.DataFrame:
         known = ~np.isnan(arr[idx])
         if known.sum() < 2:
             continue
-        arr[idx[~known]] = np.interp(cum[idx[~known]], cum[idx[known]], dep[idx[known]])
-        dep[idx[~known]] = arr[idx[~known]]
+        # Between two timed stops the vehicle runs from the first one's departure
+        # to the second one's arrival (not its departure: it may wait there).
+        k, u = idx[known], idx[~known]
+        r = np.clip(np.searchsorted(k, u), 1, len(k) - 1)
+        prev, nxt = k[r - 1], k[r]
+        span = cum[nxt] - cum[prev]
+        frac = np.where(span > 0, (cum[u] - cum[prev]) / np.where(span > 0, span, 1.0), (u - prev) / (nxt - prev))
+        arr[u] = dep[prev] + np.clip(frac, 0.0, 1.0) * (arr[nxt] - dep[prev])
+        dep[u] = arr[u]
     frame = frame.copy()
     frame["arr"] = np.round(np.nan_to_num(arr, nan=-1)).astype(np.int64)
     frame["dep"] = np.round(np.nan_to_num(dep, nan=-1)).astype(np.int64)
