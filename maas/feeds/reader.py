@@ -208,7 +208,18 @@ def _parse_fast(text: str) -> pd.DataFrame | None:
         if sep_counts != {width - 1}:
             return None
     frame.columns = header
-    if " ,"  in text or " \n" in text or " \r" in text or "\t" in text:
+    # Strip like the careful reader: also a space at the very end, spaces inside
+    # quotes (padded exports) and full-width spaces (U+3000, common in Japanese data).
+    if (
+        " ," in text
+        or " \n" in text
+        or " \r" in text
+        or "\t" in text
+        or text.endswith(" ")
+        or '" ' in text
+        or ' "' in text
+        or "\u3000" in text
+    ):
         for col in header:
             frame[col] = frame[col].str.strip()
     frame[LINE] = pd.array(nonblank[1:], dtype="int64")
