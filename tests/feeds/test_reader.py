@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from maas.feeds.reader import LINE, feed_digest, feed_name_for, read_feed
+from maas.feeds.reader import LINE, _parse_careful, _parse_fast, feed_digest, feed_name_for, read_feed
 from maas.feeds.validate import validate_feed
 from maas.timetable.compile import compile_feeds, load_feeds
 
@@ -72,9 +77,9 @@ def test_non_txt_files_and_subfolders_are_ignored(feed_text, write_feed):
 
 def test_feed_names():
     """The default feed name is the folder or zip name without .zip."""
-    assert feed_name_for(__import__("pathlib").Path("gtfs/jr")) == "jr"
-    assert feed_name_for(__import__("pathlib").Path("/data/bus.zip")) == "bus"
-    assert feed_name_for(__import__("pathlib").Path("/data/BUS.ZIP")) == "BUS"
+    assert feed_name_for(Path("gtfs/jr")) == "jr"
+    assert feed_name_for(Path("/data/bus.zip")) == "bus"
+    assert feed_name_for(Path("/data/BUS.ZIP")) == "BUS"
 
 
 def test_read_feed_takes_an_explicit_name(feed_text, write_feed):
@@ -203,6 +208,29 @@ def test_spaces_around_values_and_names_are_stripped(feed_text, write_feed):
     assert validate_feed(feed) == []
 
 
+def test_trailing_space_at_end_of_file_without_newline(feed_text, write_feed):
+    """A last value followed by a space and no final newline is stripped like every other value."""
+    feed_text.set(
+        "stop_times.txt",
+        "trip_id,arrival_time,departure_time,stop_sequence,stop_id\n"
+        "T1,07:14:00,07:14:00,1,AJS\nT1,07:24:00,07:25:00,2,MTU\nT1,07:53:00,07:53:00,3,TPK\n"
+        "T2,08:01:00,08:01:00,1,AJS\nT2,08:11:00,08:12:00,2,MTU\nT2,08:30:00,08:30:00,3,TPK ",
+    )
+    feed = read_feed(write_feed(feed_text))
+    assert feed.table("stop_times.txt")["stop_id"].tolist()[-1] == "TPK"
+    assert validate_feed(feed) == []
+
+
+def test_spaces_inside_quotes_are_stripped_as_elsewhere(feed_text, write_feed):
+    """Quoted ids with spaces inside the quotes ("TPK ", " AJS") read like unquoted ones, as the careful reader does."""
+    feed_text.set("stops.txt", 'stop_id,stop_name,stop_lat,stop_lon\n" AJS",Ajisu,34.0,131.36\nMTU,Motoyura,34.01,131.37\n"TPK ","Techno Park ",34.03,131.39\n')
+    feed = read_feed(write_feed(feed_text))
+    stops = feed.table("stops.txt")
+    assert stops["stop_id"].tolist() == ["AJS", "MTU", "TPK"]
+    assert stops["stop_name"].tolist()[-1] == "Techno Park"
+    assert validate_feed(feed) == []
+
+
 @pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted"])
 def test_duplicate_column_is_a_warning_and_the_first_is_used(quoted, feed_text, write_feed):
     """A column named twice in the header gives a duplicate_column warning on line 1; the first one is used."""
@@ -302,3 +330,30 @@ def test_reading_keeps_values_as_text(feed_text, write_feed):
     tt = compile_feeds([feed], progress=False)
     assert tt.stops_with_id("007") == [0] and tt.stops_with_id("7") == []
     assert np.array_equal(tt.stop_lat, [34.0, 34.01, 34.03])
+
+
+# --- the fast and the careful reader agree ----------------------------------------------------
+
+_CHARS = st.sampled_from([*"ab1 ,\"\t\u3000\n;.-", "阿", "é"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    table=st.integers(2, 4).flatmap(lambda w: st.tuples(st.just(w), st.lists(st.lists(st.text(_CHARS, max_size=5), min_size=w, max_size=w), max_size=4))),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    final_newline=st.booleans(),
+)
+def test_fast_and_careful_readers_agree(table, quoting, line_end, final_newline):
+    """Whenever the fast (pandas) reader accepts a file, it gives the same values and lines as the careful one."""
+    width, rows = table
+    out = io.StringIO()
+    csv.writer(out, quoting=quoting, lineterminator=line_end).writerows([[f"c{i}" for i in range(width)], *rows])
+    text = out.getvalue() if final_newline else out.getvalue()[: -len(line_end)]
+    fast = _parse_fast(text)
+    if fast is None:
+        return
+    careful = _parse_careful(text, "x.txt", "feed", [])
+    assert list(fast.columns) == list(careful.columns)
+    for col in fast.columns:
+        assert [str(v) for v in fast[col]] == [str(v) for v in careful[col]], (col, text)
