@@ -11,11 +11,25 @@ import os
 import sys
 
 import typer
+from typer.core import TyperGroup
 
 from maas.cli import feeds_cmd, graph_cmd, plan_cmd
 from maas.errors import MaasError
 
+
+class _Commands(TyperGroup):
+    """The command group: a known error becomes one line on stderr and exit status 2."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except MaasError as exc:
+            typer.echo(f"maas: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="maas",
     help="Route planning for the Yamaguchi central area: check feeds, plan journeys and tours, test shuttle timetables.",
     no_args_is_help=True,

@@ -242,10 +242,13 @@ class Planner:
         journeys = []
         if direct is not None:
             journeys.append(self._walk_only(q, direct, q.time + q.window_s))
-        walk_arrival = q.time + q.window_s + direct if direct is not None else int(INF)
+        # Journeys leaving after the window first, unrecorded: a departure in the window is then
+        # reported only when it beats them (not "leave early and wait for a later trip").
+        run(view, fp, state, origin.stops, q.time + q.window_s + 1 + origin.seconds, egress, q.min_transfer_s)
         before = state.target_best.copy()
         for t in times:
             run(view, fp, state, origin.stops, int(t) + origin.seconds, egress, q.min_transfer_s)
+            walk_arrival = int(t) + direct if direct is not None else int(INF)
             for k in range(1, k_max + 1):
                 a = state.target_best[k]
                 if a < before[k] and a < min(int(state.target_best[:k].min()), walk_arrival):

@@ -143,3 +143,25 @@ def reference_pareto(tt: Timetable, q: RefQuery) -> set[tuple[int, int, int]]:
                     hi = mid - 1
             out.add((k, int(target), int(latest) if latest is not None else -1))
     return out
+
+
+def reference_range(tt: Timetable, q: RefQuery, window_s: int) -> set[tuple[int, int, int]]:
+    """Return {(rides, arrival, departure)} Pareto-optimal over departure (later better), arrival and rides,
+    for journeys leaving in ``[q.time, q.time + window_s]``.  Departures after the window take part
+    in the comparison (leaving early to wait for them is not a separate option) but are not listed.
+    """
+    links = walking_links(tt, q.radius_m, q.speed)
+    trips = running_trips(tt, q.date)
+    end = q.time + window_s
+    options = []
+    for t in departure_candidates(tt, q, links, trips):
+        best = earliest_by_rides(tt, q, links, trips, t)
+        for k in range(1, len(best)):
+            if best[k] < best[k - 1]:  # k rides beat fewer rides (and walking all the way)
+                options.append((t, int(best[k]), k))
+    pareto = {
+        (k, a, t)
+        for t, a, k in options
+        if not any(t2 >= t and a2 <= a and k2 <= k and (t2, a2, k2) != (t, a, k) for t2, a2, k2 in options)
+    }
+    return {(k, a, t) for k, a, t in pareto if t <= end}

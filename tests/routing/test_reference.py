@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -17,7 +18,7 @@ from maas.routing.journeys import Journey, stop_place
 from maas.routing.planner import JourneyQuery, Planner
 from maas.timetable.compile import compile_feeds, load_feeds
 from tests.routing.gtfs_builder import basic_tables, fmt, write_feed
-from tests.routing.reference import RefQuery, reference_pareto, walking_links
+from tests.routing.reference import RefQuery, departure_candidates, reference_pareto, reference_range, running_trips, walking_links
 
 BASE = dt.date(2026, 12, 7)  # a Monday
 
@@ -177,5 +178,42 @@ def test_real_feeds_match_reference(name):
         expected = reference_pareto(tt, q)
         got, journeys = planner_answer(planner, q)
         assert got == expected, f"{name} {q}: planner {sorted(got)} != reference {sorted(expected)}"
+        for j in journeys:
+            check_journey(planner, q, j)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_range_queries_match_reference(tmp_path_factory, data):
+    """Range RAPTOR lists exactly the reference's Pareto journeys (departure, arrival, rides) in the window."""
+    tables, n_stops = data.draw(small_feed())
+    folder = write_feed(tmp_path_factory.mktemp("feed"), tables)
+    tt = compile_feeds(load_feeds([folder]), progress=False)
+    planner = Planner(Network(tt))
+    net = planner.network
+    for _ in range(3):
+        q = data.draw(small_query(n_stops))
+        if q.origin == q.destination:
+            continue
+        # Start shortly before a real departure from the origin so that windows hold journeys.
+        links = walking_links(tt, q.radius_m, q.speed)
+        leaving = departure_candidates(tt, dataclasses.replace(q, time=0), links, running_trips(tt, q.date))
+        if leaving:
+            q = dataclasses.replace(q, time=max(0, data.draw(st.sampled_from(leaving)) - data.draw(st.integers(0, 1800))))
+        window = data.draw(st.sampled_from([1800, 3600, 3 * 3600]))
+        query = JourneyQuery(
+            stop_place(net, q.origin),
+            stop_place(net, q.destination),
+            q.date,
+            q.time,
+            window_s=window,
+            max_transfers=q.max_rides - 1,
+            walk=WalkModel(speed_m_s=q.speed, radius_m=q.radius_m),
+            min_transfer_s=q.slack,
+        )
+        journeys = [j for j in planner.plan(query) if j.rides > 0]
+        got = {(j.rides, j.arrival, j.departure) for j in journeys}
+        expected = reference_range(tt, q, window)
+        assert got == expected, f"query {q} window {window}: planner {sorted(got)} != reference {sorted(expected)}"
         for j in journeys:
             check_journey(planner, q, j)
