@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maas.errors import FeedError
 from maas.feeds.problems import Problem
 from maas.feeds.reader import read_feed
 from maas.feeds.validate import MAX_PER_KIND, validate_feed
+from maas.timetable.compile import compile_feeds
 
 
 @dataclass(frozen=True)
@@ -562,3 +565,45 @@ def test_cap_counts_each_field_separately(feed_text, write_feed):
         ("stop_lat", f"... and 1 more rows with the same problem ({MAX_PER_KIND + 1} in all)"),
         ("stop_lon", f"... and 1 more rows with the same problem ({MAX_PER_KIND + 1} in all)"),
     ]
+
+
+# --- any small damage: a report, never a crash --------------------------------------------------
+
+_FILES = ["agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt"]
+_VALUES = [
+    "", " ", "abc", "-1", "0", "1", "2", "1e400", "inf", "nan", "25:00:00", "07:15:00", "99:59:59", "7:5", "20260101",
+    "99991231", "AJS", "MTU", "T1", "T2", "R1", "WD", "A1", "3.5", "-91", '"', 'x"y', "０７:００:００", "阿知須", "\u3000",
+    "Nowhere/Zone",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(_FILES), st.integers(0, 10), st.integers(0, 10), st.sampled_from(["set", "copy", "drop"]), st.sampled_from(_VALUES)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_damaged_feed_gives_a_report_never_a_crash(edits, feed_text, tmp_path_factory):
+    """Random cell changes, copied and dropped records never crash the checker; a feed it accepts compiles cleanly."""
+    text = type(feed_text)(feed_text.files)
+    for filename, r, c, op, value in edits:
+        rows = text.rows(filename)
+        line = 1 + r % (len(rows) - 1) if len(rows) > 1 else 1
+        if op == "set" and line > 1:
+            rows[line - 1][c % len(rows[0])] = value
+        elif op == "copy" and line > 1:
+            rows.append(list(rows[line - 1]))
+        elif op == "drop" and len(rows) > 2:
+            del rows[line - 1]
+        text.set_rows(filename, rows)
+    feed = read_feed(text.write(tmp_path_factory.mktemp("fuzz") / "feed"))
+    problems = validate_feed(feed)
+    assert all(p.severity in ("error", "warning") and p.message for p in problems)
+    if any(p.severity == "error" for p in problems):
+        return
+    tt = compile_feeds([feed], progress=False)
+    for trip in range(tt.n_trips):
+        arr, dep = tt.trip_times(trip)
+        assert (arr >= 0).all() and (dep >= arr).all() and (arr[1:] >= dep[:-1]).all()
