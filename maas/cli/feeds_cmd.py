@@ -83,6 +83,10 @@ def info(
         if f["publisher"] or f["version"]:
             typer.echo(f"  publisher: {f['publisher']}  version: {f['version']}")
         typer.echo(f"  agencies: {', '.join(f['agencies'])}")
+        if f["agencies_official"]:
+            typer.echo(f"  registered names (agency_jp): {', '.join(f['agencies_official'])}")
+        if f["offices"]:
+            typer.echo(f"  offices (office_jp): {', '.join(f['offices'])}")
         typer.echo(f"  {f['stops']} stops, {f['routes']} routes, {f['trips']} trips, {f['warnings']} warning(s) when checked")
     typer.echo("")
     typer.echo(f"routes by mode: {json.dumps(s['routes_by_mode'], ensure_ascii=False)}")

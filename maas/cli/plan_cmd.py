@@ -162,7 +162,8 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
             if leg.mode == "walk":
                 lines.append(f"   {format_clock(leg.departure)}  walk {int(leg.distance_m)} m ({(leg.arrival - leg.departure + 59) // 60} min) to {_name(leg.destination, lang)}")
             else:
-                what = f"{leg.mode} {leg.route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {leg.headsign}" if leg.headsign else "")
+                route = leg.route_names.get("en", leg.route) if lang != "ja" else leg.route
+                what = f"{leg.mode} {route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {leg.headsign}" if leg.headsign else "")
                 lines.append(f"   {format_clock(leg.departure)}  {_name(leg.origin, lang)}: {what}")
                 lines.append(f"   {format_clock(leg.arrival)}  {_name(leg.destination, lang)}  ({len(leg.stops) - 1} stops)")
     return "\n".join(lines)

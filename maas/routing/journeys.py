@@ -41,6 +41,7 @@ class Leg:
     departure: int
     arrival: int
     route: str = ""
+    route_names: dict[str, str] = field(default_factory=dict)
     route_id: str = ""
     route_long_name: str = ""
     trip_id: str = ""
@@ -120,6 +121,7 @@ class Journey:
             d.update(
                 {
                     "route_id": leg.route_id,
+                    "route_names": leg.route_names,
                     "route_long_name": leg.route_long_name,
                     "trip_short_name": leg.trip_short_name,
                     "agency": leg.agency,
@@ -199,6 +201,7 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
                     departure=int(dep[raw.board]) + raw.shift,
                     arrival=int(arr[raw.alight]) + raw.shift,
                     route=tt.route_name(route),
+                    route_names=dict(tt.route_names_i18n[route]),
                     route_id=tt.route_ids[route],
                     route_long_name=tt.route_long_names[route],
                     trip_id=tt.trip_ids[raw.trip],

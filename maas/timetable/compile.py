@@ -28,7 +28,7 @@ from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 3
+COMPILER_VERSION = 4
 
 
 @dataclass
@@ -124,6 +124,8 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
         agencies=[str(v) for v in feed.column("agency.txt", "agency_name")],
         warnings=warnings,
         translations_form=translation_form(feed),
+        agencies_official=[str(v) for v in feed.column("agency_jp.txt", "agency_official_name") if v],
+        offices=[str(v) for v in feed.column("office_jp.txt", "office_name") if v],
     )
     # Stops: keep stops/platforms (0) and stations (1).
     st = feed.table("stops.txt")
@@ -162,6 +164,14 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
             "color": feed.column("routes.txt", "route_color").astype(str).to_numpy(),
         }
     )
+    # GTFS-JP routes_jp.txt: "origin – via – destination" stands in for a missing long name.
+    jp = feed.table("routes_jp.txt")
+    if len(jp) and "route_id" in jp.columns:
+        ends = {
+            str(r): " – ".join(str(x) for x in (o, v, d) if x)
+            for r, o, v, d in zip(jp["route_id"], feed.column("routes_jp.txt", "origin_stop"), feed.column("routes_jp.txt", "via_stop"), feed.column("routes_jp.txt", "destination_stop"))
+        }
+        routes["long"] = [long or ends.get(rid, "") for rid, long in zip(routes["route_id"], routes["long"])]
     routes["names"] = [
         {**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]
     ]

@@ -30,7 +30,11 @@ from maas.feeds.parse import date_to_day, day_to_date
 
 @dataclass(frozen=True)
 class FeedSummary:
-    """Who published a feed and what it claims to be (from agency.txt / feed_info.txt)."""
+    """Who published a feed and what it claims to be (agency.txt, feed_info.txt, GTFS-JP files).
+
+    ``agencies_official`` holds the registered names of agency_jp.txt
+    (GTFS-JP) where given; ``offices`` the operating offices of office_jp.txt.
+    """
 
     name: str
     source: str
@@ -42,6 +46,8 @@ class FeedSummary:
     agencies: list[str]
     warnings: int
     translations_form: str | None
+    agencies_official: list[str] = field(default_factory=list)
+    offices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ def summarize(tt: Timetable) -> dict:
                 "publisher": summary.publisher,
                 "version": summary.version,
                 "agencies": summary.agencies,
+                "agencies_official": summary.agencies_official,
+                "offices": summary.offices,
                 "timezone": summary.timezone,
                 "warnings": summary.warnings,
                 "translations": summary.translations_form,
