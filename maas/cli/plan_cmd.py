@@ -212,13 +212,13 @@ def reach(
 
 def _area_km2(r) -> float:
     import pyproj
-    from shapely.ops import transform
+    import shapely
 
     if r.polygon.is_empty:
         return 0.0
     local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={r.origin.lat} +lon_0={r.origin.lon} +units=m +datum=WGS84")
     fwd = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
-    return round(transform(lambda x, y, z=None: fwd.transform(x, y), r.polygon).area / 1e6, 3)
+    return round(shapely.transform(r.polygon, lambda x, y: fwd.transform(x, y), interleaved=False).area / 1e6, 3)
 
 
 def _read_places(path: Path, places: PlaceIndex, field: str) -> tuple[list[str], list[Place]]:

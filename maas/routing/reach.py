@@ -17,7 +17,6 @@ import numpy as np
 import pyproj
 import shapely
 from shapely.geometry import mapping
-from shapely.ops import transform
 
 from maas.network.walking import WalkModel
 from maas.routing.journeys import iso_time
@@ -127,7 +126,7 @@ def _discs(lat0: float, lon0: float, centres: list[tuple[float, float, float]], 
     if not discs:
         return shapely.GeometryCollection()
     merged = shapely.union_all(discs)
-    return transform(lambda x, y, z=None: to_wgs.transform(x, y), merged)
+    return shapely.transform(merged, lambda x, y: to_wgs.transform(x, y), interleaved=False)
 
 
 def travel_minutes(
