@@ -1,0 +1,1 @@
+"""Sightseeing tours: choose, order and time POI visits (orienteering with time windows)."""
