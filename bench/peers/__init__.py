@@ -1,0 +1,1 @@
+"""Peer planners (pyraptor, raptor-journey-planner): install, adapt feeds, run, compare."""
