@@ -23,6 +23,7 @@ from maas.routing.journeys import iso_time
 from maas.routing.kernel import INF
 from maas.routing.places import Place, stop_ref
 from maas.routing.planner import Planner
+from maas.routing.raptor import Endpoint
 
 #: Segments per quarter circle of each walking disc.
 _QUAD_SEGS = 8
@@ -129,6 +130,41 @@ def _discs(lat0: float, lon0: float, centres: list[tuple[float, float, float]], 
     return shapely.transform(merged, lambda x, y: to_wgs.transform(x, y), interleaved=False)
 
 
+def arrival_times(
+    planner: Planner,
+    origin: Place,
+    destinations: Sequence[Place],
+    egress: Sequence[Endpoint],
+    date: dt.date,
+    depart: int,
+    walk: WalkModel,
+    modes: frozenset[str] | None = None,
+    max_transfers: int = 8,
+    min_transfer_s: int = 0,
+) -> np.ndarray:
+    """Return the earliest arrival (seconds, INF if none) at each destination after leaving at ``depart``.
+
+    ``egress[j]`` is ``planner.access(destinations[j], walk, reverse=True)``,
+    computed once by the caller.  A stop destination counts as reached however
+    one gets there; a position or POI by walking from a stop after a ride, or
+    on foot all the way.
+    """
+    arr = planner.arrivals(origin, date, depart, walk, modes, max_transfers, min_transfer_s)
+    out = np.full(len(destinations), INF, np.int64)
+    for j, d in enumerate(destinations):
+        best = int(INF)
+        if d.stops:
+            best = int(arr.any[list(d.stops)].min())
+        e = egress[j]
+        if len(e.stops):
+            best = min(best, int((arr.by_ride[e.stops] + e.seconds).min()))
+        direct = planner.direct_walk(origin, d, walk)
+        if direct is not None:
+            best = min(best, depart + direct)
+        out[j] = min(best, int(INF))
+    return out
+
+
 def travel_minutes(
     planner: Planner,
     origins: Sequence[Place],
@@ -140,26 +176,11 @@ def travel_minutes(
     max_transfers: int = 8,
     min_transfer_s: int = 0,
 ) -> np.ndarray:
-    """Return a [origins × destinations] array of travel minutes (NaN when unreachable that day).
-
-    A stop destination counts as reached however one gets there; a position
-    or POI is reached by walking from a stop after a ride, or on foot all the way.
-    """
-    out = np.full((len(origins), len(destinations)), np.nan)
+    """Return a [origins × destinations] array of travel minutes (NaN when unreachable that day)."""
     egress = [planner.access(d, walk, reverse=True) for d in destinations]
+    out = np.full((len(origins), len(destinations)), np.nan)
     for i, o in enumerate(origins):
-        arr = planner.arrivals(o, date, depart, walk, modes, max_transfers, min_transfer_s)
-        for j, d in enumerate(destinations):
-            best = int(INF)
-            if d.stops:
-                best = min(int(arr.any[list(d.stops)].min()), best)
-            e = egress[j]
-            if len(e.stops):
-                ride = arr.by_ride[e.stops] + e.seconds
-                best = min(best, int(ride.min()))
-            direct = planner.direct_walk(o, d, walk)
-            if direct is not None:
-                best = min(best, depart + direct)
-            if best < INF:
-                out[i, j] = (best - depart) / 60
+        arrival = arrival_times(planner, o, destinations, egress, date, depart, walk, modes, max_transfers, min_transfer_s)
+        ok = arrival < INF
+        out[i, ok] = (arrival[ok] - depart) / 60
     return out

@@ -1,0 +1,187 @@
+"""A planned tour: visits per day, the journeys between them, totals, and what was left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from maas.pois import Poi
+from maas.routing.journeys import Journey, iso_time
+from maas.routing.places import Place
+from maas.when import format_clock
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A stop of the tour: arrive, (wait,) visit from ``start`` to ``end`` (seconds of the day)."""
+
+    poi: Poi
+    arrival: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day: where it starts and ends, the visits, and ``legs[i]`` leading to visit ``i`` (the last leg returns)."""
+
+    index: int
+    date: dt.date
+    timezone: str
+    start: Place
+    end: Place
+    visits: list[Visit]
+    legs: list[Journey]
+
+    @property
+    def departure(self) -> int:
+        return self.legs[0].departure if self.legs else 0
+
+    @property
+    def back(self) -> int:
+        return self.legs[-1].arrival if self.legs else 0
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A wanted POI that is not in the tour, and why (``closed``, ``too far``, ``no time``, ``budget``, ``avoided``)."""
+
+    poi: Poi
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Itinerary:
+    """The answer to a tour request."""
+
+    days: list[DayPlan]
+    left_out: list[LeftOut]
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def visits(self) -> list[Visit]:
+        return [v for d in self.days for v in d.visits]
+
+    @property
+    def interest(self) -> int:
+        return sum(v.poi.interest for v in self.visits)
+
+    @property
+    def walk_m(self) -> float:
+        return sum(j.walk_m for d in self.days for j in d.legs)
+
+    @property
+    def fees_yen(self) -> int:
+        return sum(v.poi.fee_yen for v in self.visits)
+
+    def fares_yen(self) -> tuple[float, int]:
+        """Return (known fares, number of rides whose fare is unknown)."""
+        known, unknown = 0.0, 0
+        for d in self.days:
+            for j in d.legs:
+                for leg in j.legs:
+                    if leg.is_ride:
+                        if leg.fare_yen is None:
+                            unknown += 1
+                        else:
+                            known += leg.fare_yen
+        return known, unknown
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Return the itinerary as JSON-ready data (times ISO 8601 with offset)."""
+        fares, unknown = self.fares_yen()
+        days = []
+        for d in self.days:
+
+            def iso(s: int, d: DayPlan = d) -> str:
+                return iso_time(d.date, s, d.timezone)
+
+            days.append(
+                {
+                    "day": d.index + 1,
+                    "date": d.date.isoformat(),
+                    "start": d.start.to_dict(lang),
+                    "end": d.end.to_dict(lang),
+                    "departure": iso(d.departure),
+                    "back": iso(d.back),
+                    "visits": [
+                        {
+                            "poi": v.poi.id,
+                            "name": v.poi.name(lang),
+                            "names": {"ja": v.poi.name_ja, "en": v.poi.name_en},
+                            "category": v.poi.category,
+                            "lat": v.poi.lat,
+                            "lon": v.poi.lon,
+                            "arrival": iso(v.arrival),
+                            "visit_start": iso(v.start),
+                            "visit_end": iso(v.end),
+                            "interest": v.poi.interest,
+                            "fee_yen": v.poi.fee_yen,
+                            "opening_hours": v.poi.opening_hours,
+                        }
+                        for v in d.visits
+                    ],
+                    "legs": [j.to_dict(lang) for j in d.legs],
+                }
+            )
+        return {
+            "days": days,
+            "totals": {
+                "visits": len(self.visits),
+                "interest": self.interest,
+                "walk_m": round(self.walk_m, 1),
+                "fares_yen": fares,
+                "rides_with_unknown_fare": unknown,
+                "fees_yen": self.fees_yen,
+                "cost_yen": fares + self.fees_yen,
+            },
+            "left_out": [{"poi": x.poi.id, "name": x.poi.name(lang), "reason": x.reason, "detail": x.detail} for x in self.left_out],
+            "notes": self.notes,
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def to_geojson(self, lang: str | None = None) -> dict:
+        """Return the whole tour as GeoJSON: visits as Points, each leg as a LineString."""
+        features = []
+        for d in self.days:
+            for n, v in enumerate(d.visits, start=1):
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [v.poi.lon, v.poi.lat]},
+                        "properties": {
+                            "kind": "visit",
+                            "day": d.index + 1,
+                            "order": n,
+                            "poi": v.poi.id,
+                            "name": v.poi.name(lang),
+                            "arrival": format_clock(v.arrival),
+                            "visit_start": format_clock(v.start),
+                            "visit_end": format_clock(v.end),
+                        },
+                    }
+                )
+            for j in d.legs:
+                for leg in j.legs:
+                    coords = [[leg.origin.lon, leg.origin.lat]]
+                    coords += [[s.place.lon, s.place.lat] for s in leg.stops[1:-1]]
+                    coords.append([leg.destination.lon, leg.destination.lat])
+                    features.append(
+                        {
+                            "type": "Feature",
+                            "geometry": {"type": "LineString", "coordinates": coords},
+                            "properties": {
+                                "kind": "leg",
+                                "day": d.index + 1,
+                                "mode": leg.mode,
+                                "route": leg.route,
+                                "from": leg.origin.display(lang),
+                                "to": leg.destination.display(lang),
+                                "departure": format_clock(leg.departure),
+                                "arrival": format_clock(leg.arrival),
+                            },
+                        }
+                    )
+        return {"type": "FeatureCollection", "features": features}
