@@ -379,8 +379,8 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
     st = st[st["trip"] >= 0]
     # One compiled trip per (trip, frequency copy).
     st = st.sort_values(["trip", "freq_start", "seq"], kind="stable").reset_index(drop=True)
-    tkey = st["trip"].to_numpy() * 200_000 + st["freq_start"].to_numpy() + 1
-    starts = np.flatnonzero(np.r_[True, tkey[1:] != tkey[:-1]])
+    trip_col, freq_col = st["trip"].to_numpy(), st["freq_start"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (trip_col[1:] != trip_col[:-1]) | (freq_col[1:] != freq_col[:-1])])
     ends = np.r_[starts[1:], len(st)]
     stop_arr = st["stop"].to_numpy(np.int32)
     arr = st["arr"].to_numpy(np.int64)
