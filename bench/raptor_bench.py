@@ -298,7 +298,8 @@ def _child_stations(a) -> dict:
         legs = []
         if best is not None:
             for leg in best.legs:
-                legs.append([leg.mode, leg.origin.id, leg.destination.id, leg.departure, leg.arrival, leg.route])
+                ends = [stop_key(tt, p.stops[0]) if p.kind == "stop" else p.kind for p in (leg.origin, leg.destination)]
+                legs.append([leg.mode, *ends, leg.departure, leg.arrival, leg.route, leg.feed, leg.trip_id])
         out.append(
             {
                 "seconds": elapsed,

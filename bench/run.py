@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -298,12 +299,44 @@ def part_peers(a, skipped: list[dict], raptor: dict, feeds: list[tuple[str, list
         )
     )
     for label, p in out.items():
+        if "npm" in p and p["npm"].get("plain_scanner"):
+            c = p["npm"]["plain_scanner"]["answers"]["counts"]
+            print(
+                f"\n{label}: raptor-journey-planner with its route-scan cache off (answers only): same {c['equal']}, "
+                f"peer earlier {c['peer_earlier']}, peer later {c['peer_later']}, only maas {c['only_maas']}, only peer {c['only_peer']}, neither {c['neither']}"
+            )
+        if "maas" in p:
+            v = p["maas"]["verified"]
+            print(f"{label}: maas answers consistent with the adapter's own reading of the feed: {v['consistent_with_feed']}/{v['answers']}")
         if "npm" in p and p["npm"].get("range_ratio"):
             rr = p["npm"]["range_ratio"]
             print(
                 f"\n{label}: 60-min range, raptor-journey-planner {ms(rr['peer_median_s'], 1)} ms vs maas {ms(rr['maas_median_s'], 2)} ms median "
                 f"({rr['ratio_of_medians']:,.0f}x, n={rr['n']})"
             )
+    return out
+
+
+def targets(result: dict) -> list[dict]:
+    """The issues' targets, checked on the largest shared feed that was measured."""
+    out = []
+    c = (result.get("compile") or {}).get("targets")
+    if c:
+        out.append({"what": "cold compile", "feed": c["feed"], "value": f"{c['compile_median_s']:.2f} s", "target": "< 30 s", "met": c["compile_ok"]})
+        worst = max(c["cache_load_median_s"], c["cache_load_first_s"])
+        out.append({"what": "cache load (first and median)", "feed": c["feed"], "value": f"{worst * 1000:.0f} ms", "target": "< 1 s", "met": c["load_ok"]})
+    raptor = {k: v for k, v in (result.get("raptor") or {}).items() if k != "default"}
+    if raptor:
+        big = max(raptor, key=lambda k: raptor[k]["stop_times"])
+        r = raptor[big]
+        out.append({"what": "median EA query", "feed": big, "value": f"{r['ea']['median_s'] * 1000:.2f} ms", "target": "< 5 ms", "met": r["ea"]["median_s"] < 0.005})
+        out.append(
+            {"what": "median 60-min range query", "feed": big, "value": f"{r['range']['median_s'] * 1000:.1f} ms", "target": "< 100 ms", "met": r["range"]["median_s"] < 0.1}
+        )
+        p = (result.get("peers") or {}).get(big, {}).get("pyraptor")
+        if p and p["ratio"]:
+            x = p["ratio"]["ratio_of_medians"]
+            out.append({"what": "speed-up over pyraptor (ratio of medians)", "feed": big, "value": f"{x:,.0f}x", "target": ">= 50x", "met": x >= 50})
     return out
 
 
@@ -319,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         "name": a.name,
         "started_utc": stamp.isoformat(timespec="seconds"),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(a).items()},
-        "machine": machine_info(),
+        "machine": {**machine_info(), "loadavg_start": list(os.getloadavg())},
     }
     try:
         import peers.harness as h
@@ -335,8 +368,14 @@ def main(argv: list[str] | None = None) -> int:
         result["raptor"] = raptor
     if "peers" in a.parts:
         result["peers"] = part_peers(a, skipped, raptor, resolve_feeds(a.peer_feeds, a.shared_data, skipped, "peers"))
+    result["targets"] = targets(result)
+    if result["targets"]:
+        print("\n## Targets\n")
+        for t in result["targets"]:
+            print(f"- {t['what']} on {t['feed']}: {t['value']} (target {t['target']}): {'MET' if t['met'] else 'MISSED'}")
     result["skipped"] = skipped
     result["duration_s"] = time.time() - started
+    result["machine"]["loadavg_end"] = list(os.getloadavg())
     if skipped:
         print("\n## Skipped\n")
         for s in skipped:

@@ -124,6 +124,7 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
     stops: list[dict] = []  # served stops: feed, stop_id, name, lat, lon, parent, platform
     stop_key: dict[tuple[str, str], int] = {}
     trips_out: list[tuple[str, list[tuple[int, int, int, int, int]]]] = []  # (route key, [(stop, arr, dep, pick, drop)])
+    trip_src: list[list[str]] = []  # (feed, trip_id) of each written trip
     routes: dict[tuple[str, str], dict] = {}
     transfers_feed: list[tuple[int, int, int]] = []
     counts = defaultdict(int)
@@ -212,9 +213,11 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
                     while t < end:
                         shift = t - base
                         trips_out.append((rkey, [(s, a + shift, d + shift, p, q) for s, a, d, p, q in seq]))
+                        trip_src.append([feed_name, trip_id])
                         t += headway
             else:
                 trips_out.append((rkey, seq))
+                trip_src.append([feed_name, trip_id])
         for r in src.rows("transfers.txt"):
             if r.get("transfer_type") == "2" and r.get("from_stop_id") != r.get("to_stop_id"):
                 a, b = stop_key.get((feed_name, r.get("from_stop_id", ""))), stop_key.get((feed_name, r.get("to_stop_id", "")))
@@ -235,6 +238,7 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
         "stops": [[s["feed"], s["stop_id"]] for s in stops],
         "groups": [{"name": g["name"], "stops": g["stops"], "key": g["key"]} for g in groups],
         "stop_group": _stop_group(stops, groups),
+        "trips": trip_src,
         "counts": {
             **counts,
             "trips_written": len(trips_out),

@@ -113,6 +113,80 @@ def station_queries(meta: dict, stop_queries: list[dict], limit: int) -> list[di
     return out
 
 
+def load_adapted(folder: Path, meta: dict) -> dict:
+    """Read back the adapted trips and walking links, for checking maas's journeys against them."""
+    import csv
+    from collections import defaultdict
+
+    def secs(text: str) -> int:
+        h, m, x = text.split(":")
+        return int(h) * 3600 + int(m) * 60 + int(x)
+
+    times: dict[int, list] = defaultdict(list)
+    with open(folder / "stop_times.txt", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            times[int(r["trip_id"][1:])].append(
+                (int(r["stop_id"][1:]), secs(r["arrival_time"]), secs(r["departure_time"]), r["pickup_type"] == "1", r["drop_off_type"] == "1")
+            )
+    links = {}
+    with open(folder / "transfers.txt", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            links[(int(r["from_stop_id"][1:]), int(r["to_stop_id"][1:]))] = int(r["min_transfer_time"])
+    by_trip: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(meta["trips"]):
+        by_trip[tuple(key)].append(i)
+    return {"times": times, "links": links, "by_trip": by_trip, "stop": {tuple(k): i for i, k in enumerate(meta["stops"])}}
+
+
+def verify_maas(adapted: dict, q: dict, answer: dict) -> list[str]:
+    """Check one maas station-to-station answer against the adapter's independent reading of the feed.
+
+    Rides must be real trips running that day (board/alight times equal, pickup
+    and drop-off allowed); walks between two stops must be a walking link of
+    exactly that duration (or a walk-only journey between the station's own
+    stops); legs must follow one another and start no earlier than asked.
+    """
+    issues: list[str] = []
+    if answer["arrival"] is None:
+        return issues
+    stop = adapted["stop"]
+    origin = {tuple(k) for k in q["origin_keys"]}
+    destination = {tuple(k) for k in q["destination_keys"]}
+    clock = q["time"]
+    legs = answer["legs"]
+    for n, (mode, a, b, dep, arr, _route, feed, trip_id) in enumerate(legs):
+        if dep < clock:
+            issues.append(f"leg {n} ({mode}) departs {dep} before {clock}")
+        clock = arr
+        if mode == "walk":
+            if isinstance(a, list) and isinstance(b, list):
+                sa, sb = stop.get(tuple(a)), stop.get(tuple(b))
+                if sa is None or sb is None:
+                    issues.append(f"walk {a}->{b}: stop not served on the date")
+                elif adapted["links"].get((sa, sb)) != arr - dep:
+                    issues.append(f"walk {a}->{b} takes {arr - dep} s; the walking link is {adapted['links'].get((sa, sb))}")
+            continue
+        sa, sb = stop.get(tuple(a)), stop.get(tuple(b))
+        ok = False
+        for t in adapted["by_trip"].get((feed, trip_id), []):
+            seq = adapted["times"][t]
+            for i, (s1, _a1, d1, no_pick, _nd) in enumerate(seq):
+                if s1 == sa and d1 == dep and not no_pick:
+                    if any(s2 == sb and a2 == arr and not no_drop for s2, a2, _d2, _np, no_drop in seq[i + 1 :]):
+                        ok = True
+        if not ok:
+            issues.append(f"ride {feed}:{trip_id} {a} {dep} -> {b} {arr} is not in the feed's timetable for the date")
+    if legs:
+        first, last = legs[0], legs[-1]
+        if isinstance(first[1], list) and tuple(first[1]) not in origin:
+            issues.append(f"starts at {first[1]}, not at the origin station")
+        if isinstance(last[2], list) and tuple(last[2]) not in destination:
+            issues.append(f"ends at {last[2]}, not at the destination station")
+        if legs[-1][4] != answer["arrival"]:
+            issues.append("arrival differs from the last leg's")
+    return issues
+
+
 def compare(ours: list[dict], theirs: list[dict], queries: list[dict]) -> dict:
     """Compare earliest arrivals query by query; keep examples of each kind of difference."""
     kinds = {"equal": 0, "peer_earlier": 0, "peer_later": 0, "only_maas": 0, "only_peer": 0, "neither": 0}
@@ -136,7 +210,7 @@ def compare(ours: list[dict], theirs: list[dict], queries: list[dict]) -> dict:
             examples[kind].append(
                 {
                     "query": {k: q[k] for k in ("source_query", "time", "origin_station", "destination_station", "origin_keys", "destination_keys")},
-                    "maas": {"arrival": x, "legs": a.get("legs")},
+                    "maas": {"arrival": x, "legs": a.get("legs"), "verify": a.get("verify")},
                     "peer": {"arrival": y, "legs": b.get("legs")},
                 }
             )
@@ -210,6 +284,7 @@ def run_npm(folder: Path, date: str, queries: list[dict], range_sample: int, win
                 "date": date,
                 "window_s": window_s,
                 "range_sample": range_sample,
+                "plain_scanner": True,
                 "queries": [[q["origin_ids"], q["destination_ids"], q["time"]] for q in queries],
             }
         )
@@ -279,6 +354,15 @@ def run(
         "range": summary([r["seconds"] for r in mdata["range"]]),
         "range_journeys_mean": statistics.fmean([r["journeys"] for r in mdata["range"]]) if mdata["range"] else None,
     }
+    adapted = load_adapted(folder, meta)
+    checked = [verify_maas(adapted, q, a) for q, a in zip(queries, ours)]
+    for a, issues in zip(ours, checked):
+        a["verify"] = issues
+    out["maas"]["verified"] = {
+        "answers": sum(a["arrival"] is not None for a in ours),
+        "consistent_with_feed": sum(a["arrival"] is not None and not i for a, i in zip(ours, checked)),
+        "problems": [{"query": n, "issues": i, "legs": a["legs"]} for n, (a, i) in enumerate(zip(ours, checked)) if i][:10],
+    }
     out["queries"] = [
         {"time": q["time"], "origin_station": q["origin_station"], "destination_station": q["destination_station"], "maas_arrival": a["arrival"], "maas_s": a["seconds"]}
         for q, a in zip(queries, ours)
@@ -323,6 +407,12 @@ def run(
                 "range_ratio": timing_ratio([r["seconds"] for r in mdata["range"]], [r["seconds"] for r in nr.get("range", [])]),
                 "answers": compare(ours[: len(nq)], nq, sub),
             }
+            if nr.get("plain"):
+                out["npm"]["plain_scanner"] = {
+                    "note": "RouteScanner scan-position cache disabled (answers cross-check only)",
+                    "ea": summary([q["seconds"] for q in nr["plain"]]),
+                    "answers": compare(ours[: len(nr["plain"])], nr["plain"], sub),
+                }
             for row, q in zip(out["queries"], nq):
                 row.update({"npm_arrival": q["arrival"], "npm_s": q["seconds"]})
         except (Skip, RuntimeError) as e:
