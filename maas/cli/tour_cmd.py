@@ -10,7 +10,6 @@ from maas.cli import optw_cmd
 from maas.cli.common import echo_json, load_planner
 from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt
 from maas.tours.itinerary import Itinerary
-from maas.tours.planner import TourPlanner
 from maas.tours.request import INTERESTS, tour_request
 from maas.when import format_clock
 
@@ -77,6 +76,8 @@ def tour(
         "max_walk": max_walk,
         "budget": budget,
     }
+    from maas.tours.planner import TourPlanner  # imports OR-Tools: only when planning
+
     req = tour_request({k: v for k, v in data.items() if v is not None})
     planner, places = load_planner(feed, pois, osm)
     itinerary = TourPlanner(planner, places).plan(req, time_limit_s=time_limit, seed=seed)
