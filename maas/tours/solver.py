@@ -1,0 +1,603 @@
+"""Solve an :class:`~maas.tours.model.Orienteering` problem (the only module that imports OR-Tools)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from maas.tours.model import Orienteering, TourSolution, check, evaluate
+
+try:  # pragma: no cover - exercised implicitly
+    from numba import njit
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    HAVE_NUMBA = False
+
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
+        if args and callable(args[0]):
+            return args[0]
+        return lambda f: f
+
+
+INF = np.int64(1) << np.int64(60)
+
+
+def _status_name(routing) -> str:
+    return routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
+
+
+def solve_ortools(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, fss=None, ls=None, log=False):
+    p = problem
+    n, m = p.n, p.n_tours
+    manager = pywrapcp.RoutingIndexManager(n, m, list(p.starts), list(p.ends))
+    routing = pywrapcp.RoutingModel(manager)
+    travel = p.travel
+    transit = (travel + p.service[:, None]).tolist()
+    t_cb = routing.RegisterTransitMatrix(transit)
+    c_cb = routing.RegisterTransitMatrix(travel.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(c_cb)
+    horizon = int(max(max(p.tour_close), int(p.close.max())))
+    routing.AddDimension(t_cb, horizon, horizon, False, "Time")
+    dim = routing.GetDimensionOrDie("Time")
+    depots = p.depots
+    total_travel_bound = sum(p.tour_close[k] - p.tour_open[k] for k in range(m)) + 1
+    big = max(total_travel_bound, 1)
+    req_pen = (int(p.score.sum()) + 1) * big
+    for i in range(n):
+        if i in depots:
+            continue
+        idx = manager.NodeToIndex(i)
+        dim.CumulVar(idx).SetRange(int(p.open[i]), int(p.close[i]))
+        pen = req_pen if i in p.required else int(p.score[i]) * big
+        routing.AddDisjunction([idx], pen)
+        if p.allowed is not None:
+            bad = [k for k in range(m) if not p.allowed[i, k]]
+            if bad:
+                routing.VehicleVar(idx).RemoveValues(bad)
+    for k in range(m):
+        s, e = p.starts[k], p.ends[k]
+        dim.CumulVar(routing.Start(k)).SetRange(max(p.tour_open[k], int(p.open[s])), min(p.tour_close[k], int(p.close[s])))
+        dim.CumulVar(routing.End(k)).SetRange(max(p.tour_open[k], int(p.open[e])), min(p.tour_close[k], int(p.close[e])))
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = fss if fss is not None else routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = ls if ls is not None else routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    params.log_search = log
+    if initial is not None:
+        routing.CloseModelWithParameters(params)
+        assignment = routing.ReadAssignmentFromRoutes([[int(manager.NodeToIndex(j)) for j in t] for t in initial], True)
+        sol = routing.SolveFromAssignmentWithParameters(assignment, params)
+    else:
+        sol = routing.SolveWithParameters(params)
+    status = _status_name(routing)
+    tours: list[list[int]] = [[] for _ in range(m)]
+    if sol is not None:
+        for k in range(m):
+            idx = routing.Start(k)
+            idx = sol.Value(routing.NextVar(idx))
+            while not routing.IsEnd(idx):
+                tours[k].append(manager.IndexToNode(idx))
+                idx = sol.Value(routing.NextVar(idx))
+    return tours, status
+
+
+# ---------------------------------------------------------------------------------------------
+# The large-neighbourhood search kernel.
+#
+# A solution is held as ``routes[k, 0:rlen[k]]`` (start node, visits, end node) with, per
+# position, the arrival time ``arr``, the start of service ``st`` (arrival or opening, the later)
+# and ``ms``, the largest delay of the start of service there that keeps the rest of the
+# route feasible (the MaxShift of Vansteenwegen et al. 2009).  ``where[j]`` is the tour that
+# visits node j, or -1.
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim):
+    """Time route k as early as possible; fill arr/st/ms; return the first late position or -1."""
+    L = rlen[k]
+    a = routes[k, 0]
+    arr[k, 0] = t0[k]
+    st[k, 0] = t0[k]
+    bad = -1
+    for p in range(1, L):
+        b = routes[k, p]
+        t = st[k, p - 1] + service[a] + travel[a, b]
+        arr[k, p] = t
+        if t < open_[b]:
+            t = open_[b]
+        st[k, p] = t
+        if bad < 0:
+            lim = endlim[k] if p == L - 1 else close[b]
+            if t > lim:
+                bad = p
+        a = b
+    ms[k, L - 1] = endlim[k] - st[k, L - 1]
+    for p in range(L - 2, -1, -1):
+        b = routes[k, p]
+        x = close[b] - st[k, p]
+        y = st[k, p + 1] - arr[k, p + 1] + ms[k, p + 1]
+        ms[k, p] = x if x < y else y
+    return bad
+
+
+@njit(cache=True)
+def _eval_ins(j, k, routes, rlen, arr, st, ms, service, travel, open_, close):
+    """Cheapest feasible insertion of node j into route k: (shift, position after which to insert) or (INF, -1)."""
+    best = INF
+    bpos = -1
+    L = rlen[k]
+    cj = close[j]
+    oj = open_[j]
+    sj_ = service[j]
+    for p in range(L - 1):
+        if st[k, p] > cj:
+            break
+        a = routes[k, p]
+        t = st[k, p] + service[a] + travel[a, j]
+        if t > cj:
+            continue
+        if t < oj:
+            t = oj
+        b = routes[k, p + 1]
+        shift = t + sj_ + travel[j, b] - arr[k, p + 1]
+        if shift > st[k, p + 1] - arr[k, p + 1] + ms[k, p + 1]:
+            continue
+        if shift < best:
+            best = shift
+            bpos = p
+    return best, bpos
+
+
+@njit(cache=True)
+def _insert_at(j, k, pos, routes, rlen, where):
+    L = rlen[k]
+    for p in range(L, pos + 1, -1):
+        routes[k, p] = routes[k, p - 1]
+    routes[k, pos + 1] = j
+    rlen[k] = L + 1
+    where[j] = k
+
+
+@njit(cache=True)
+def _remove_at(k, pos, routes, rlen, where):
+    L = rlen[k]
+    where[routes[k, pos]] = -1
+    for p in range(pos, L - 1):
+        routes[k, p] = routes[k, p + 1]
+    rlen[k] = L - 1
+
+
+@njit(cache=True)
+def _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim):
+    """Re-time route k; while some visit is late (possible without the triangle inequality), drop it."""
+    bad = _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+    while bad >= 0:
+        if bad == rlen[k] - 1:
+            bad -= 1
+        if bad <= 0:
+            break
+        _remove_at(k, bad, routes, rlen, where)
+        bad = _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+
+
+
+@njit(cache=True)
+def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w):
+    """Greedy time-window-aware insertion: insert the unvisited node with the best weight^power / (shift + 1) until none fits.
+
+    ``shift`` is the time the insertion takes out of the route (travel detour, waiting and
+    service), evaluated in O(1) per position with the MaxShift values; each node's best
+    position per route is cached and only the changed route is re-evaluated.
+    """
+    m = rlen.shape[0]
+    nc = cand.shape[0]
+    for c in range(nc):
+        x = weight[cand[c]]
+        if noise > 0.0:
+            x *= 1.0 + noise * (2.0 * np.random.random() - 1.0)
+        w[c] = x**power
+    for c in range(nc):
+        j = cand[c]
+        if where[j] >= 0:
+            continue
+        for k in range(m):
+            if allowed[j, k]:
+                s, q = _eval_ins(j, k, routes, rlen, arr, st, ms, service, travel, open_, close)
+                bshift[c, k] = s
+                bpos[c, k] = q
+            else:
+                bpos[c, k] = -1
+    n_ins = 0
+    while True:
+        best = -1.0
+        bc = -1
+        bk = -1
+        for c in range(nc):
+            if where[cand[c]] >= 0:
+                continue
+            for k in range(m):
+                if bpos[c, k] >= 0:
+                    s = bshift[c, k]
+                    if s < 0:
+                        s = 0
+                    r = w[c] / (s + 1.0)
+                    if r > best:
+                        best = r
+                        bc = c
+                        bk = k
+        if bc < 0:
+            break
+        j = cand[bc]
+        _insert_at(j, bk, bpos[bc, bk], routes, rlen, where)
+        _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+        n_ins += 1
+        for c in range(nc):
+            if bpos[c, bk] < 0 or where[cand[c]] >= 0:
+                continue
+            s, q = _eval_ins(cand[c], bk, routes, rlen, arr, st, ms, service, travel, open_, close)
+            bshift[c, bk] = s
+            bpos[c, bk] = q
+    return n_ins
+
+
+@njit(cache=True)
+def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, touched):
+    """Remove nodes[0:cnt] from their routes and re-time the routes touched."""
+    m = rlen.shape[0]
+    for k in range(m):
+        touched[k] = False
+    for i in range(cnt):
+        j = nodes[i]
+        k = where[j]
+        if k < 0:
+            continue
+        for p in range(1, rlen[k] - 1):
+            if routes[k, p] == j:
+                _remove_at(k, p, routes, rlen, where)
+                touched[k] = True
+                break
+    for k in range(m):
+        if touched[k]:
+            _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim)
+
+
+@njit(cache=True)
+def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched):
+    """Remove about q visits chosen by one of several rules; returns how many were removed."""
+    m = rlen.shape[0]
+    nv = 0
+    for k in range(m):
+        for p in range(1, rlen[k] - 1):
+            buf[nv] = routes[k, p]
+            nv += 1
+    if nv == 0:
+        return 0
+    if q > nv:
+        q = nv
+    if kind == 0:  # random visits
+        for i in range(q):
+            r = i + np.random.randint(nv - i)
+            x = buf[i]
+            buf[i] = buf[r]
+            buf[r] = x
+        cnt = q
+    elif kind == 1 or kind == 2:  # a consecutive stretch of one route (1) or of every route (2)
+        cnt = 0
+        k0 = routes.shape[0]
+        if kind == 1:
+            # a random non-empty route
+            ks = np.random.randint(nv)
+            j = buf[ks]
+            k0 = where[j]
+        for k in range(m):
+            if kind == 1 and k != k0:
+                continue
+            nk = rlen[k] - 2
+            if nk <= 0:
+                continue
+            ln = q if kind == 1 else 1 + np.random.randint(q)
+            if ln > nk:
+                ln = nk
+            p0 = 1 + np.random.randint(nk - ln + 1)
+            for p in range(p0, p0 + ln):
+                buf[cnt] = routes[k, p]
+                cnt += 1
+    elif kind == 3 or kind == 4:  # related to a visited (3) or an unvisited (4) node: the nearest visits
+        if kind == 3:
+            s = buf[np.random.randint(nv)]
+        else:
+            nu = 0
+            for c in range(cand.shape[0]):
+                if where[cand[c]] < 0:
+                    nu += 1
+            if nu == 0:
+                s = buf[np.random.randint(nv)]
+            else:
+                r = np.random.randint(nu)
+                s = -1
+                for c in range(cand.shape[0]):
+                    if where[cand[c]] < 0:
+                        if r == 0:
+                            s = cand[c]
+                            break
+                        r -= 1
+        for i in range(nv):
+            v = buf[i]
+            key[i] = (travel[s, v] + travel[v, s]) * (0.8 + 0.4 * np.random.random())
+        order = np.argsort(key[:nv])
+        tmp = buf[:nv].copy()
+        for i in range(q):
+            buf[i] = tmp[order[i]]
+        cnt = q
+    else:  # lowest weight per unit of time the visit takes, randomised
+        i = 0
+        for k in range(m):
+            for p in range(1, rlen[k] - 1):
+                a = routes[k, p - 1]
+                j = routes[k, p]
+                b = routes[k, p + 1]
+                saving = travel[a, j] + service[j] + travel[j, b] - travel[a, b] + (st[k, p] - arr[k, p])
+                if saving < 0:
+                    saving = 0
+                key[i] = weight[j] / (saving + 1.0) * (0.5 + np.random.random())
+                i += 1
+        order = np.argsort(key[:nv])
+        tmp = buf[:nv].copy()
+        for i in range(q):
+            buf[i] = tmp[order[i]]
+        cnt = q
+    _remove_nodes(buf, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, touched)
+    return cnt
+
+
+@njit(cache=True)
+def _value(routes, rlen, where, value, travel):
+    m = rlen.shape[0]
+    sc = np.int64(0)
+    tr = np.int64(0)
+    for k in range(m):
+        for p in range(rlen[k] - 1):
+            tr += travel[routes[k, p], routes[k, p + 1]]
+            if p > 0:
+                sc += value[routes[k, p]]
+    return sc, tr
+
+
+@njit(cache=True)
+def _seed(s):
+    np.random.seed(s)
+
+
+@njit(cache=True)
+def _lns(
+    n_iter, temp, qmax, noise, ops,
+    routes, rlen, arr, st, ms, where,
+    service, travel, open_, close, t0, endlim, allowed, cand, weight, value,
+    bshift, bpos, w, buf, key, touched,
+    cur, best, b_routes, b_rlen, k_routes, k_rlen, k_where, counters,
+):
+    """Run n_iter destroy-and-repair steps with simulated-annealing acceptance at temperature temp.
+
+    ``cur``/``best`` hold (value, travel) of the current and best solutions; ``b_*`` the best
+    routes, ``k_*`` the backup used to undo a rejected step.  ``counters``: [iterations,
+    iterations since the best improved, accepted].
+    """
+    m = rlen.shape[0]
+    n_ops = ops.shape[0]
+    for it in range(n_iter):
+        for k in range(m):
+            k_rlen[k] = rlen[k]
+            for p in range(rlen[k]):
+                k_routes[k, p] = routes[k, p]
+        k_where[:] = where
+        kind = ops[np.random.randint(n_ops)]
+        q = 1 + np.random.randint(qmax)
+        _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched)
+        power = 1.0 if np.random.random() < 0.5 else 2.0
+        _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w)
+        sc, tr = _value(routes, rlen, where, value, travel)
+        if sc > cur[0] or (sc == cur[0] and tr <= cur[1]):
+            accept = True
+        elif sc == cur[0]:
+            accept = np.random.random() < 0.5
+        else:
+            accept = temp > 0 and np.random.random() < np.exp((sc - cur[0]) / temp)
+        counters[0] += 1
+        counters[1] += 1
+        if accept:
+            counters[2] += 1
+            cur[0] = sc
+            cur[1] = tr
+            if sc > best[0] or (sc == best[0] and tr < best[1]):
+                if sc > best[0]:
+                    counters[1] = 0
+                best[0] = sc
+                best[1] = tr
+                for k in range(m):
+                    b_rlen[k] = rlen[k]
+                    for p in range(rlen[k]):
+                        b_routes[k, p] = routes[k, p]
+        else:
+            for k in range(m):
+                rlen[k] = k_rlen[k]
+                for p in range(k_rlen[k]):
+                    routes[k, p] = k_routes[k, p]
+                _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+            where[:] = k_where
+
+
+@njit(cache=True)
+def _load(src_routes, src_rlen, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim):
+    m = rlen.shape[0]
+    where[:] = -1
+    for k in range(m):
+        rlen[k] = src_rlen[k]
+        for p in range(src_rlen[k]):
+            routes[k, p] = src_routes[k, p]
+        for p in range(1, rlen[k] - 1):
+            where[routes[k, p]] = k
+        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+
+
+class _Search:
+    """The arrays of one LNS run over a problem."""
+
+    def __init__(self, problem: Orienteering) -> None:
+        p = problem
+        n, m = p.n, p.n_tours
+        self.p = p
+        self.n, self.m = n, m
+        self.service = np.ascontiguousarray(p.service, dtype=np.int64)
+        self.travel = np.ascontiguousarray(p.travel, dtype=np.int64)
+        self.open = np.ascontiguousarray(p.open, dtype=np.int64)
+        self.close = np.ascontiguousarray(p.close, dtype=np.int64)
+        self.t0 = np.array([max(p.tour_open[k], int(p.open[p.starts[k]])) for k in range(m)], dtype=np.int64)
+        self.endlim = np.array([min(p.tour_close[k], int(p.close[p.ends[k]])) for k in range(m)], dtype=np.int64)
+        allowed = np.ones((n, m), dtype=np.bool_) if p.allowed is None else np.array(p.allowed, dtype=np.bool_)
+        depots = sorted(p.depots)
+        allowed[depots, :] = False
+        self.allowed = allowed
+        big = int(p.score.sum()) + 1
+        value = p.score.astype(np.int64).copy()
+        for r in p.required:
+            value[r] += big
+        value[depots] = 0
+        self.value = value
+        self.weight = value.astype(np.float64)
+        self.cand = np.array([j for j in range(n) if j not in p.depots and value[j] > 0 and allowed[j].any()], dtype=np.int64)
+        L = n + 2
+        self.routes = np.zeros((m, L), dtype=np.int64)
+        self.rlen = np.full(m, 2, dtype=np.int64)
+        self.routes[:, 0] = p.starts
+        self.routes[:, 1] = p.ends
+        self.arr = np.zeros((m, L), dtype=np.int64)
+        self.st = np.zeros((m, L), dtype=np.int64)
+        self.ms = np.zeros((m, L), dtype=np.int64)
+        self.where = np.full(n, -1, dtype=np.int64)
+        nc = len(self.cand)
+        self.bshift = np.zeros((max(nc, 1), m), dtype=np.int64)
+        self.bpos = np.full((max(nc, 1), m), -1, dtype=np.int64)
+        self.w = np.zeros(max(nc, 1))
+        self.buf = np.zeros(n + 1, dtype=np.int64)
+        self.key = np.zeros(n + 1)
+        self.touched = np.zeros(m, dtype=np.bool_)
+        self.cur = np.zeros(2, dtype=np.int64)
+        self.best = np.zeros(2, dtype=np.int64)
+        self.b_routes = self.routes.copy()
+        self.b_rlen = self.rlen.copy()
+        self.k_routes = self.routes.copy()
+        self.k_rlen = self.rlen.copy()
+        self.k_where = self.where.copy()
+        self.counters = np.zeros(3, dtype=np.int64)
+        self.load([[] for _ in range(m)])
+
+    def prob(self):
+        return (self.service, self.travel, self.open, self.close, self.t0, self.endlim)
+
+    def state(self):
+        return (self.routes, self.rlen, self.arr, self.st, self.ms, self.where)
+
+    def load(self, tours: list[list[int]]) -> None:
+        src = np.zeros_like(self.routes)
+        src_len = np.zeros(self.m, dtype=np.int64)
+        for k, t in enumerate(tours):
+            path = [self.p.starts[k], *t, self.p.ends[k]]
+            src[k, : len(path)] = path
+            src_len[k] = len(path)
+        _load(src, src_len, *self.state(), *self.prob())
+        for k in range(self.m):
+            _fix_route(k, *self.state()[:5], self.where, *self.prob())
+
+    def repair(self, noise: float = 0.0, power: float = 2.0) -> None:
+        _repair(*self.state(), *self.prob(), self.allowed, self.cand, self.weight, noise, power, self.bshift, self.bpos, self.w)
+
+    def evaluate(self):
+        return _value(self.routes, self.rlen, self.where, self.value, self.travel)
+
+    def mark_best(self) -> None:
+        sc, tr = self.evaluate()
+        self.cur[:] = (sc, tr)
+        self.best[:] = (sc, tr)
+        self.b_routes[:] = self.routes
+        self.b_rlen[:] = self.rlen
+
+    def run(self, n_iter: int, temp: float, qmax: int, noise: float, ops: np.ndarray) -> None:
+        _lns(
+            n_iter, temp, qmax, noise, ops,
+            *self.state(), *self.prob(), self.allowed, self.cand, self.weight, self.value,
+            self.bshift, self.bpos, self.w, self.buf, self.key, self.touched,
+            self.cur, self.best, self.b_routes, self.b_rlen, self.k_routes, self.k_rlen, self.k_where, self.counters,
+        )
+
+    def restore_best(self) -> None:
+        _load(self.b_routes, self.b_rlen, *self.state(), *self.prob())
+        self.cur[:] = self.best
+
+    def best_tours(self) -> list[list[int]]:
+        return [[int(x) for x in self.b_routes[k, 1 : self.b_rlen[k] - 1]] for k in range(self.m)]
+
+
+DEFAULTS = {"t0_frac": 0.3, "qfrac": 0.25, "noise": 0.2, "ops": (0, 1, 2, 3, 4, 5), "restart": 0}
+
+
+def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, iterations: int | None = None, config: dict | None = None):
+    cfg = dict(DEFAULTS)
+    if config:
+        unknown = set(config) - set(cfg)
+        if unknown:
+            raise ValueError(f"unknown search options {sorted(unknown)}")
+        cfg.update(config)
+    t_start = time.perf_counter()
+    s = _Search(problem)
+    _seed(seed)
+    if initial is not None:
+        s.load(initial)
+    s.repair(0.0, 2.0)
+    s.mark_best()
+    if len(s.cand) == 0:
+        return s.best_tours(), s.counters.copy()
+    mean_w = float(np.mean(s.weight[s.cand]))
+    temp0 = cfg["t0_frac"] * mean_w
+    ops_arr = np.array(cfg["ops"], dtype=np.int64)
+    restart = int(cfg["restart"])
+    deadline = t_start + time_limit_s
+    chunk = 20
+    done = 0
+    while True:
+        now = time.perf_counter()
+        if iterations is not None:
+            if done >= iterations:
+                break
+            frac = done / iterations
+            n_it = min(chunk, iterations - done)
+        else:
+            if now >= deadline:
+                break
+            frac = (now - t_start) / time_limit_s
+            n_it = chunk
+        nv = int(np.sum(s.rlen - 2))
+        qmax = max(2, int(cfg["qfrac"] * nv))
+        temp = temp0 * (1.0 - frac)
+        c0 = time.perf_counter()
+        s.run(n_it, temp, qmax, cfg["noise"], ops_arr)
+        dt = time.perf_counter() - c0
+        done += n_it
+        if restart and s.counters[1] > restart:
+            s.restore_best()
+            s.counters[1] = 0
+        if iterations is None and dt > 0:
+            chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
+    return s.best_tours(), s.counters.copy()
+
+
+def solve(problem: Orienteering, time_limit_s: float, seed: int = 0, initial: list[list[int]] | None = None, *,
+          iterations: int | None = None, config: dict | None = None) -> TourSolution:
+    t0 = time.perf_counter()
+    tours, counters = solve_lns(problem, time_limit_s, seed, initial, iterations=iterations, config=config)
+    errs = check(problem, tours)
+    score, starts = evaluate(problem, tours)
+    return TourSolution(tours, starts, score, f"LNS {int(counters[0])} iterations", not errs, time_s=time.perf_counter() - t0)
