@@ -17,6 +17,7 @@ from maas.cli.common import echo_json, load_planner, service_date
 from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt, WalkRadiusOpt, WalkSpeedOpt
 from maas.errors import InputError, MaasError
 from maas.network.walking import WalkModel
+from maas.routing.answer import journeys_document
 from maas.routing.journeys import Journey
 from maas.routing.places import Place, PlaceIndex
 from maas.routing.planner import JourneyQuery, Planner
@@ -95,22 +96,9 @@ def plan(
     q = JourneyQuery(o, d, day, t, arrive_by=bool(arrive_by), window_s=window * 60, **options)
     journeys = planner.plan(q)
     if as_json:
-        echo_json(_journeys_doc(q, journeys, lang))
+        echo_json(journeys_document(q, journeys, lang))
     else:
         typer.echo(_render(q, journeys, lang))
-
-
-def _journeys_doc(q: JourneyQuery, journeys: list[Journey], lang: str) -> dict:
-    return {
-        "query": {
-            "from": q.origin.to_dict(lang),
-            "to": q.destination.to_dict(lang),
-            "date": q.date.isoformat(),
-            ("arrive_by" if q.arrive_by else "depart"): format_clock(q.time),
-            "window_minutes": q.window_s // 60,
-        },
-        "journeys": [j.to_dict(lang) for j in journeys],
-    }
 
 
 def _batch(planner: Planner, places: PlaceIndex, path: Path, options: dict, lang: str) -> None:
@@ -130,7 +118,7 @@ def _batch(planner: Planner, places: PlaceIndex, path: Path, options: dict, lang
             d = places.resolve(row.get("to", ""), "to")
             day, t = _when(planner, row.get("date") or None, row.get("depart") or None)
             q = JourneyQuery(o, d, day, t, **options)
-            doc = {"row": line, **_journeys_doc(q, planner.plan(q), lang)}
+            doc = {"row": line, **journeys_document(q, planner.plan(q), lang)}
         except MaasError as exc:
             doc = {"row": line, "error": {"field": getattr(exc, "field", None), "message": str(exc)}, "journeys": []}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")

@@ -46,11 +46,13 @@ class Network:
 
     def footpaths(self, walk: WalkModel) -> Footpaths:
         """Return the stop-to-stop walking links under ``walk`` (built once per model)."""
-        if walk not in self._footpaths:
+        found = self._footpaths.get(walk)
+        if found is None:
+            found = build_footpaths(self.timetable, walk, self.streets)
             if len(self._footpaths) > 8:
                 self._footpaths.clear()
-            self._footpaths[walk] = build_footpaths(self.timetable, walk, self.streets)
-        return self._footpaths[walk]
+            self._footpaths[walk] = found
+        return found
 
     def walk_from_point(self, lat: float, lon: float, walk: WalkModel, boardable_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Return (stop indices, seconds) reachable on foot from a position within the walk radius."""

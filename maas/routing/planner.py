@@ -19,6 +19,7 @@ Semantics (what a reference implementation must reproduce):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -95,18 +96,21 @@ class Planner:
         self._views: OrderedDict[tuple, DayView] = OrderedDict()
         self._reversed_fp: dict[WalkModel, Footpaths] = {}
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # the service plans from several threads
 
     # --- building blocks -----------------------------------------------------
     def view(self, date: dt.date, modes: frozenset[str] | None, reverse: bool = False) -> DayView:
         """Return the (cached) day view of a date."""
         key = (date, modes, reverse)
-        if key in self._views:
-            self._views.move_to_end(key)
-            return self._views[key]
+        with self._lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+                return self._views[key]
         v = build_day_view(self.network.timetable, date, modes, reverse)
-        self._views[key] = v
-        while len(self._views) > self._cache_size:
-            self._views.popitem(last=False)
+        with self._lock:
+            self._views[key] = v
+            while len(self._views) > self._cache_size:
+                self._views.popitem(last=False)
         return v
 
     def footpaths(self, walk: WalkModel, reverse: bool = False) -> Footpaths:
@@ -114,9 +118,12 @@ class Planner:
         fp = self.network.footpaths(walk)
         if not reverse:
             return fp
-        if walk not in self._reversed_fp:
-            self._reversed_fp[walk] = fp.reversed()
-        return self._reversed_fp[walk]
+        with self._lock:
+            if walk not in self._reversed_fp:
+                if len(self._reversed_fp) > 8:
+                    self._reversed_fp.clear()
+                self._reversed_fp[walk] = fp.reversed()
+            return self._reversed_fp[walk]
 
     def access(self, place: Place, walk: WalkModel, reverse: bool = False) -> Endpoint:
         """Return the stops a place is (0 s) or walks to; ``reverse`` gives the stops that walk to it."""

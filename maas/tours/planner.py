@@ -209,6 +209,8 @@ class TourPlanner:
         """Return the earliest-arriving journey from a to b leaving at or after ``depart`` (memoised)."""
         key = (a.id, b.id, date, depart, walk)
         if key not in self._legs:
+            if len(self._legs) > 20_000:  # a long-running service must not grow without bound
+                self._legs.clear()
             q = JourneyQuery(a, b, date, depart, walk=walk, max_transfers=4)
             journeys = self.planner.plan(q)
             self._legs[key] = min(journeys, key=lambda j: (j.arrival, j.rides)) if journeys else None

@@ -1,0 +1,26 @@
+"""The JSON document of a journey query, shared by ``maas plan --json`` and ``GET /v1/journeys``."""
+
+from __future__ import annotations
+
+from maas.routing.journeys import Journey
+from maas.routing.planner import JourneyQuery
+from maas.when import format_clock
+
+
+def journeys_document(q: JourneyQuery, journeys: list[Journey], lang: str | None = None) -> dict:
+    """Return ``{"query": ..., "journeys": [...]}`` (see README, "Journey JSON")."""
+    return {
+        "query": {
+            "from": q.origin.to_dict(lang),
+            "to": q.destination.to_dict(lang),
+            "date": q.date.isoformat(),
+            ("arrive_by" if q.arrive_by else "depart"): format_clock(q.time),
+            "window_minutes": q.window_s // 60,
+            "max_transfers": q.max_transfers,
+            "walk_radius_m": q.walk.radius_m,
+            "walk_speed_m_s": q.walk.speed_m_s,
+            "modes": sorted(q.modes) if q.modes else None,
+            "min_transfer_time_s": q.min_transfer_s,
+        },
+        "journeys": [j.to_dict(lang) for j in journeys],
+    }
