@@ -62,9 +62,4 @@ def load_planner(feeds: Sequence[Path] | None, pois: Path | None = None, osm: Pa
 
 def service_date(planner: Planner, date: dt.date, field: str = "date") -> dt.date:
     """Return ``date`` if any trip runs that day or the day before; else explain the coverage."""
-    tt = planner.network.timetable
-    if tt.services_on(date).any() or tt.services_on(date - dt.timedelta(days=1)).any():
-        return date
-    span = tt.service_dates()
-    cover = f"{span[0]} to {span[1]}" if span else "no dates at all"
-    raise InputError(f"{field}: no trip runs on {date} (the loaded timetables cover {cover})", field)
+    return planner.check_date(date, field)

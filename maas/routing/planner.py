@@ -156,9 +156,22 @@ class Planner:
             return min(best) if best else None
         return self.network.walk_seconds(origin.lat, origin.lon, destination.lat, destination.lon, walk)
 
+    def check_date(self, date: dt.date, field: str = "date") -> dt.date:
+        """Return ``date`` when a trip runs that day or the day before; else raise InputError with the coverage."""
+        tt = self.network.timetable
+        if tt.services_on(date).any() or tt.services_on(date - dt.timedelta(days=1)).any():
+            return date
+        span = tt.service_dates()
+        cover = f"{span[0]} to {span[1]}" if span else "no dates at all"
+        raise InputError(f"{field}: no trip runs on {date} (the loaded timetables cover {cover})", field)
+
     # --- the queries -----------------------------------------------------------
     def plan(self, q: JourneyQuery) -> list[Journey]:
-        """Return the Pareto-optimal journeys of a query, earliest departure first."""
+        """Return the Pareto-optimal journeys of a query, earliest departure first.
+
+        Raises InputError when no trip runs on the query's date.
+        """
+        self.check_date(q.date)
         if q.window_s:
             return self._range(q)
         if q.arrive_by:

@@ -126,10 +126,7 @@ class TourPlanner:
         days = []
         for k, (start, end) in enumerate(req.day_places()):
             date = req.date + dt.timedelta(days=k)
-            tt = self.planner.network.timetable
-            if not tt.services_on(date).any():
-                span = tt.service_dates()
-                raise InputError(f"date: no trip runs on {date} (the timetables cover {span[0]} to {span[1]})" if span else "date: no service at all", "date")
+            self.planner.check_date(date)
             days.append(_Day(k, date, self.places.resolve(start, "start"), self.places.resolve(end, "end"), t0, t1))
         return days
 

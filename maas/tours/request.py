@@ -25,7 +25,16 @@ MAX_DAYS = 7
 class TourRequest(BaseModel):
     """What a visitor asks for: where and when, for how many days, what they like."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {"start": "Shin-Yamaguchi", "date": "2026-12-05", "from": "09:00", "until": "18:00", "days": 1, "interests": ["history", "nature"], "pace": "normal", "max_walk": 800, "budget": 5000}
+            ]
+        },
+    )
 
     start: str | list[str] = Field(..., description="Start place (station, stop, POI or 'lat,lon'), or one per day.", examples=["Shin-Yamaguchi"])
     end: str | list[str] | None = Field(None, description="End place (default: the start), or one per day.")

@@ -1,0 +1,1 @@
+"""The maas HTTP service: journeys, tours, shuttle scenarios, and the web map (``api/static``)."""

@@ -1,0 +1,62 @@
+"""The FastAPI application: routers under ``/v1``, ``/healthz``, OpenAPI at ``/docs``, the web map at ``/``.
+
+Run it with ``maas serve`` (or ``uvicorn api.main:app``).  The network is
+loaded once in the lifespan, not at import, and held read-only: workers are
+identical and stateless apart from the scenario database.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
+from api import errors
+from api.routers import catalog, health, journeys, tours
+from api.settings import Settings
+from api.state import ServiceState
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """Route planning for the Yamaguchi central area (山口ゆめ回廊): journeys over JR, buses and
+the techno-park shuttle, sightseeing tours, and commuter-shuttle scenarios.
+
+Timetables of the default data are **modeled** from published service patterns, not official.
+Errors are JSON `{"error": {"status", "field", "message"}}`; bad input never gives a 500.
+Names come in Japanese or English (`lang=ja|en` or `Accept-Language`)."""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None, state: ServiceState | None = None) -> FastAPI:
+    """Build the application; ``state`` may be given (tests), else it is loaded from ``settings`` at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if getattr(app.state, "maas", None) is None:
+            app.state.maas = ServiceState.load(settings or Settings.from_env())
+        yield
+
+    app = FastAPI(
+        title="maas: Yamaguchi central area route planner",
+        version="1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.maas = state
+    errors.install(app)
+    app.add_middleware(GZipMiddleware, minimum_size=2000)
+    for module in (health, catalog, journeys, tours):
+        app.include_router(module.router)
+    app.mount("/", StaticFiles(directory=STATIC, html=True), name="map")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,195 @@
+"""Stops, routes and POIs as GeoJSON, and departures from a stop."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import Lang, State
+from maas.routing.places import stop_ref
+from maas.when import format_clock, now, parse_clock, parse_date
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+
+def _stop_features(state, lang: str) -> list[dict]:
+    tt = state.network.timetable
+    served: dict[int, set[str]] = {}
+    for p in range(tt.n_patterns):
+        mode = tt.route_modes[tt.pattern_route[p]]
+        for s in tt.pattern_stop_list(p):
+            served.setdefault(int(s), set()).add(mode)
+            parent = int(tt.stop_parent[s])
+            if parent >= 0:
+                served.setdefault(parent, set()).add(mode)
+    out = []
+    for s in range(tt.n_stops):
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(tt.stop_lon[s]), float(tt.stop_lat[s])]},
+                "properties": {
+                    "id": stop_ref(state.network, s),
+                    "name": tt.stop_name(s, lang),
+                    "names": tt.stop_names_i18n[s],
+                    "kind": "station" if tt.stop_location_type[s] == 1 else "stop",
+                    "parent": stop_ref(state.network, int(tt.stop_parent[s])) if tt.stop_parent[s] >= 0 else None,
+                    "feed": tt.feeds[tt.stop_feed[s]].name,
+                    "modes": sorted(served.get(s, ())),
+                },
+            }
+        )
+    return out
+
+
+@router.get("/stops", summary="Stops and stations (GeoJSON)")
+def stops(
+    state: State,
+    lang: Lang,
+    q: Annotated[str | None, Query(description="Text to look for in any of the names.", max_length=100)] = None,
+    kind: Annotated[str | None, Query(description="stop or station.", pattern="^(stop|station)$")] = None,
+) -> dict:
+    """Every stop and station with its names, feed and the modes serving it."""
+    features = _stop_features(state, lang)
+    if kind:
+        features = [f for f in features if f["properties"]["kind"] == kind]
+    if q:
+        needle = q.lower()
+        features = [f for f in features if any(needle in str(n).lower() for n in (f["properties"]["id"], *f["properties"]["names"].values()))]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/routes", summary="Routes as lines (GeoJSON)")
+def routes(state: State, lang: Lang) -> dict:
+    """Each route as a MultiLineString through the stops of its patterns, with mode and colour."""
+    tt = state.network.timetable
+    lines: dict[int, set[tuple]] = {}
+    trips: dict[int, int] = {}
+    for p in range(tt.n_patterns):
+        r = int(tt.pattern_route[p])
+        stops = tt.pattern_stop_list(p)
+        lines.setdefault(r, set()).add(tuple((round(float(tt.stop_lon[s]), 6), round(float(tt.stop_lat[s]), 6)) for s in stops))
+        trips[r] = trips.get(r, 0) + int(tt.pattern_trip_offsets[p + 1] - tt.pattern_trip_offsets[p])
+    features = []
+    for r, shapes in sorted(lines.items()):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "MultiLineString", "coordinates": [list(map(list, shape)) for shape in sorted(shapes)]},
+                "properties": {
+                    "id": tt.route_ids[r],
+                    "feed": tt.feeds[tt.route_feed[r]].name,
+                    "name": tt.route_name(r, lang),
+                    "names": tt.route_names_i18n[r],
+                    "long_name": tt.route_long_names[r],
+                    "mode": tt.route_modes[r],
+                    "color": ("#" + tt.route_colors[r]) if tt.route_colors[r] else None,
+                    "agency": tt.route_agency[r],
+                    "trips": trips.get(r, 0),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/pois", summary="Points of interest (GeoJSON)")
+def pois(
+    state: State,
+    lang: Lang,
+    municipality: Annotated[str | None, Query(description="e.g. Hagi, Yamaguchi, Ube, Hofu, Mine, Sanyo-Onoda, Tsuwano.", max_length=50)] = None,
+    category: Annotated[str | None, Query(description="POI category, e.g. history, nature.", max_length=50)] = None,
+    interest: Annotated[str | None, Query(description="Interest tag, e.g. history, nature, onsen.", max_length=50)] = None,
+    q: Annotated[str | None, Query(description="Text to look for in the names.", max_length=100)] = None,
+) -> dict:
+    """The tourism POIs with their opening hours, fees, visit times and sources (modeled fields are listed)."""
+    out = []
+    for p in state.network.pois:
+        if municipality and p.municipality.lower() != municipality.lower():
+            continue
+        if category and p.category.lower() != category.lower():
+            continue
+        if interest and interest.lower() not in p.interests:
+            continue
+        if q and q.lower() not in f"{p.id} {p.name_ja} {p.name_en}".lower():
+            continue
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "properties": {
+                    "id": p.id,
+                    "name": p.name(lang),
+                    "names": {"ja": p.name_ja, "en": p.name_en},
+                    "category": p.category,
+                    "interests": list(p.interests),
+                    "municipality": p.municipality,
+                    "visit_minutes": p.visit_minutes,
+                    "opening_hours": p.opening_hours,
+                    "fee_yen": p.fee_yen,
+                    "interest": p.interest,
+                    "position_quality": p.position_quality,
+                    "modeled_fields": list(p.modeled_fields),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": out}
+
+
+@router.get("/stops/{stop_id}/departures", summary="Next departures from a stop")
+def departures(
+    stop_id: str,
+    state: State,
+    lang: Lang,
+    date: Annotated[str | None, Query(description="Service date YYYY-MM-DD (default today).")] = None,
+    time: Annotated[str | None, Query(description="From HH:MM (default now).")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Most departures listed.")] = 20,
+) -> dict:
+    """Trips leaving the stop (or any platform of the station) at or after the time."""
+    tt = state.network.timetable
+    found = tt.stops_with_id(stop_id)
+    if not found:
+        raise HTTPException(404, f"stop_id: no stop '{stop_id}'")
+    if len(found) > 1:
+        raise HTTPException(409, f"stop_id: '{stop_id}' exists in several feeds; use FEED:{stop_id}")
+    s = found[0]
+    stops = set(np.flatnonzero(tt.stop_parent == s).tolist()) | {s}
+    today, current = now(tt.timezone)
+    day = parse_date(date) if date else today
+    t = parse_clock(time, "time") if time else current
+    view = state.planner.view(day, None)
+    rows = []
+    for stop in stops:
+        for e in range(view.stop_route_off[stop], view.stop_route_off[stop + 1]):
+            r, pos = int(view.stop_route[e]), int(view.stop_route_pos[e])
+            if not view.route_pick[view.route_stop_off[r] + pos]:
+                continue
+            ns = int(view.route_stop_off[r + 1] - view.route_stop_off[r])
+            if pos == ns - 1:
+                continue
+            for j in range(int(view.route_n_trips[r])):
+                dep = int(view.times_dep[view.route_time_off[r] + j * ns + pos])
+                if dep >= t:
+                    trip = int(view.route_trip[view.route_trip_off[r] + j])
+                    route = int(tt.trip_route[trip])
+                    rows.append((dep, trip, route, stop))
+    rows.sort()
+    return {
+        "stop": {"id": stop_ref(state.network, s), "name": tt.stop_name(s, lang)},
+        "date": day.isoformat(),
+        "departures": [
+            {
+                "time": format_clock(dep),
+                "route": tt.route_name(route, lang),
+                "route_id": tt.route_ids[route],
+                "mode": tt.route_modes[route],
+                "headsign": tt.trip_headsigns[trip],
+                "trip_id": tt.trip_ids[trip],
+                "platform_stop": stop_ref(state.network, stop),
+            }
+            for dep, trip, route, stop in rows[:limit]
+        ],
+    }
+
+

@@ -1,0 +1,45 @@
+"""What the service holds in memory: the network and the planners built on it (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.settings import Settings
+from api.store import ScenarioStore
+from maas.network.network import Network
+from maas.network.osm import StreetNetwork
+from maas.pois import load_pois
+from maas.routing.places import PlaceIndex
+from maas.routing.planner import Planner
+from maas.timetable.cache import load_timetable
+
+
+@dataclass
+class ServiceState:
+    """The loaded network and planners; built once at start-up (the lifespan)."""
+
+    settings: Settings
+    network: Network
+    planner: Planner
+    places: PlaceIndex
+    store: ScenarioStore
+    _tours: object | None = None
+
+    @classmethod
+    def load(cls, settings: Settings) -> ServiceState:
+        """Compile (or load from the cache) the feeds, POIs and streets of ``settings``."""
+        tt = load_timetable(list(settings.feeds), progress=False)
+        pois = load_pois(settings.pois) if settings.pois and settings.pois.exists() else []
+        streets = StreetNetwork.from_file(settings.osm) if settings.osm else None
+        network = Network(tt, pois, streets)
+        planner = Planner(network)
+        return cls(settings, network, planner, PlaceIndex(network), ScenarioStore(settings.database()))
+
+    @property
+    def tours(self):  # noqa: ANN201 - imported lazily: OR-Tools loads only when tours are asked for
+        """The tour planner (built on first use)."""
+        if self._tours is None:
+            from maas.tours.planner import TourPlanner
+
+            self._tours = TourPlanner(self.planner, self.places)
+        return self._tours

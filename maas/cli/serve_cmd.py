@@ -1,0 +1,31 @@
+"""``maas serve``: the HTTP service with the web map."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``maas serve`` to the CLI."""
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes (the README recommends one per core).", min=1, max=64)] = 1,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Start the service on the default data (or MAAS_FEEDS): the web map at / and the API under /v1 (docs at /docs)."""
+    import uvicorn
+
+    from maas.timetable.cache import load_timetable
+    from api.settings import Settings
+
+    # Compile once here so that the workers only load the cache.
+    settings = Settings.from_env()
+    load_timetable(list(settings.feeds))
+    typer.echo(f"maas: serving on http://{host}:{port}/  (API docs at http://{host}:{port}/docs)", err=True)
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level=log_level)
