@@ -43,6 +43,25 @@ def ensure_env() -> None:
     STAMP.write_text(want)
 
 
+def ensure_browser() -> None:
+    """Install Debian's Chromium for the browser tests when it is missing and we may (root, apt).
+
+    Best effort: without it the browser tests skip and say why.
+    """
+    import shutil
+
+    if shutil.which("chromium") or os.environ.get("MAAS_NO_BROWSER_INSTALL"):
+        return
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    print("installing Debian's chromium for the browser tests (set MAAS_NO_BROWSER_INSTALL=1 to skip)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    subprocess.call(["apt-get", "update", "-qq"], **quiet)
+    if subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], **quiet) != 0:
+        print("could not install chromium; the browser tests will be skipped", flush=True)
+
+
 def run(cmd: list[str]) -> None:
     code = subprocess.call(cmd, cwd=ROOT)
     if code:
@@ -66,6 +85,7 @@ def main() -> None:
         print(flush=True)
         run([maas, "plan", "--from", "Shin-Yamaguchi", "--to", "Ajisu", "--date", "2026-12-01", "--depart", "07:00"])
     elif command == "test":
+        ensure_browser()
         os.execv(str(PY), [str(PY), "-m", "pytest", *rest])
     elif command == "bench":
         os.execv(str(PY), [str(PY), str(ROOT / "bench" / "run.py"), *rest])

@@ -201,7 +201,8 @@ function showTour(doc) {
   for (const day of it.days) {
     const div = document.createElement("div");
     div.className = "day";
-    let html = `<h3>${day.day}${state.lang === "ja" ? t("day") : " " + t("day")} · ${day.date}</h3>`;
+    const heading = state.lang === "ja" ? `${day.day}${t("day")}` : `${t("day")} ${day.day}`;
+    let html = `<h3>${heading} · ${day.date}</h3>`;
     day.legs.forEach((leg, k) => {
       const rides = leg.legs.filter((x) => x.mode !== "walk").map((x) => (x.route_names && x.route_names[state.lang]) || x.route);
       html += `<div class="item"><span class="time">${hhmm(leg.departure)}–${hhmm(leg.arrival)}</span><span>${rides.length ? rides.join(" → ") : t("walk")}</span></div>`;

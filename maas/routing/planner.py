@@ -159,7 +159,7 @@ class Planner:
     def check_date(self, date: dt.date, field: str = "date") -> dt.date:
         """Return ``date`` when a trip runs that day or the day before; else raise InputError with the coverage."""
         tt = self.network.timetable
-        if tt.services_on(date).any() or tt.services_on(date - dt.timedelta(days=1)).any():
+        if date > dt.date.min and (tt.services_on(date).any() or tt.services_on(date - dt.timedelta(days=1)).any()):
             return date
         span = tt.service_dates()
         cover = f"{span[0]} to {span[1]}" if span else "no dates at all"
