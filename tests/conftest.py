@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from api.state import ServiceState
+from api.store import ScenarioStore
 from maas.defaults import default_feed_paths, default_pois_path
 from maas.network.network import Network
 from maas.pois import load_pois
@@ -46,3 +52,17 @@ def default_planner(default_network) -> Planner:
 @pytest.fixture(scope="session")
 def default_places(default_network) -> PlaceIndex:
     return PlaceIndex(default_network)
+
+
+@pytest.fixture(scope="session")
+def service_state(default_network, default_planner, default_places, tmp_path_factory) -> ServiceState:
+    """The service state on the default data with a scenario store in a temporary SQLite file."""
+    db = tmp_path_factory.mktemp("db") / "scenarios.sqlite"
+    settings = Settings(database_url=f"sqlite:///{db}", tour_time_limit_s=1.0, optimize_time_limit_s=5.0)
+    return ServiceState(settings, default_network, default_planner, default_places, ScenarioStore(settings.database()))
+
+
+@pytest.fixture(scope="session")
+def client(service_state) -> TestClient:
+    with TestClient(create_app(state=service_state), raise_server_exceptions=False) as c:
+        yield c
