@@ -18,11 +18,12 @@ each feed, for one service date, into the shape they want:
   a fixed 120 s transfer between the stops of a station (and no other
   transfers).  Grouping by raw name merges different stations that share a
   name (NYC has several "86 St"), which gives impossible journeys.  The adapter
-  therefore groups a stop with its ``parent_station`` when it has one, else
-  with the stops of the same name within 400 m (the distance maas uses to
-  cluster same-name stops into a place), and writes a unique name per group
-  ("86 St [2]").  ``native_name_merges`` in the metadata counts the names that
-  pyraptor's own grouping would have merged across groups;
+  therefore puts stops in one station when they share a ``parent_station`` or
+  when they have the same name (the parent's name for platforms) and lie
+  within 400 m of each other (the distance maas uses to cluster same-name
+  stops into a place), and writes a unique name per group ("86 St [2]").
+  ``native_name_merges`` in the metadata counts the names that pyraptor's own
+  grouping would have merged across groups;
 - ``transfers.txt`` holds the walking links maas uses by default, computed
   here independently: every pair of served stops within 500 m, great-circle
   distance (haversine, R = 6,371,008.8 m), ``ceil(d / 1.2 m/s)`` seconds, plus
@@ -255,21 +256,52 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
 
 
 def _station_groups(stops: list[dict]) -> tuple[list[dict], int]:
-    """Group stops: by parent station, else same name within CLUSTER_M; give each group a unique name."""
-    groups: list[dict] = []
-    by_parent: dict[tuple[str, str], list[int]] = defaultdict(list)
+    """Group stops into stations and give each group a unique name.
+
+    Two stops are in one station when they share a ``parent_station``, or
+    when their names (the parent's name for a stop that has one) are equal and
+    they lie within CLUSTER_M of each other (single linkage).  This keeps
+    complexes that a feed splits over several parents with one name (NYC's
+    "Times Sq - 42 St") together, and keeps apart distant stations that share
+    a name (NYC's several "86 St"), which pyraptor's grouping by name alone
+    would merge.
+    """
+    n = len(stops)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: int, y: int) -> None:
+        parent[find(x)] = find(y)
+
+    base = [(s["parent_name"] or s["name"]) if s["parent"] else s["name"] for s in stops]
+    first_of_parent: dict[tuple[str, str], int] = {}
     by_name: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(stops):
         if s["parent"]:
-            by_parent[(s["feed"], s["parent"])].append(i)
-        else:
-            by_name[s["name"]].append(i)
-    for (feed, parent), members in by_parent.items():
-        groups.append({"key": f"{feed}:{parent}", "base": stops[members[0]]["parent_name"] or stops[members[0]]["name"], "stops": members})
-    for name, members in by_name.items():
-        for k, cluster in enumerate(_clusters(stops, members)):
-            groups.append({"key": f"name:{name}#{k}", "base": name, "stops": cluster})
-    # pyraptor's native grouping: by stop_name alone.  Count names spread over several groups.
+            key = (s["feed"], s["parent"])
+            if key in first_of_parent:
+                union(i, first_of_parent[key])
+            else:
+                first_of_parent[key] = i
+        by_name[base[i]].append(i)
+    for members in by_name.values():
+        if len(members) < 2:
+            continue
+        lat = np.array([stops[i]["lat"] for i in members])
+        lon = np.array([stops[i]["lon"] for i in members])
+        d = haversine(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+        for x, y in zip(*np.nonzero(np.triu(d <= CLUSTER_M, 1))):
+            union(members[x], members[y])
+    roots: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        roots[find(i)].append(i)
+    groups = [{"key": f"{stops[m[0]]['feed']}:{base[m[0]]}#{m[0]}", "base": base[m[0]], "stops": m} for m in roots.values()]
+    # pyraptor's native grouping is by stop_name alone: count names shared by several groups.
     groups_of_name: dict[str, set[int]] = defaultdict(set)
     for g, grp in enumerate(groups):
         for i in grp["stops"]:
@@ -280,34 +312,13 @@ def _station_groups(stops: list[dict]) -> tuple[list[dict], int]:
         used[grp["base"]] += 1
     seen: dict[str, int] = defaultdict(int)
     for grp in groups:
-        base = grp["base"].replace(",", " ").replace('"', "'")
+        name = grp["base"].replace(",", " ").replace('"', "'")
         if used[grp["base"]] > 1:
-            seen[base] += 1
-            grp["name"] = f"{base} [{seen[base]}]"
+            seen[name] += 1
+            grp["name"] = f"{name} [{seen[name]}]"
         else:
-            grp["name"] = base
+            grp["name"] = name
     return groups, native_merges
-
-
-def _clusters(stops: list[dict], members: list[int]) -> list[list[int]]:
-    """Single-linkage clusters of ``members`` with links shorter than CLUSTER_M."""
-    parent = {m: m for m in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, a in enumerate(members):
-        for b in members[i + 1 :]:
-            d = haversine(stops[a]["lat"], stops[a]["lon"], stops[b]["lat"], stops[b]["lon"])
-            if d <= CLUSTER_M:
-                parent[find(a)] = find(b)
-    out: dict[int, list[int]] = defaultdict(list)
-    for m in members:
-        out[find(m)].append(m)
-    return list(out.values())
 
 
 def _stop_group(stops: list[dict], groups: list[dict]) -> list[int]:

@@ -284,7 +284,7 @@ def run_npm(folder: Path, date: str, queries: list[dict], range_sample: int, win
                 "date": date,
                 "window_s": window_s,
                 "range_sample": range_sample,
-                "plain_scanner": True,
+                "extra_passes": True,
                 "queries": [[q["origin_ids"], q["destination_ids"], q["time"]] for q in queries],
             }
         )
@@ -407,12 +407,14 @@ def run(
                 "range_ratio": timing_ratio([r["seconds"] for r in mdata["range"]], [r["seconds"] for r in nr.get("range", [])]),
                 "answers": compare(ours[: len(nq)], nq, sub),
             }
-            if nr.get("plain"):
-                out["npm"]["plain_scanner"] = {
-                    "note": "RouteScanner scan-position cache disabled (answers cross-check only)",
-                    "ea": summary([q["seconds"] for q in nr["plain"]]),
-                    "answers": compare(ours[: len(nr["plain"])], nr["plain"], sub),
-                }
+            notes = {
+                "nocache": "RouteScanner scan-position cache off (answers cross-check only)",
+                "aligned": "scan-position cache off and no walk right after a walk: maas's semantics on the same links (answers cross-check only)",
+            }
+            out["npm"]["passes"] = {
+                name: {"note": notes[name], "ea": summary([q["seconds"] for q in res]), "answers": compare(ours[: len(res)], res, sub)}
+                for name, res in (nr.get("passes") or {}).items()
+            }
             for row, q in zip(out["queries"], nq):
                 row.update({"npm_arrival": q["arrival"], "npm_s": q["seconds"]})
         except (Skip, RuntimeError) as e:
