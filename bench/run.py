@@ -95,7 +95,7 @@ def _split(text: str) -> list[str]:
 # --- which feeds ---------------------------------------------------------------------
 def resolve_feeds(names: list[str], shared: Path, skipped: list[dict], part: str) -> list[tuple[str, list[Path]]]:
     """Turn feed names into ``(label, paths)``; note (and skip) those that are not here."""
-    from maas.defaults import default_feed_paths
+    from maas.defaults import data_root, default_feed_paths
 
     feeds_dir = shared / "feeds"
     out = []
@@ -105,7 +105,7 @@ def resolve_feeds(names: list[str], shared: Path, skipped: list[dict], part: str
             if paths:
                 out.append(("default", paths))
             else:
-                _skip(skipped, part, "default", f"the default data (gtfs/jr, gtfs/bus, gtfs/techno-shuttle) is not there yet under {ROOT / 'gtfs'}")
+                _skip(skipped, part, "default", f"the default data (gtfs/jr, gtfs/bus, gtfs/techno-shuttle) is not there (yet) under {data_root() / 'gtfs'}")
         elif name == "all":
             if feeds_dir.is_dir():
                 out += [(p.stem, [p]) for p in sorted(feeds_dir.glob("*.zip"))]
