@@ -219,6 +219,7 @@ def part_raptor(a, skipped: list[dict], feeds: list[tuple[str, list[Path]]]) -> 
                 f"{r['answered']}",
                 ms(r["ea"]["median_s"], 3),
                 ms(r["ea"]["p95_s"], 3),
+                ms(r["ea_cpu"]["median_s"], 3),
                 ms(r["kernel"]["median_s"], 3),
                 ms(r["arrivals"]["median_s"], 3),
                 ms(r["range"]["median_s"], 2),
@@ -229,7 +230,7 @@ def part_raptor(a, skipped: list[dict], feeds: list[tuple[str, list[Path]]]) -> 
         )
     print(
         table(
-            ["feed", "date", "queries", "answered", "EA median", "EA p95", "fwd kernel median", "one-to-all median", "range60 median", "range60 p95", "batch q/s", "EA no-numba median"],
+            ["feed", "date", "queries", "answered", "EA median", "EA p95", "EA CPU median", "fwd kernel median", "one-to-all median", "range60 median", "range60 p95", "batch q/s", "EA no-numba median"],
             rows,
         )
     )
@@ -294,13 +295,14 @@ def part_peers(a, skipped: list[dict], raptor: dict, feeds: list[tuple[str, list
                     ms(x["ratio"].get("peer_median_s"), 1),
                     f"{x['ratio'].get('ratio_of_medians', 0):,.0f}x",
                     f"{x['ratio'].get('ratio_of_totals', 0):,.0f}x",
+                    f"{x['ratio']['cpu_ratio_of_medians']:,.0f}x" if "cpu_ratio_of_medians" in x["ratio"] else "–",
                     sec(prep, 1) + (" (reused)" if key == "pyraptor" and x["prepare"].get("reused") else ""),
                     f"{c['equal']}/{c['peer_earlier']}/{c['peer_later']}/{c['only_maas']}/{c['only_peer']}/{c['neither']}",
                 ]
             )
     print(
         table(
-            ["feed", "peer", "queries", "maas median", "peer median", "ratio medians", "ratio totals", "peer preprocess s", "EA same/peer earlier/peer later/only maas/only peer/neither"],
+            ["feed", "peer", "queries", "maas median", "peer median", "ratio medians", "ratio totals", "CPU ratio medians", "peer preprocess s", "EA same/peer earlier/peer later/only maas/only peer/neither"],
             rows,
         )
     )

@@ -217,19 +217,31 @@ def compare(ours: list[dict], theirs: list[dict], queries: list[dict]) -> dict:
     return {"counts": kinds, "delta_s": summary([float(d) for d in deltas]) if deltas else {"n": 0}, "examples": examples}
 
 
-def timing_ratio(ours: list[float], theirs: list[float]) -> dict:
-    """Return the peer/maas ratio of medians and of totals over the same queries."""
+def timing_ratio(ours: list[dict], theirs: list[dict]) -> dict:
+    """Return the peer/maas ratio of medians and of totals over the same queries (wall clock, and CPU time)."""
     n = min(len(ours), len(theirs))
     if n == 0:
         return {}
-    a, b = ours[:n], theirs[:n]
-    return {
+    a, b = [x["seconds"] for x in ours[:n]], [x["seconds"] for x in theirs[:n]]
+    out = {
         "n": n,
         "maas_median_s": statistics.median(a),
         "peer_median_s": statistics.median(b),
         "ratio_of_medians": statistics.median(b) / statistics.median(a),
         "ratio_of_totals": sum(b) / sum(a),
     }
+    if all("cpu_seconds" in x for x in ours[:n] + theirs[:n]):
+        ca, cb = [x["cpu_seconds"] for x in ours[:n]], [x["cpu_seconds"] for x in theirs[:n]]
+        if statistics.median(ca) > 0 and sum(ca) > 0:
+            out.update(
+                {
+                    "maas_cpu_median_s": statistics.median(ca),
+                    "peer_cpu_median_s": statistics.median(cb),
+                    "cpu_ratio_of_medians": statistics.median(cb) / statistics.median(ca),
+                    "cpu_ratio_of_totals": sum(cb) / sum(ca),
+                }
+            )
+    return out
 
 
 def _digest(folder: Path) -> str:
@@ -380,7 +392,7 @@ def run(
                 "query_child_maxrss_kb": pr["query_child_maxrss_kb"],
                 "ea": summary([q["seconds"] for q in pq]),
                 "answered": sum(q["arrival"] is not None for q in pq),
-                "ratio": timing_ratio([a["seconds"] for a in ours[: len(pq)]], [q["seconds"] for q in pq]),
+                "ratio": timing_ratio(ours[: len(pq)], pq),
                 "answers": compare(ours[: len(pq)], pq, sub),
             }
             for row, q in zip(out["queries"], pq):
@@ -403,8 +415,8 @@ def run(
                 "answered": sum(q["arrival"] is not None for q in nq),
                 "range": summary([r["seconds"] for r in nr.get("range", [])]),
                 "range_journeys_mean": statistics.fmean([r["journeys"] for r in nr["range"]]) if nr.get("range") else None,
-                "ratio": timing_ratio([a["seconds"] for a in ours[: len(nq)]], [q["seconds"] for q in nq]),
-                "range_ratio": timing_ratio([r["seconds"] for r in mdata["range"]], [r["seconds"] for r in nr.get("range", [])]),
+                "ratio": timing_ratio(ours[: len(nq)], nq),
+                "range_ratio": timing_ratio(mdata["range"], nr.get("range", [])),
                 "answers": compare(ours[: len(nq)], nq, sub),
             }
             notes = {

@@ -143,17 +143,20 @@ async function main() {
   const query = new rjp.GroupStationDepartAfterQuery(raptor, factory, 1);
   const out = [];
   for (const [origins, destinations, time] of spec.queries) {
+    const c = process.cpuUsage();
     const s = process.hrtime.bigint();
     const journeys = query.plan(origins, destinations, utcNoon(spec.date), time);
     const e = process.hrtime.bigint();
+    const cpu = process.cpuUsage(c);
     const [arrival, legs] = earliest(journeys, time);
-    out.push({ seconds: Number(e - s) / 1e9, arrival, legs: describe(legs) });
+    out.push({ seconds: Number(e - s) / 1e9, cpu_seconds: (cpu.user + cpu.system) / 1e6, arrival, legs: describe(legs) });
   }
   const range = [];
   const n = Math.min(spec.range_sample || 0, spec.queries.length);
   const filter = new rjp.MultipleCriteriaFilter();
   for (let i = 0; i < n; i++) {
     const [origins, destinations, time] = spec.queries[i];
+    const c = process.cpuUsage();
     const s = process.hrtime.bigint();
     const found = [];
     let t = time;
@@ -169,7 +172,8 @@ async function main() {
     }
     const kept = filter.apply(found);
     const e = process.hrtime.bigint();
-    range.push({ seconds: Number(e - s) / 1e9, journeys: kept.length });
+    const cpu = process.cpuUsage(c);
+    range.push({ seconds: Number(e - s) / 1e9, cpu_seconds: (cpu.user + cpu.system) / 1e6, journeys: kept.length });
   }
   // Extra passes, for cross-checking answers only (timings above are of the package as published):
   // - "nocache": its RouteScanner keeps one scan position per route for a whole query, assuming
