@@ -7,7 +7,7 @@ import time
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from maas.tours.model import Orienteering, TourSolution, check, evaluate
+from maas.tours.model import Orienteering, TourSolution, check, evaluate, schedule
 
 try:  # pragma: no cover - exercised implicitly
     from numba import njit
@@ -266,9 +266,14 @@ def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel,
 
 
 @njit(cache=True)
-def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched):
-    """Remove about q visits chosen by one of several rules; returns how many were removed."""
+def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched, force):
+    """Remove about q visits chosen by one of several rules; returns how many were removed.
+
+    Rule 4 (make room for an unvisited node) leaves that node in ``force[0]`` (else -1) so that
+    the repair inserts it first.
+    """
     m = rlen.shape[0]
+    force[0] = -1
     nv = 0
     for k in range(m):
         for p in range(1, rlen[k] - 1):
@@ -325,6 +330,7 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
                             s = cand[c]
                             break
                         r -= 1
+                force[0] = s
         for i in range(nv):
             v = buf[i]
             key[i] = (travel[s, v] + travel[v, s]) * (0.8 + 0.4 * np.random.random())
@@ -355,6 +361,102 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
 
 
 @njit(cache=True)
+def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim):
+    """Whether visiting seq[0:L] (start ... end) is on time for tour k."""
+    t = t0[k]
+    a = seq[0]
+    for p in range(1, L):
+        b = seq[p]
+        t += service[a] + travel[a, b]
+        if t < open_[b]:
+            t = open_[b]
+        if p == L - 1:
+            if t > endlim[k]:
+                return False
+        elif t > close[b]:
+            return False
+        a = b
+    return True
+
+
+@njit(cache=True)
+def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, tmp):
+    """2-opt and or-opt (segments of 1-3 visits) on route k while the travel time drops and the route stays on time."""
+    improved_any = False
+    improved = True
+    while improved:
+        improved = False
+        L = rlen[k]
+        # 2-opt: reverse routes[k, i..j]
+        for i in range(1, L - 2):
+            if improved:
+                break
+            a = routes[k, i - 1]
+            b = routes[k, i]
+            inner = np.int64(0)
+            inner_rev = np.int64(0)
+            for j in range(i + 1, L - 1):
+                c = routes[k, j]
+                d = routes[k, j + 1]
+                x = routes[k, j - 1]
+                inner += travel[x, c]
+                inner_rev += travel[c, x]
+                delta = travel[a, c] + travel[b, d] - travel[a, b] - travel[c, d] + inner_rev - inner
+                if delta < 0:
+                    for p in range(L):
+                        tmp[p] = routes[k, p]
+                    for p in range(i, j + 1):
+                        tmp[p] = routes[k, i + j - p]
+                    if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim):
+                        for p in range(L):
+                            routes[k, p] = tmp[p]
+                        improved = True
+                        break
+        if improved:
+            improved_any = True
+            continue
+        # or-opt: move routes[k, i..i+sl-1] to between positions p and p+1 (elsewhere)
+        for sl in range(1, 4):
+            if improved:
+                break
+            for i in range(1, L - sl):
+                if improved:
+                    break
+                a = routes[k, i - 1]
+                f = routes[k, i]
+                g = routes[k, i + sl - 1]
+                b = routes[k, i + sl]
+                rem = travel[a, b] - travel[a, f] - travel[g, b]
+                for p in range(0, L - 1):
+                    if p >= i - 1 and p <= i + sl - 1:
+                        continue
+                    c = routes[k, p]
+                    d = routes[k, p + 1]
+                    delta = rem + travel[c, f] + travel[g, d] - travel[c, d]
+                    if delta < 0:
+                        q = 0
+                        for r in range(L):
+                            if r >= i and r < i + sl:
+                                continue
+                            tmp[q] = routes[k, r]
+                            q += 1
+                            if r == p:
+                                for z in range(sl):
+                                    tmp[q] = routes[k, i + z]
+                                    q += 1
+                        if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim):
+                            for r in range(L):
+                                routes[k, r] = tmp[r]
+                            improved = True
+                            break
+        if improved:
+            improved_any = True
+    if improved_any:
+        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+    return improved_any
+
+
+@njit(cache=True)
 def _value(routes, rlen, where, value, travel):
     m = rlen.shape[0]
     sc = np.int64(0)
@@ -374,11 +476,11 @@ def _seed(s):
 
 @njit(cache=True)
 def _lns(
-    n_iter, temp, qmax, noise, ops,
+    n_iter, temp, qmax, noise, ops, force_on, ls_mode, tmp,
     routes, rlen, arr, st, ms, where,
     service, travel, open_, close, t0, endlim, allowed, cand, weight, value,
     bshift, bpos, w, buf, key, touched,
-    cur, best, b_routes, b_rlen, k_routes, k_rlen, k_where, counters,
+    cur, best, b_routes, b_rlen, k_routes, k_rlen, k_where, counters, force,
 ):
     """Run n_iter destroy-and-repair steps with simulated-annealing acceptance at temperature temp.
 
@@ -396,10 +498,33 @@ def _lns(
         k_where[:] = where
         kind = ops[np.random.randint(n_ops)]
         q = 1 + np.random.randint(qmax)
-        _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched)
+        _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched, force)
+        u = force[0]
+        if u >= 0 and force_on:
+            bs = INF
+            bk = -1
+            bp = -1
+            for k in range(m):
+                if allowed[u, k]:
+                    sh, q2 = _eval_ins(u, k, routes, rlen, arr, st, ms, service, travel, open_, close)
+                    if q2 >= 0 and sh < bs:
+                        bs = sh
+                        bk = k
+                        bp = q2
+            if bk >= 0:
+                _insert_at(u, bk, bp, routes, rlen, where)
+                _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
         power = 1.0 if np.random.random() < 0.5 else 2.0
         _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w)
         sc, tr = _value(routes, rlen, where, value, travel)
+        if ls_mode == 2 or (ls_mode == 1 and sc >= cur[0]):
+            any_ls = False
+            for k in range(m):
+                if _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, tmp):
+                    any_ls = True
+            if any_ls:
+                _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w)
+                sc, tr = _value(routes, rlen, where, value, travel)
         if sc > cur[0] or (sc == cur[0] and tr <= cur[1]):
             accept = True
         elif sc == cur[0]:
@@ -443,6 +568,52 @@ def _load(src_routes, src_rlen, routes, rlen, arr, st, ms, where, service, trave
         _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
 
 
+def unusable_tours(problem: Orienteering) -> list[int]:
+    """Tours that cannot even go straight from their start to their end within their window."""
+    p = problem
+    out = []
+    for k in range(p.n_tours):
+        s, e = p.starts[k], p.ends[k]
+        t = max(p.tour_open[k], int(p.open[s]))
+        if t > p.close[s]:
+            out.append(k)
+            continue
+        t = max(t + int(p.service[s]) + int(p.travel[s, e]), int(p.open[e]))
+        if t > min(p.tour_close[k], int(p.close[e])):
+            out.append(k)
+    return out
+
+
+def clean_tours(problem: Orienteering, tours) -> list[list[int]]:
+    """Make ``tours`` valid: keep one list per tour, drop unknown nodes, depots, repeats and visits the tour may not make,
+    then drop late visits (the first one each time) until every tour is on time."""
+    p = problem
+    depots = p.depots
+    seen: set[int] = set()
+    out: list[list[int]] = []
+    bad_tours = set(unusable_tours(p))
+    tours = list(tours or [])[: p.n_tours]
+    tours += [[] for _ in range(p.n_tours - len(tours))]
+    for k, tour in enumerate(tours):
+        keep = []
+        for j in tour:
+            if isinstance(j, bool) or not isinstance(j, (int, np.integer)):
+                continue
+            j = int(j)
+            if not 0 <= j < p.n or j in depots or j in seen or not p.may_visit(j, k) or k in bad_tours:
+                continue
+            seen.add(j)
+            keep.append(j)
+        while keep:
+            times, _, errors = schedule(p, k, keep)
+            if not errors:
+                break
+            late = next((i for i, (j, t) in enumerate(zip(keep, times)) if t > p.close[j]), len(keep) - 1)
+            del keep[late]
+        out.append(keep)
+    return out
+
+
 class _Search:
     """The arrays of one LNS run over a problem."""
 
@@ -460,6 +631,8 @@ class _Search:
         allowed = np.ones((n, m), dtype=np.bool_) if p.allowed is None else np.array(p.allowed, dtype=np.bool_)
         depots = sorted(p.depots)
         allowed[depots, :] = False
+        for k in unusable_tours(p):
+            allowed[:, k] = False
         self.allowed = allowed
         big = int(p.score.sum()) + 1
         value = p.score.astype(np.int64).copy()
@@ -493,6 +666,8 @@ class _Search:
         self.k_rlen = self.rlen.copy()
         self.k_where = self.where.copy()
         self.counters = np.zeros(3, dtype=np.int64)
+        self.force = np.full(1, -1, dtype=np.int64)
+        self.tmp = np.zeros(L, dtype=np.int64)
         self.load([[] for _ in range(m)])
 
     def prob(self):
@@ -502,6 +677,7 @@ class _Search:
         return (self.routes, self.rlen, self.arr, self.st, self.ms, self.where)
 
     def load(self, tours: list[list[int]]) -> None:
+        """Load tours that :func:`clean_tours` has made valid."""
         src = np.zeros_like(self.routes)
         src_len = np.zeros(self.m, dtype=np.int64)
         for k, t in enumerate(tours):
@@ -510,10 +686,14 @@ class _Search:
             src_len[k] = len(path)
         _load(src, src_len, *self.state(), *self.prob())
         for k in range(self.m):
-            _fix_route(k, *self.state()[:5], self.where, *self.prob())
+            _fix_route(k, *self.state(), *self.prob())
 
     def repair(self, noise: float = 0.0, power: float = 2.0) -> None:
         _repair(*self.state(), *self.prob(), self.allowed, self.cand, self.weight, noise, power, self.bshift, self.bpos, self.w)
+
+    def improve(self) -> None:
+        for k in range(self.m):
+            _improve_route(k, *self.state()[:5], *self.prob(), self.tmp)
 
     def evaluate(self):
         return _value(self.routes, self.rlen, self.where, self.value, self.travel)
@@ -525,12 +705,12 @@ class _Search:
         self.b_routes[:] = self.routes
         self.b_rlen[:] = self.rlen
 
-    def run(self, n_iter: int, temp: float, qmax: int, noise: float, ops: np.ndarray) -> None:
+    def run(self, n_iter: int, temp: float, qmax: int, noise: float, ops: np.ndarray, force_on: bool, ls_mode: int) -> None:
         _lns(
-            n_iter, temp, qmax, noise, ops,
+            n_iter, temp, qmax, noise, ops, force_on, ls_mode, self.tmp,
             *self.state(), *self.prob(), self.allowed, self.cand, self.weight, self.value,
             self.bshift, self.bpos, self.w, self.buf, self.key, self.touched,
-            self.cur, self.best, self.b_routes, self.b_rlen, self.k_routes, self.k_rlen, self.k_where, self.counters,
+            self.cur, self.best, self.b_routes, self.b_rlen, self.k_routes, self.k_rlen, self.k_where, self.counters, self.force,
         )
 
     def restore_best(self) -> None:
@@ -541,21 +721,34 @@ class _Search:
         return [[int(x) for x in self.b_routes[k, 1 : self.b_rlen[k] - 1]] for k in range(self.m)]
 
 
-DEFAULTS = {"t0_frac": 0.3, "qfrac": 0.25, "noise": 0.2, "ops": (0, 1, 2, 3, 4, 5), "restart": 0}
+#: Search settings (tuned on the OPTW/TOPTW benchmark, see bench/RESULTS-optw.md).
+DEFAULTS = {
+    "t0_frac": 1.0,  # start temperature, as a fraction of the mean score of a candidate node
+    "qfrac": 0.4,  # at most this fraction of the visits is removed per step
+    "noise": 0.2,  # relative noise on the scores during a repair
+    "ops": (0, 1, 2, 3, 4, 5),  # removal rules used (see _destroy)
+    "restart": 0,  # go back to the best solution after this many steps without improving it (0: never)
+    "force": 1,  # rule 4 inserts the node it made room for first
+    "ls": 1,  # 2-opt / or-opt after a repair: 0 never, 1 when the step did not lose score, 2 always
+    "cpu_clock": 0,  # measure the time limit in CPU time of this process (fair comparisons on a busy machine)
+}
 
 
 def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, iterations: int | None = None, config: dict | None = None):
+    """The LNS proper: returns (best tours, counters [steps, steps since the best improved, accepted])."""
     cfg = dict(DEFAULTS)
     if config:
         unknown = set(config) - set(cfg)
         if unknown:
             raise ValueError(f"unknown search options {sorted(unknown)}")
         cfg.update(config)
-    t_start = time.perf_counter()
+    clock = time.process_time if cfg["cpu_clock"] else time.perf_counter
+    t_start = clock()
     s = _Search(problem)
     _seed(seed)
-    if initial is not None:
-        s.load(initial)
+    s.load(clean_tours(problem, initial) if initial is not None else [[] for _ in range(s.m)])
+    s.repair(0.0, 2.0)
+    s.improve()
     s.repair(0.0, 2.0)
     s.mark_best()
     if len(s.cand) == 0:
@@ -568,7 +761,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     chunk = 20
     done = 0
     while True:
-        now = time.perf_counter()
+        now = clock()
         if iterations is not None:
             if done >= iterations:
                 break
@@ -582,22 +775,51 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
         nv = int(np.sum(s.rlen - 2))
         qmax = max(2, int(cfg["qfrac"] * nv))
         temp = temp0 * (1.0 - frac)
-        c0 = time.perf_counter()
-        s.run(n_it, temp, qmax, cfg["noise"], ops_arr)
-        dt = time.perf_counter() - c0
+        c0 = clock()
+        s.run(n_it, temp, qmax, cfg["noise"], ops_arr, bool(cfg["force"]), int(cfg["ls"]))
+        dt = clock() - c0
         done += n_it
         if restart and s.counters[1] > restart:
             s.restore_best()
             s.counters[1] = 0
-        if iterations is None and dt > 0:
+        if dt > 0:
             chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
     return s.best_tours(), s.counters.copy()
 
 
-def solve(problem: Orienteering, time_limit_s: float, seed: int = 0, initial: list[list[int]] | None = None, *,
-          iterations: int | None = None, config: dict | None = None) -> TourSolution:
+def solve(
+    problem: Orienteering,
+    time_limit_s: float,
+    seed: int = 0,
+    initial: list[list[int]] | None = None,
+    *,
+    iterations: int | None = None,
+    config: dict | None = None,
+) -> TourSolution:
+    """Collect the most score: the best tours found within ``time_limit_s`` seconds.
+
+    ``initial`` (one list of nodes per tour) seeds the search; invalid or late visits in it
+    are dropped first.  ``iterations`` stops after that many search steps instead of at the
+    time limit, which makes the answer depend on ``seed`` only.  The answer always passes
+    :func:`~maas.tours.model.check`, except for tours that cannot even go from their start to
+    their end in time (left empty, ``feasible`` False, named in ``status``).
+    """
     t0 = time.perf_counter()
-    tours, counters = solve_lns(problem, time_limit_s, seed, initial, iterations=iterations, config=config)
+    tours, counters = solve_lns(problem, max(0.0, float(time_limit_s)), seed, initial, iterations=iterations, config=config)
+    tours = clean_tours(problem, tours)
     errs = check(problem, tours)
     score, starts = evaluate(problem, tours)
-    return TourSolution(tours, starts, score, f"LNS {int(counters[0])} iterations", not errs, time_s=time.perf_counter() - t0)
+    visited = {j for t in tours for j in t}
+    status = f"LNS: {int(counters[0])} steps"
+    bad = unusable_tours(problem)
+    if bad:
+        status += "; tour " + ", ".join(map(str, bad)) + " cannot reach its end in time"
+    return TourSolution(
+        tours=tours,
+        starts=starts,
+        score=score,
+        status=status,
+        feasible=not errs,
+        missing_required=sorted(problem.required - visited),
+        time_s=time.perf_counter() - t0,
+    )
