@@ -173,7 +173,8 @@ def _resolve_origins(ctx: ShuttleContext, rail_names: list[str]) -> dict[str, Pl
             try:
                 found = index.resolve(text, path)
             except PlaceNotFoundError as exc:
-                raise InputError(f"{ctx.scenario.source}: {path}: unknown station '{text}' ({exc})", path) from None
+                close = f"; closest matches: {'; '.join(exc.candidates[:5])}" if exc.candidates else ""
+                raise InputError(f"{ctx.scenario.source}: {path}: unknown station '{text}'{close}", path) from None
             rail = tuple(s for s in found.stops if tt.stop_feed[s] in ctx.rail_feeds)
             if not rail:
                 raise InputError(f"{ctx.scenario.source}: {path}: '{text}' is not a station of the rail feeds ({', '.join(rail_names)})", path)

@@ -326,63 +326,79 @@ def _train_label(ctx: ShuttleContext, leg) -> str:
 
 def to_work_options(ctx: ShuttleContext, rail: RailPart, g: DemandGroup) -> list[Option]:
     """Return a group's options to reach its park on time, best first (one per run)."""
-    rules = ctx.scenario.rules
-    latest = g.start - int(round(rules.margin_minutes * 60))
-    earliest = g.start - int(round(rules.max_early_minutes * 60))
     parks = set(ctx.scenario.park_ids())
-    out = []
-    for run in ctx.runs:
-        for k, call in enumerate(run.calls):
-            if call.stop != g.park or not (earliest <= call.arrival <= latest):
-                continue
-            best = None
-            for b in range(k):
-                st = run.calls[b]
-                if st.stop in parks:
-                    continue
-                leg = rail.latest_to(g.origin, st.stop, st.departure)
-                if leg is None:
-                    continue
-                dep, train_arr, label, rides = leg
-                wait = st.departure - train_arr if train_arr is not None else 0
-                opt = Option(run.id, st.stop, g.park, b, k, st.departure, call.arrival, dep, call.arrival, train_arr, label, wait, 0, g.start - call.arrival, rides + 1)
-                if best is None or (opt.departure, -opt.wait_s) > (best.departure, -best.wait_s):
-                    best = opt
-            if best is not None:
-                out.append(best)
-            break  # a run calls at a park once
+    out = [o for run in ctx.runs if (o := to_work_option(ctx.scenario, rail, run, g, parks)) is not None]
     out.sort(key=lambda o: (-o.departure, o.rides, o.wait_s, o.run))
     return out
 
 
+def to_work_option(s: Scenario, rail: RailPart, run: Run, g: DemandGroup, parks: set[str]) -> Option | None:
+    """Return the best way for group ``g`` to reach its park on time with ``run``, or None.
+
+    The run must call at the park between ``max_early`` and ``margin`` before
+    the shift starts, after a station; of the stations before the park the one
+    that lets riders leave their origin latest is taken (ties: shortest wait).
+    """
+    latest = g.start - int(round(s.rules.margin_minutes * 60))
+    earliest = g.start - int(round(s.rules.max_early_minutes * 60))
+    for k, call in enumerate(run.calls):
+        if call.stop != g.park:
+            continue
+        if not (earliest <= call.arrival <= latest):
+            return None
+        best = None
+        for b in range(k):
+            st = run.calls[b]
+            if st.stop in parks:
+                continue
+            leg = rail.latest_to(g.origin, st.stop, st.departure)
+            if leg is None:
+                continue
+            dep, train_arr, label, rides = leg
+            wait = st.departure - train_arr if train_arr is not None else 0
+            opt = Option(run.id, st.stop, g.park, b, k, st.departure, call.arrival, dep, call.arrival, train_arr, label, wait, 0, g.start - call.arrival, rides + 1)
+            if best is None or (opt.departure, -opt.wait_s) > (best.departure, -best.wait_s):
+                best = opt
+        return best  # a run calls at a park once
+    return None
+
+
 def home_options(ctx: ShuttleContext, rail: RailPart, g: DemandGroup) -> list[Option]:
     """Return a group's options to get home after the shift, best first (one per run)."""
-    rules = ctx.scenario.rules
-    last = g.end + int(round(rules.max_wait_home_minutes * 60))
     parks = set(ctx.scenario.park_ids())
-    out = []
-    for run in ctx.runs:
-        for k, call in enumerate(run.calls):
-            if call.stop != g.park or not (g.end <= call.departure <= last):
-                continue
-            best = None
-            for b in range(k + 1, len(run.calls)):
-                st = run.calls[b]
-                if st.stop in parks:
-                    continue
-                leg = rail.earliest_from(st.stop, g.origin, st.arrival)
-                if leg is None:
-                    continue
-                arr, train_dep, label, rides = leg
-                wait = train_dep - st.arrival if train_dep is not None else 0
-                opt = Option(run.id, g.park, st.stop, k, b, call.departure, st.arrival, call.departure, arr, train_dep, label, wait, call.departure - g.end, 0, rides + 1)
-                if best is None or (opt.arrival, opt.wait_s) < (best.arrival, best.wait_s):
-                    best = opt
-            if best is not None:
-                out.append(best)
-            break
+    out = [o for run in ctx.runs if (o := home_option(ctx.scenario, rail, run, g, parks)) is not None]
     out.sort(key=lambda o: (o.arrival, o.rides, -o.departure, o.run))
     return out
+
+
+def home_option(s: Scenario, rail: RailPart, run: Run, g: DemandGroup, parks: set[str]) -> Option | None:
+    """Return the best way for group ``g`` to get home with ``run``, or None.
+
+    The run must leave the park within ``max_wait_home`` after the shift ends
+    and call at a station afterwards; of those stations the one giving the
+    earliest arrival at the origin is taken (ties: shortest wait).
+    """
+    last = g.end + int(round(s.rules.max_wait_home_minutes * 60))
+    for k, call in enumerate(run.calls):
+        if call.stop != g.park:
+            continue
+        if not (g.end <= call.departure <= last):
+            return None
+        best = None
+        for b in range(k + 1, len(run.calls)):
+            st = run.calls[b]
+            if st.stop in parks:
+                continue
+            leg = rail.earliest_from(st.stop, g.origin, st.arrival)
+            if leg is None:
+                continue
+            arr, train_dep, label, rides = leg
+            wait = train_dep - st.arrival if train_dep is not None else 0
+            opt = Option(run.id, g.park, st.stop, k, b, call.departure, st.arrival, call.departure, arr, train_dep, label, wait, call.departure - g.end, 0, rides + 1)
+            if best is None or (opt.arrival, opt.wait_s) < (best.arrival, best.wait_s):
+                best = opt
+        return best
+    return None
 
 
 def allocate_seats(runs: list[Run], groups: list[GroupResult], seats: int, max_rounds: int = 100) -> None:
@@ -402,7 +418,7 @@ def allocate_seats(runs: list[Run], groups: list[GroupResult], seats: int, max_r
             for o, a in zip(g.options, g.allocation):
                 if a > 0:
                     load[o.run][o.board_pos : o.alight_pos] += a
-        over = {rid: seats / arr.max() for rid, arr in load.items() if arr.max() > seats + 1e-9}
+        over = {rid: float(seats / arr.max()) for rid, arr in load.items() if arr.max() > seats + 1e-9}
         if not over:
             return
         for g in groups:
@@ -683,7 +699,9 @@ def _totals(groups: list[GroupResult], runs: list[RunResult], fleet: FleetResult
 
 def minutes(seconds: float | None) -> float | None:
     """Return seconds as minutes to 0.1 (None stays None)."""
-    return None if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)) else round(seconds / 60.0, 1)
+    if seconds is None or math.isnan(float(seconds)):
+        return None
+    return round(float(seconds) / 60.0, 1)
 
 
 __all__ = [
@@ -698,7 +716,9 @@ __all__ = [
     "allocate_seats",
     "evaluate",
     "evaluate_scenario",
+    "home_option",
     "home_options",
+    "to_work_option",
     "to_work_options",
     "train_meets",
 ]

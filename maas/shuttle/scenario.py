@@ -218,14 +218,16 @@ class WeightsSpec(_Model):
     ``served × riders served on time (to work and home, seated)
     − wait_minute × rider-minutes waiting (train ↔ shuttle, and at the park after the shift)
     − early_minute × rider-minutes at work earlier than the margin
-    − vehicle × vehicles − run × runs``.
+    − vehicle × vehicles − run × runs − cost_per_1000_yen × running cost of the runs / 1000``
+    (running cost = run hours × cost_per_vehicle_hour_yen + run km × cost_per_km_yen).
     """
 
     served: float = Field(100.0, ge=0, description="Per rider trip served on time (to work, or home after the shift).")
     wait_minute: float = Field(1.0, ge=0, description="Per rider-minute of waiting.")
     early_minute: float = Field(0.25, ge=0, description="Per rider-minute at work before shift start − margin.")
     vehicle: float = Field(500.0, ge=0, description="Per vehicle needed.")
-    run: float = Field(20.0, ge=0, description="Per run operated (driver time, km).")
+    run: float = Field(20.0, ge=0, description="Per run operated (a fixed charge: one more departure to run and publish).")
+    cost_per_1000_yen: float = Field(30.0, ge=0, description="Per 1,000 yen of running cost of the runs (hours and km at the fleet's rates).")
 
 
 class OptimizeSpec(_Model):
@@ -239,6 +241,7 @@ class OptimizeSpec(_Model):
     max_stations_per_run: int = Field(2, ge=1, le=4, description="Most stations one candidate run calls at.")
     max_parks_per_run: int = Field(3, ge=1, le=6, description="Most parks one candidate run calls at.")
     max_runs: int | None = Field(None, ge=1, description="Most runs in the proposal (null: no limit).")
+    candidates_per_group: int = Field(10, ge=1, le=200, description="Candidate runs kept per (park, shift, origin) group and direction: its best ones.")
     keep_served: bool = Field(True, description="Every (park, shift, origin) the input timetable serves stays served.")
     time_limit_s: float = Field(30.0, gt=0, description="Solver time limit, seconds (the command line's --time-limit wins).")
 
