@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import errors
-from api.routers import catalog, health, journeys, tours
+from api.routers import catalog, health, journeys, shuttle, tours
 from api.settings import Settings
 from api.state import ServiceState
 
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
     app.state.maas = state
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
-    for module in (health, catalog, journeys, tours):
+    for module in (health, catalog, journeys, tours, shuttle):
         app.include_router(module.router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="map")
     return app

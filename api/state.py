@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.scenario_docs import scenario_of, seed
 from api.settings import Settings
 from api.store import ScenarioStore
 from maas.network.network import Network
@@ -33,7 +34,9 @@ class ServiceState:
         streets = StreetNetwork.from_file(settings.osm) if settings.osm else None
         network = Network(tt, pois, streets)
         planner = Planner(network)
-        return cls(settings, network, planner, PlaceIndex(network), ScenarioStore(settings.database()))
+        store = ScenarioStore(settings.database(), validate=scenario_of)
+        seed(store)
+        return cls(settings, network, planner, PlaceIndex(network), store)
 
     @property
     def tours(self):  # noqa: ANN201 - imported lazily: OR-Tools loads only when tours are asked for

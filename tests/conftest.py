@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from api.scenario_docs import scenario_of, seed
 from api.settings import Settings
 from api.state import ServiceState
 from api.store import ScenarioStore
@@ -59,7 +60,9 @@ def service_state(default_network, default_planner, default_places, tmp_path_fac
     """The service state on the default data with a scenario store in a temporary SQLite file."""
     db = tmp_path_factory.mktemp("db") / "scenarios.sqlite"
     settings = Settings(database_url=f"sqlite:///{db}", tour_time_limit_s=1.0, optimize_time_limit_s=5.0)
-    return ServiceState(settings, default_network, default_planner, default_places, ScenarioStore(settings.database()))
+    store = ScenarioStore(settings.database(), validate=scenario_of)
+    seed(store)
+    return ServiceState(settings, default_network, default_planner, default_places, store)
 
 
 @pytest.fixture(scope="session")

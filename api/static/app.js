@@ -227,6 +227,7 @@ async function loadScenarios() {
     const list = await api("v1/scenarios");
     select.innerHTML = list.scenarios.map((s) => `<option value="${s.id}">${s.name}</option>`).join("");
     if (!list.scenarios.length) setStatus("s-status", t("no_scenarios"));
+    else if (!$("s-kpis").innerHTML) evaluateScenario();
   } catch (e) {
     setStatus("s-status", e.message, true);
   }
@@ -246,45 +247,51 @@ async function evaluateScenario() {
 }
 
 function showEvaluation(doc) {
-  const k = doc.kpis || {};
+  const ev = doc.evaluation || {};
+  const k = ev.totals || {};
   $("s-kpis").innerHTML = [
-    [t("served"), `${k.served_on_time ?? "–"} / ${k.employees_rail ?? "–"}`],
+    [t("served"), `${k.to_work_on_time ?? "–"} / ${k.riders ?? "–"}`],
     [t("mean_wait"), `${k.mean_wait_min ?? "–"} ${t("min")}`],
     [t("vehicles"), k.vehicles ?? "–"],
     [t("cost"), k.cost_yen != null ? `${Math.round(k.cost_yen)} yen` : "–"],
   ].map(([label, value]) => `<div class="kpi">${label}<b>${value}</b></div>`).join("");
-  const runs = doc.runs || [];
-  const most = Math.max(1, ...runs.map((r) => Math.max(r.load || 0, r.seats || 0)));
+  const runs = ev.runs || [];
+  const most = Math.max(1, ...runs.map((r) => Math.max(r.wanted_peak || 0, r.seats || 0)));
   $("s-load").innerHTML = runs.map((r) => {
-    const width = Math.round(100 * (r.load || 0) / most);
-    const over = r.seats != null && r.load > r.seats;
-    return `<div class="bar"><span class="label">${r.id}</span><span class="track"><span class="fill ${over ? "over" : ""}" style="width:${width}%;display:block"></span></span><span>${r.load ?? 0}/${r.seats ?? "?"}</span></div>`;
+    const width = Math.round(100 * (r.peak_load || 0) / most);
+    const over = (r.wanted_peak || 0) > (r.seats || 0);
+    const name = state.lang === "en" ? (r.name_en || r.id) : (r.name || r.id);
+    return `<div class="bar"><span class="label">${name}</span><span class="track"><span class="fill ${over ? "over" : ""}" style="width:${width}%;display:block"></span></span><span>${(r.peak_load || 0).toFixed(0)}/${r.seats ?? "?"}${over ? " (" + (r.wanted_peak || 0).toFixed(0) + ")" : ""}</span></div>`;
   }).join("");
-  drawMarey(doc.diagram || { lines: [] });
+  const panels = (doc.diagram && doc.diagram.periods || []).flatMap((p) => p.panels || []);
+  $("s-marey").innerHTML = panels.map(mareyPanel).join("");
 }
 
-function drawMarey(diagram) {
-  const lines = diagram.lines || [];
+function minutesOf(hhmm) { const [h, m] = hhmm.split(":").map(Number); return h * 60 + m; }
+
+function mareyPanel(panel) {
+  const lines = panel.lines || [];
   const pts = lines.flatMap((l) => l.points || []);
-  if (!pts.length) { $("s-marey").innerHTML = ""; return; }
-  const W = 340, H = 240, pad = 34;
-  const xs = pts.map((p) => p.t), ys = pts.map((p) => p.d);
+  if (!pts.length) return "";
+  const W = 340, H = 200, left = 70, bottom = 18;
+  const xs = pts.map((p) => minutesOf(p[0])), ys = pts.map((p) => p[1]);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-  const sx = (v) => pad + (W - pad - 6) * (v - x0) / Math.max(1, x1 - x0);
-  const sy = (v) => 6 + (H - pad - 6) * (v - y0) / Math.max(1e-9, y1 - y0);
-  let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg">`;
-  for (const tick of diagram.stations || []) {
-    svg += `<line x1="${pad}" x2="${W - 6}" y1="${sy(tick.d)}" y2="${sy(tick.d)}" stroke="#e3e7eb"/><text x="2" y="${sy(tick.d) + 3}" font-size="8">${tick.name}</text>`;
+  const sx = (v) => left + (W - left - 6) * (v - x0) / Math.max(1, x1 - x0);
+  const sy = (v) => 6 + (H - bottom - 12) * (v - y0) / Math.max(1e-9, y1 - y0);
+  let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><text x="4" y="${H - 4}" font-size="8">${panel.title || ""}</text>`;
+  for (const a of panel.axis || []) {
+    const y = sy(a.km);
+    svg += `<line x1="${left}" x2="${W - 6}" y1="${y}" y2="${y}" stroke="#e3e7eb"/><text x="2" y="${y + 3}" font-size="7">${a.name}</text>`;
   }
   for (const l of lines) {
-    const d = (l.points || []).map((p, i) => `${i ? "L" : "M"}${sx(p.t).toFixed(1)},${sy(p.d).toFixed(1)}`).join(" ");
-    svg += `<path d="${d}" fill="none" stroke="${MODE_COLOR[l.mode] || "#333"}" stroke-width="${l.mode === "shuttle" ? 2 : 1.2}"/>`;
+    const d = (l.points || []).map((p, i) => `${i ? "L" : "M"}${sx(minutesOf(p[0])).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(" ");
+    const colour = l.kind === "shuttle" ? MODE_COLOR.shuttle : MODE_COLOR.rail;
+    svg += `<path d="${d}" fill="none" stroke="${colour}" stroke-width="${l.kind === "shuttle" ? 2.2 : 1.2}"><title>${l.label || ""}</title></path>`;
   }
-  const hours = [];
-  for (let h = Math.ceil(x0 / 3600); h * 3600 <= x1; h++) hours.push(h);
-  for (const h of hours) svg += `<text x="${sx(h * 3600) - 8}" y="${H - 8}" font-size="8">${String(h).padStart(2, "0")}:00</text>`;
-  svg += "</svg>";
-  $("s-marey").innerHTML = svg;
+  for (let m = Math.ceil(x0 / 30) * 30; m <= x1; m += 30) {
+    svg += `<text x="${sx(m) - 10}" y="${H - bottom + 8}" font-size="7">${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}</text>`;
+  }
+  return svg + "</svg>";
 }
 
 // --- page -------------------------------------------------------------------------------------

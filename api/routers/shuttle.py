@@ -1,0 +1,90 @@
+"""Shuttle scenarios: evaluate and optimise, and keep variants in the scenario store.
+
+A scenario is the same document as a scenario file (``scenarios/README.md``),
+sent as JSON.  Over HTTP its feeds must be folders of the service's own data
+(``gtfs/...``): a request cannot make the server read other files.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Response
+from pydantic import BaseModel, Field
+
+from api.deps import State
+from api.scenario_docs import evaluation_document, scenario_of
+
+router = APIRouter(prefix="/v1", tags=["shuttle"])
+
+ScenarioDoc = Annotated[dict[str, Any], Body(description="A shuttle scenario (see scenarios/README.md), as JSON.")]
+
+
+@router.post("/shuttle/evaluate", summary="Evaluate a shuttle timetable against trains and shifts")
+def evaluate(doc: ScenarioDoc) -> dict:
+    """Who reaches work on time and gets home, load per run, trains met, vehicles and cost; plus diagram data."""
+    return evaluation_document(doc)
+
+
+# --- saved scenarios -------------------------------------------------------------------------------
+
+
+class ScenarioIn(BaseModel):
+    """A scenario to save: a name and the scenario document."""
+
+    name: str = Field(min_length=1, max_length=200, examples=["trial 2019, morning 1 at 7:20"])
+    scenario: dict[str, Any] = Field(description="The scenario document (validated before it is stored).")
+    version: int | None = Field(None, description="On update: the version you read; refused if the scenario changed since.")
+
+
+def _store(state):
+    return state.store
+
+
+@router.get("/scenarios", summary="List saved scenarios", tags=["scenarios"])
+def list_scenarios(state: State) -> dict:
+    """Every saved scenario (id, name, version, times), newest first."""
+    items = _store(state).list()
+    return {"scenarios": [{k: v for k, v in s.to_dict().items() if k != "scenario"} for s in items]}
+
+
+@router.post("/scenarios", status_code=201, summary="Save a scenario", tags=["scenarios"])
+def create_scenario(state: State, body: ScenarioIn, response: Response) -> dict:
+    """Validate and store a scenario; 201 with its id."""
+    saved = _store(state).create(body.name, body.scenario)
+    response.headers["Location"] = f"/v1/scenarios/{saved.id}"
+    return saved.to_dict()
+
+
+def _get(state, scenario_id: str):
+    found = _store(state).get(scenario_id)
+    if found is None:
+        raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
+    return found
+
+
+@router.get("/scenarios/{scenario_id}", summary="Read a saved scenario", tags=["scenarios"])
+def get_scenario(state: State, scenario_id: str) -> dict:
+    return _get(state, scenario_id).to_dict()
+
+
+@router.put("/scenarios/{scenario_id}", summary="Replace a saved scenario", tags=["scenarios"])
+def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
+    """Validate and replace; an invalid or failed write leaves the stored scenario as it was."""
+    saved = _store(state).update(scenario_id, body.name, body.scenario, body.version)
+    if saved is None:
+        raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
+    return saved.to_dict()
+
+
+@router.delete("/scenarios/{scenario_id}", status_code=204, summary="Delete a saved scenario", tags=["scenarios"])
+def delete_scenario(state: State, scenario_id: str) -> Response:
+    if not _store(state).delete(scenario_id):
+        raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
+    return Response(status_code=204)
+
+
+@router.get("/scenarios/{scenario_id}/evaluation", summary="Evaluate a saved scenario", tags=["scenarios"])
+def evaluate_saved(state: State, scenario_id: str) -> dict:
+    """The evaluation and diagram data of a saved scenario (what the map's shuttle page shows)."""
+    return evaluation_document(_get(state, scenario_id).document)
