@@ -76,14 +76,7 @@ def main() -> None:
     command, rest = args[0], args[1:]
     ensure_env()
     if command == "serve":
-        maas = str(BIN / "maas")
-        if subprocess.call([maas, "serve", "--help"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
-            os.execv(maas, [maas, "serve", *rest])
-        # Until the web service lands (issue 6), show the default data and a sample journey.
-        print("The web service is not built yet; here is the default data and a sample journey.\n", flush=True)
-        run([maas, "info"])
-        print(flush=True)
-        run([maas, "plan", "--from", "Shin-Yamaguchi", "--to", "Ajisu", "--date", "2026-12-01", "--depart", "07:00"])
+        os.execv(str(BIN / "maas"), [str(BIN / "maas"), "serve", *rest])
     elif command == "test":
         ensure_browser()
         os.execv(str(PY), [str(PY), "-m", "pytest", *rest])
