@@ -404,7 +404,11 @@ def home_option(s: Scenario, rail: RailPart, run: Run, g: DemandGroup, parks: se
 def allocate_seats(runs: list[Run], groups: list[GroupResult], seats: int, max_rounds: int = 100) -> None:
     """Give riders seats: best option first; overflow of a full run moves to each group's next option.
 
-    Sets ``allocation`` (riders per option) and ``unseated`` of every group.
+    In rounds: every run over its seats on its fullest leg cuts all its riders
+    by the same factor (seats / load); the riders cut move to their group's
+    next option, or are unseated when there is none.  Riders moved in a round
+    are looked at again in the next round.  Sets ``allocation`` (riders per
+    option) and ``unseated`` of every group.
     """
     n_calls = {r.id: len(r.calls) for r in runs}
     for g in groups:
@@ -422,11 +426,12 @@ def allocate_seats(runs: list[Run], groups: list[GroupResult], seats: int, max_r
         if not over:
             return
         for g in groups:
+            before = list(g.allocation)  # riders moved this round are not cut again in the same round
             for i, o in enumerate(g.options):
                 factor = over.get(o.run)
-                if factor is None or g.allocation[i] <= 0:
+                if factor is None or before[i] <= 0:
                     continue
-                excess = g.allocation[i] * (1.0 - factor)
+                excess = before[i] * (1.0 - factor)
                 g.allocation[i] -= excess
                 if i + 1 < len(g.options):
                     g.allocation[i + 1] += excess

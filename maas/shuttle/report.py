@@ -349,7 +349,7 @@ def render_comparison(doc: dict) -> str:
     """Return the text of ``maas shuttle compare`` from :func:`comparison_dict`'s document."""
     a, b = doc["a"], doc["b"]
     na, nb = a["scenario"]["name"], b["scenario"]["name"]
-    w = max(14, len(na), len(nb)) + 2
+    w = max(14, len(na) + 2, len(nb) + 2) + 2
     lines = [f"{'':<38}{('A ' + na):>{w}}{('B ' + nb):>{w}}{'B − A':>10}"]
     for key, label, nd in _ROWS:
         x, y, d = a["totals"].get(key), b["totals"].get(key), doc["change"].get(key)
