@@ -9,8 +9,11 @@ stop and origin station to stop indices and places for the journey planner.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +70,7 @@ class ShuttleContext:
         table = self.memo.get("english")
         if table is None:
             tt = self.timetable
-            table = {}
+            table = _headsign_translations(self.rail_paths)
             for n, i18n in zip(tt.stop_names, tt.stop_names_i18n):
                 if "en" in i18n:
                     table.setdefault(n, i18n["en"])
@@ -143,6 +146,26 @@ def build_context(
             ctx.warnings.append(f"station stop '{sid}' has no train platform within {scenario.rules.walk_radius_m:.0f} m: riders cannot change there")
     _check_run_times(ctx)
     return ctx
+
+
+def _headsign_translations(paths: list[Path]) -> dict[str, str]:
+    """Return English headsigns from the rail feeds' translations.txt (GTFS standard form, by field_value)."""
+    out: dict[str, str] = {}
+    for path in paths:
+        try:
+            if path.is_dir():
+                f = path / "translations.txt"
+                text = f.read_text(encoding="utf-8-sig") if f.exists() else ""
+            else:
+                with zipfile.ZipFile(path) as z:
+                    names = [n for n in z.namelist() if n.rsplit("/", 1)[-1] == "translations.txt"]
+                    text = z.read(names[0]).decode("utf-8-sig") if names else ""
+        except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
+            continue
+        for row in csv.DictReader(io.StringIO(text)):
+            if row.get("table_name") == "trips" and row.get("field_name") == "trip_headsign" and row.get("language") == "en" and row.get("field_value"):
+                out.setdefault(row["field_value"], row.get("translation") or row["field_value"])
+    return out
 
 
 def _origin_fields(scenario: Scenario) -> dict[str, str]:

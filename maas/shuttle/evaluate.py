@@ -8,8 +8,9 @@ are not whole):
 park, arriving between ``max_early`` and ``margin`` minutes before the shift
 starts, after calling at a station, is an *option*.  The rail part is planned
 by the journey planner: the latest departure from the origin station that
-reaches the run's station ``transfer`` minutes before the run leaves
-(arrive-by query, trains only).  The best option leaves the origin latest
+reaches the run's station ``transfer`` minutes before the run leaves (trains
+only; read off a range query's profile, which equals an arrive-by query; a
+train journey longer than ``RAIL_HORIZON_S``, 3 h, does not count).  The best option leaves the origin latest
 (ties: shortest wait).  As a check, an end-to-end arrive-by query from the
 origin to the park (trains and the scenario's shuttle compiled together) must
 find the same departure; disagreements are listed under ``warnings``.
@@ -17,7 +18,8 @@ find the same departure; disagreements are listed under ``warnings``.
 **Home**, per (park, shift, origin): every run that leaves the park within
 ``max_wait_home`` minutes after the shift ends and then calls at a station is
 an option; the rail part is the earliest arrival at the origin leaving the
-station ``transfer`` minutes after the run arrives (depart-at query).  The
+station ``transfer`` minutes (and at most 3 h) after the run arrives
+(depart-at query, read off a profile likewise).  The
 best option arrives home first (ties: fewest rides, then the later run).
 Checked end to end by a range query from the park.
 
@@ -47,7 +49,7 @@ import numpy as np
 
 from maas.geo import haversine_m
 from maas.routing.journeys import Journey
-from maas.routing.planner import JourneyQuery
+from maas.routing.planner import MAX_WINDOW_S, JourneyQuery
 from maas.shuttle.context import ShuttleContext, build_context
 from maas.shuttle.fleet import FleetResult, chain_runs
 from maas.shuttle.model import Run
@@ -56,8 +58,11 @@ from maas.when import format_clock
 
 TO_WORK = "to_work"
 HOME = "home"
-#: Longest rail journey considered before the shuttle (range of arrive-by searches), seconds.
+#: Rail legs count when the train journey leaves the origin at most this long before reaching the
+#: shuttle's station, or leaves the station at most this long after the shuttle arrives, seconds.
 RAIL_HORIZON_S = 3 * 3600
+#: Longest shuttle run assumed when sizing the rail search windows, seconds.
+RUN_ALLOWANCE_S = 2 * 3600
 
 NOT_SHUTTLE = frozenset({"rail", "bus", "ferry", "other"})
 
@@ -253,13 +258,36 @@ def evaluate(ctx: ShuttleContext, *, check_planner: bool = True) -> Evaluation:
 
 
 class RailPart:
-    """The rail legs before and after the shuttle, planned by the journey planner (memoised)."""
+    """The rail legs before and after the shuttle, planned by the journey planner (memoised).
 
-    def __init__(self, ctx: ShuttleContext) -> None:
+    With ``profiles`` (the default), one range query per origin and station
+    gives every Pareto-optimal train journey of the day's window (rRAPTOR), and
+    each leg is read off that profile: the latest departure arriving by a time,
+    or the earliest arrival leaving after one.  This is the same answer as an
+    arrive-by / depart-at query at that time (the profile holds every
+    journey that one of them can return), for a fraction of the queries;
+    ``profiles=False`` asks the planner point by point (used by the tests to
+    check exactly that).
+    """
+
+    def __init__(self, ctx: ShuttleContext, *, profiles: bool = True) -> None:
         self.ctx = ctx
-        self.transfer_s = int(round(ctx.scenario.rules.transfer_minutes * 60))
+        self.profiles = profiles
+        r = ctx.scenario.rules
+        self.transfer_s = int(round(r.transfer_minutes * 60))
+        groups = ctx.scenario.demand_groups()
+        starts = [g.start for g in groups] or [8 * 3600]
+        ends = [g.end for g in groups] or [17 * 3600]
+        # wide enough for every run that can serve a shift (runs take at most RUN_ALLOWANCE_S)
+        lo = max(0, min(starts) - int(round(r.max_early_minutes * 60)) - RUN_ALLOWANCE_S - RAIL_HORIZON_S)
+        hi = max(starts)
+        self._to_window = (lo, min(hi, lo + MAX_WINDOW_S))
+        lo = min(ends)
+        hi = max(ends) + int(round(r.max_wait_home_minutes * 60)) + RUN_ALLOWANCE_S + RAIL_HORIZON_S
+        self._home_window = (lo, min(hi, lo + MAX_WINDOW_S, 48 * 3600))
         self._cache: dict[tuple, tuple | None] = {}
         self._walk: dict[tuple[str, str], int | None] = {}
+        self._profile: dict[tuple, list[tuple[int, int, int, str, int]]] = {}
 
     def walk_s(self, origin: str, station: str) -> int | None:
         """Seconds to walk from the origin station to a shuttle stop, None beyond the walk radius."""
@@ -269,52 +297,87 @@ class RailPart:
             self._walk[key] = c.planner.direct_walk(c.origins[origin], c.place(station), c.walk)
         return self._walk[key]
 
+    def _journeys_to(self, origin: str, station: str, by: int | None) -> list[tuple[int, int, int, str, int]]:
+        """(departure, arrival, train arrival, label, rides) of train journeys origin → station."""
+        c = self.ctx
+        if by is None:
+            key = ("to", origin, station)
+            if key not in self._profile:
+                lo, hi = self._to_window
+                q = JourneyQuery(c.origins[origin], c.place(station), c.date, lo, window_s=hi - lo, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
+                self._profile[key] = self._legs(c.planner.plan(q), last=True)
+            return self._profile[key]
+        q = JourneyQuery(c.origins[origin], c.place(station), c.date, by, arrive_by=True, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
+        return self._legs(c.planner.plan(q), last=True)
+
+    def _journeys_from(self, station: str, origin: str, at: int | None) -> list[tuple[int, int, int, str, int]]:
+        """(departure, arrival, train departure, label, rides) of train journeys station → origin."""
+        c = self.ctx
+        if at is None:
+            key = ("from", origin, station)
+            if key not in self._profile:
+                lo, hi = self._home_window
+                q = JourneyQuery(c.place(station), c.origins[origin], c.date, lo, window_s=hi - lo, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
+                self._profile[key] = self._legs(c.planner.plan(q), last=False)
+            return self._profile[key]
+        q = JourneyQuery(c.place(station), c.origins[origin], c.date, at, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
+        return self._legs(c.planner.plan(q), last=False)
+
+    def _legs(self, journeys: list[Journey], last: bool) -> list[tuple[int, int, int, str, int]]:
+        out = []
+        for j in journeys:
+            rides = [leg for leg in j.legs if leg.is_ride]
+            if not rides:
+                continue
+            leg = rides[-1] if last else rides[0]
+            out.append((j.departure, j.arrival, leg.arrival if last else leg.departure, _train_label(self.ctx, leg), len(rides)))
+        return out
+
     def latest_to(self, origin: str, station: str, shuttle_departure: int) -> tuple[int, int | None, str, int] | None:
         """Return (departure from origin, train arrival, train label, rides) to catch a shuttle leaving ``station``.
 
-        Latest departure; a walk (origin next to the station) needs no transfer time.
+        Latest departure (then fewest rides); a walk (origin next to the station) needs no transfer time.
         """
         key = ("to", origin, station, shuttle_departure)
         if key in self._cache:
             return self._cache[key]
-        c = self.ctx
         best = None
         w = self.walk_s(origin, station)
         if w is not None:
             best = (shuttle_departure - w, None, "", 0)
         by = shuttle_departure - self.transfer_s
         if by >= 0:
-            q = JourneyQuery(c.origins[origin], c.place(station), c.date, by, arrive_by=True, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
-            for j in c.planner.plan(q):
-                if j.rides == 0:
+            for dep, arr, train, label, rides in self._journeys_to(origin, station, None if self.profiles else by):
+                if arr > by or dep < by - RAIL_HORIZON_S:
                     continue
-                last = [leg for leg in j.legs if leg.is_ride][-1]
-                cand = (j.departure, last.arrival, _train_label(c, last), j.rides)
-                if best is None or (cand[0], -cand[3]) > (best[0], -best[3]):
+                cand = (dep, train, label, rides)
+                if best is None or (dep, -rides) > (best[0], -best[3]):
                     best = cand
         self._cache[key] = best
         return best
 
     def earliest_from(self, station: str, origin: str, shuttle_arrival: int) -> tuple[int, int | None, str, int] | None:
-        """Return (arrival at origin, train departure, train label, rides) after a shuttle reaches ``station``."""
+        """Return (arrival at origin, train departure, train label, rides) after a shuttle reaches ``station``.
+
+        Earliest arrival (then fewest rides, then the later train).
+        """
         key = ("from", origin, station, shuttle_arrival)
         if key in self._cache:
             return self._cache[key]
-        c = self.ctx
-        best = None
+        options = []
         w = self.walk_s(origin, station)
         if w is not None:
-            best = (shuttle_arrival + w, None, "", 0)
+            options.append((shuttle_arrival + w, 0, 0, None, ""))
         at = shuttle_arrival + self.transfer_s
         if at <= 48 * 3600:
-            q = JourneyQuery(c.place(station), c.origins[origin], c.date, at, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
-            for j in c.planner.plan(q):
-                if j.rides == 0:
-                    continue
-                first = [leg for leg in j.legs if leg.is_ride][0]
-                cand = (j.arrival, first.departure, _train_label(c, first), j.rides)
-                if best is None or (cand[0], cand[3]) < (best[0], best[3]):
-                    best = cand
+            for dep, arr, train, label, rides in self._journeys_from(station, origin, None if self.profiles else at):
+                if at <= dep <= at + RAIL_HORIZON_S:
+                    options.append((arr, rides, -dep, train, label))
+        if options:
+            arr, rides, _, train, label = min(options, key=lambda o: o[:3])
+            best = (arr, train, label, rides)
+        else:
+            best = None
         self._cache[key] = best
         return best
 
@@ -589,7 +652,11 @@ def _check_with_planner(ctx: ShuttleContext, groups: list[GroupResult]) -> list[
             key = (TO_WORK, g.origin, g.park, g.start - margin)
             if key not in cache:
                 cache[key] = ctx.planner.plan(JourneyQuery(origin, park, ctx.date, g.start - margin, arrive_by=True, walk=ctx.walk, min_transfer_s=transfer))
-            js = [j for j in cache[key] if _shuttle_leg(j) is not None and j.arrival >= g.start - early]
+            js = [
+                j
+                for j in cache[key]
+                if (leg := _shuttle_leg(j)) is not None and j.arrival >= g.start - early and leg.departure - transfer - j.departure <= RAIL_HORIZON_S
+            ]
             best = max(js, key=lambda j: (j.departure, -j.rides), default=None)
             mine = gr.options[0].departure if gr.options else None
             theirs = best.departure if best is not None else None

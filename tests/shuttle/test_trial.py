@@ -93,3 +93,23 @@ def test_cli_writes_pngs(tmp_path):
     assert json.loads((tmp_path / "diagram.json").read_text(encoding="utf-8"))["scenario"] == "trial-2019"
     assert sorted(Path(f).name for f in doc["files"]) == ["diagram.json", "loads.png", "marey-am.png", "marey-pm.png"]
     assert doc["runs"][0]["calls"][0]["departure"] == "07:14"
+
+
+def test_rail_profiles_equal_point_queries():
+    """The rail legs read off range-query profiles equal arrive-by / depart-at queries at each time."""
+    from maas.shuttle.context import build_context
+    from maas.shuttle.evaluate import RailPart
+
+    ctx = build_context(load_scenario(TRIAL))
+    fast, exact = RailPart(ctx), RailPart(ctx, profiles=False)
+    origins = sorted(ctx.origins)
+    checked = 0
+    for station in ("ajisu", "motoyura"):
+        for origin in origins:
+            for t in range(6 * 3600 + 30 * 60, 8 * 3600 + 35 * 60, 7 * 60):
+                assert fast.latest_to(origin, station, t) == exact.latest_to(origin, station, t), (origin, station, t)
+                checked += 1
+            for t in range(16 * 3600 + 50 * 60, 19 * 3600 + 40 * 60, 7 * 60):
+                assert fast.earliest_from(station, origin, t) == exact.earliest_from(station, origin, t), (origin, station, t)
+                checked += 1
+    assert checked > 500
