@@ -59,7 +59,7 @@ def default_places(default_network) -> PlaceIndex:
 def service_state(default_network, default_planner, default_places, tmp_path_factory) -> ServiceState:
     """The service state on the default data with a scenario store in a temporary SQLite file."""
     db = tmp_path_factory.mktemp("db") / "scenarios.sqlite"
-    settings = Settings(database_url=f"sqlite:///{db}", tour_time_limit_s=1.0, optimize_time_limit_s=5.0)
+    settings = Settings(database_url=f"sqlite:///{db}", tour_time_limit_s=1.0, optimize_time_limit_s=12.0)
     store = ScenarioStore(settings.database(), validate=scenario_of)
     seed(store)
     return ServiceState(settings, default_network, default_planner, default_places, store)

@@ -7,9 +7,11 @@ sent as JSON.  Over HTTP its feeds must be folders of the service's own data
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Response
+from fastapi import APIRouter, Body, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from api.deps import State
@@ -24,6 +26,28 @@ ScenarioDoc = Annotated[dict[str, Any], Body(description="A shuttle scenario (se
 def evaluate(doc: ScenarioDoc) -> dict:
     """Who reaches work on time and gets home, load per run, trains met, vehicles and cost; plus diagram data."""
     return evaluation_document(doc)
+
+
+@router.post("/shuttle/optimize", summary="Propose a better shuttle timetable")
+def optimize(
+    state: State,
+    doc: ScenarioDoc,
+    time_limit: Annotated[float, Query(gt=0, le=120, description="Seconds the optimiser may search (capped by the server).")] = 10.0,
+) -> dict:
+    """Runs, departure times and park order chosen by CP-SAT (objective and weights from the scenario), compared with the input.
+
+    The proposal's GTFS feed is written to a temporary folder, re-evaluated
+    end to end, and described in the answer (runs with their times).  The
+    search time is capped by ``MAAS_OPTIMIZE_TIME_LIMIT`` (default 30 s).
+    """
+    from maas.shuttle.optimize import optimize as run_optimizer
+
+    scenario = scenario_of(doc)
+    limit = min(time_limit, state.settings.optimize_time_limit_s)
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = run_optimizer(scenario, out_dir=Path(tmp), time_limit_s=limit, workers=1).to_dict()
+    doc.pop("files", None)  # written to a temporary folder, gone now
+    return doc
 
 
 # --- saved scenarios -------------------------------------------------------------------------------

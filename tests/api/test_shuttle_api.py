@@ -63,3 +63,14 @@ def test_scenario_crud_and_failed_write(client):
     assert client.delete(f"/v1/scenarios/{sid}").status_code == 204
     assert client.get(f"/v1/scenarios/{sid}").status_code == 404
     assert client.delete(f"/v1/scenarios/{sid}").status_code == 404
+
+
+def test_optimize_endpoint(client):
+    """POST /v1/shuttle/optimize returns a proposal compared with the input, within the capped time."""
+    _, scenario = trial(client)
+    r = client.post("/v1/shuttle/optimize", json=scenario, params={"time_limit": 10})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc  # the proposal document
+    text = str(doc)
+    assert "runs" in text
