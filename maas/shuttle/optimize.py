@@ -36,11 +36,23 @@ serves on time keeps at least one run that serves it.
   − vehicle × vehicles − run × runs
   − cost_per_1000_yen × running cost of the runs (run hours × hourly rate + run km × km rate) / 1000
 
-The input timetable is first scored by the same model (its runs fixed), which
-gives a complete starting solution; the solver then improves on it within the
-time limit.  The proposal is written as a GTFS feed and re-evaluated end to
-end (:func:`optimize` with ``out_dir``), so the model's claims are checked by
-the journey planner, not taken on trust.
+**Solving**, within the time limit: (1) the input timetable is scored by the
+same model (its runs fixed); (2) the LP relaxation of the whole model (OR-Tools
+GLOP) gives an upper bound and the runs worth looking at; (3) CP-SAT solves
+the model restricted to those runs and the input's, starting from the input
+(small, so it solves well even on a busy machine); (4) CP-SAT solves the full
+model starting from that solution, with the time left.  The best solution is
+kept; it is reported OPTIMAL when it meets a bound.  Candidates are pruned
+before all this to each group's ``candidates_per_group`` best (raise it to
+search wider when there is time).  With 2 or more workers CP-SAT is not
+deterministic: two runs may propose different timetables of equal or
+near-equal score.
+
+The proposal is written as a GTFS feed and re-evaluated end to end
+(:func:`optimize` with ``out_dir``), so the model's claims are checked by the
+journey planner, not taken on trust.  The model assigns riders to runs
+itself; real riders take their best option, so the re-evaluation's *seated*
+figures may be a little lower than the model's.
 """
 
 from __future__ import annotations
@@ -54,6 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from maas.defaults import data_root
@@ -71,7 +84,7 @@ SCALE = 10
 #: Objective points are multiplied by this and rounded to integers.
 POINTS = 100
 #: Seconds kept from the time limit for writing and re-evaluating the proposal.
-RESERVE_S = 3.0
+RESERVE_S = 1.5
 
 OBJECTIVE_TEXT = (
     "maximise served × riders carried on time (to work and home, seated) "
@@ -238,7 +251,7 @@ def generate_candidates(ctx: ShuttleContext, rail: RailPart, groups: list[Demand
     out: list[Candidate] = []
     seen: set[tuple] = set()
 
-    def add(run: Run, source: str) -> None:
+    def add(run: Run, source: str, direction: str | None = None) -> None:
         key = tuple((c.stop, c.arrival, c.departure) for c in run.calls)
         if key in seen:
             return
@@ -247,9 +260,9 @@ def generate_candidates(ctx: ShuttleContext, rail: RailPart, groups: list[Demand
         for p in stops & parks_all:
             for i in by_park.get(p, []):
                 g = groups[i]
-                if (opt := to_work_option(s, rail, run, g, parks_all)) is not None:
+                if direction != HOME and (opt := to_work_option(s, rail, run, g, parks_all)) is not None:
                     serves.append((TO_WORK, i, opt))
-                if (opt := home_option(s, rail, run, g, parks_all)) is not None:
+                if direction != TO_WORK and (opt := home_option(s, rail, run, g, parks_all)) is not None:
                     serves.append((HOME, i, opt))
         if serves or source == "input":
             seen.add(key)
@@ -273,7 +286,7 @@ def generate_candidates(ctx: ShuttleContext, rail: RailPart, groups: list[Demand
                 if t < 0:
                     continue
                 n += 1
-                add(Run(f"cand{n}", _calls(stops, t, ctx, dwell)), "generated")
+                add(Run(f"cand{n}", _calls(stops, t, ctx, dwell)), "generated", TO_WORK)
             # home: parks, then stations
             stops = pk_seq + st_seq
             dep_offsets = [c.departure for c in _calls(stops, 0, ctx, dwell)]
@@ -287,7 +300,7 @@ def generate_candidates(ctx: ShuttleContext, rail: RailPart, groups: list[Demand
                 if t < 0:
                     continue
                 n += 1
-                add(Run(f"cand{n}", _calls(stops, t, ctx, dwell)), "generated")
+                add(Run(f"cand{n}", _calls(stops, t, ctx, dwell)), "generated", HOME)
     return prune_candidates(out, s, o.candidates_per_group)
 
 
@@ -311,17 +324,65 @@ def prune_candidates(cands: list[Candidate], s: Scenario, per_group: int) -> lis
     return [cands[i] for i in sorted(keep)]
 
 
-# --- the CP-SAT model --------------------------------------------------------------------------------------
+# --- the model (CP-SAT, and its LP relaxation with GLOP) -------------------------------------------------------
+
+
+class _CpSat:
+    """The CP-SAT side of :func:`build_model`."""
+
+    def __init__(self) -> None:
+        self.model = cp_model.CpModel()
+
+    def bool(self, name: str):
+        return self.model.new_bool_var(name)
+
+    def int(self, lo: int, hi: int, name: str):
+        return self.model.new_int_var(lo, hi, name)
+
+    def add(self, ct) -> None:
+        self.model.add(ct)
+
+    def sum(self, items):
+        return cp_model.LinearExpr.sum(list(items))
+
+    def maximize(self, expr) -> None:
+        self.model.maximize(expr)
+
+
+class _Glop:
+    """The same model with every variable continuous: its LP relaxation (OR-Tools GLOP)."""
+
+    def __init__(self) -> None:
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+
+    def bool(self, name: str):
+        return self.solver.NumVar(0.0, 1.0, name)
+
+    def int(self, lo: int, hi: int, name: str):
+        return self.solver.NumVar(float(lo), float(hi), name)
+
+    def add(self, ct) -> None:
+        self.solver.Add(ct)
+
+    def sum(self, items):
+        return self.solver.Sum(list(items))
+
+    def maximize(self, expr) -> None:
+        self.solver.Maximize(expr)
 
 
 @dataclass
 class _Model:
-    model: cp_model.CpModel
-    x: list[cp_model.IntVar]
-    y: dict[tuple[int, str, int], cp_model.IntVar]
+    backend: _CpSat | _Glop
+    x: list
+    y: dict[tuple[int, str, int], object]
     coef: dict[tuple[int, str, int], int]
-    vehicles: cp_model.IntVar
-    flows: list[cp_model.IntVar]
+    vehicles: object
+    flows: list
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self.backend.model
 
 
 def run_cost_yen(ctx: ShuttleContext, run: Run) -> float:
@@ -337,19 +398,23 @@ def _value(opt: Option, w: WeightsSpec, margin_s: int) -> float:
     return w.served - w.wait_minute * wait_min - w.early_minute * early_min
 
 
-def build_model(ctx: ShuttleContext, cands: list[Candidate], groups: list[DemandGroup], *, fixed: set[int] | None = None) -> _Model:
-    """Return the CP-SAT model of the candidates (``fixed``: exactly these runs, for scoring the input)."""
+def build_model(ctx: ShuttleContext, cands: list[Candidate], groups: list[DemandGroup], *, fixed: set[int] | None = None, lp: bool = False) -> _Model:
+    """Return the model of the candidates (see the module docstring).
+
+    ``fixed``: exactly these runs (to score the input).  ``lp``: the LP
+    relaxation (GLOP) instead of the CP-SAT model.
+    """
     s = ctx.scenario
     w = s.optimize.weights
     f = s.fleet
     margin = int(round(s.rules.margin_minutes * 60))
-    m = cp_model.CpModel()
-    x = [m.new_bool_var(f"x{c}") for c in range(len(cands))]
+    b = _Glop() if lp else _CpSat()
+    x = [b.bool(f"x{c}") for c in range(len(cands))]
     if fixed is not None:
         for c in range(len(cands)):
-            m.add(x[c] == (1 if c in fixed else 0))
+            b.add(x[c] == (1 if c in fixed else 0))
     units = [int(round(g.riders * SCALE)) for g in groups]
-    y: dict[tuple[int, str, int], cp_model.IntVar] = {}
+    y: dict[tuple[int, str, int], object] = {}
     coef: dict[tuple[int, str, int], int] = {}
     per_group: dict[tuple[str, int], list] = defaultdict(list)
     per_run: dict[int, list] = defaultdict(list)
@@ -358,37 +423,39 @@ def build_model(ctx: ShuttleContext, cands: list[Candidate], groups: list[Demand
             k = int(round(POINTS * _value(opt, w, margin) / SCALE))
             if k <= 0 or units[gi] <= 0:
                 continue
-            v = m.new_int_var(0, units[gi], f"y{c}_{d}_{gi}")
+            v = b.int(0, units[gi], f"y{c}_{d}_{gi}")
             y[c, d, gi] = v
             coef[c, d, gi] = k
             per_group[d, gi].append(v)
             per_run[c].append(v)
     for (d, gi), vs in per_group.items():
-        m.add(sum(vs) <= units[gi])
+        b.add(b.sum(vs) <= units[gi])
     cap = f.seats * SCALE
     for c, vs in per_run.items():
-        m.add(sum(vs) <= cap * x[c])
+        b.add(b.sum(vs) <= cap * x[c])
     for (c, _, gi), v in y.items():
-        m.add(v <= units[gi] * x[c])  # implied by the seats, but a much tighter LP relaxation
+        b.add(v <= units[gi] * x[c])  # implied by the seats, but a much tighter LP relaxation
     if s.optimize.keep_served and fixed is None:
         served_by: dict[tuple[str, int], list[int]] = defaultdict(list)
         for c, cand in enumerate(cands):
             for d, gi, _ in cand.serves:
                 served_by[d, gi].append(c)
-        for key, cs in served_by.items():
+        for cs in served_by.values():
             if any(cands[c].source == "input" for c in cs):
-                m.add_bool_or([x[c] for c in cs])
+                b.add(b.sum(x[c] for c in cs) >= 1)
     if s.optimize.max_runs is not None and fixed is None:
-        m.add(sum(x) <= s.optimize.max_runs)
-    vehicles, flows = _fleet_flow(m, ctx, cands, x)
+        b.add(b.sum(x) <= s.optimize.max_runs)
+    vehicles, flows = _fleet_flow(b, ctx, cands, x)
     if f.vehicles is not None:
-        m.add(vehicles <= f.vehicles)
+        b.add(vehicles <= f.vehicles)
     run_points = [int(round(POINTS * (w.run + w.cost_per_1000_yen * run_cost_yen(ctx, cand.run) / 1000.0))) for cand in cands]
-    m.maximize(sum(coef[k] * v for k, v in y.items()) - int(round(POINTS * w.vehicle)) * vehicles - sum(p * xc for p, xc in zip(run_points, x)))
-    return _Model(m, x, y, coef, vehicles, flows)
+    b.maximize(
+        b.sum(coef[k] * v for k, v in y.items()) - int(round(POINTS * w.vehicle)) * vehicles - b.sum(p * xc for p, xc in zip(run_points, x))
+    )
+    return _Model(b, x, y, coef, vehicles, flows)
 
 
-def _fleet_flow(m: cp_model.CpModel, ctx: ShuttleContext, cands: list[Candidate], x: list) -> tuple[cp_model.IntVar, list]:
+def _fleet_flow(b, ctx: ShuttleContext, cands: list[Candidate], x: list) -> tuple[object, list]:
     """Add the time–space vehicle network; return (vehicles, flow variables)."""
     f = ctx.scenario.fleet
     layover = int(round(f.min_layover_minutes * 60))
@@ -403,7 +470,6 @@ def _fleet_flow(m: cp_model.CpModel, ctx: ShuttleContext, cands: list[Candidate]
         e = (r.last_stop, r.end + layover)
         times[e[0]].add(e[1])
         end_events.add(e)
-    # deadhead targets become nodes too (the first start at or after the arrival)
     nodes: dict[str, list[int]] = {loc: sorted(ts) for loc, ts in times.items()}
     inflow: dict[tuple[str, int], list] = defaultdict(list)
     outflow: dict[tuple[str, int], list] = defaultdict(list)
@@ -413,38 +479,38 @@ def _fleet_flow(m: cp_model.CpModel, ctx: ShuttleContext, cands: list[Candidate]
         outflow[r.first_stop, r.start].append(x[c])
         inflow[r.last_stop, r.end + layover].append(x[c])
     for loc, ts in nodes.items():
-        for a, b in zip(ts, ts[1:]):
-            v = m.new_int_var(0, vmax, f"wait_{loc}_{a}")
+        for a, t in zip(ts, ts[1:]):
+            v = b.int(0, vmax, f"wait_{loc}_{a}")
             flows.append(v)
             outflow[loc, a].append(v)
-            inflow[loc, b].append(v)
-    starts_at = {loc: sorted(t for t in nodes[loc]) for loc in start_locs}
-    for loc, e in end_events:
-        for loc2 in start_locs:
+            inflow[loc, t].append(v)
+    # a vehicle freed at the end of a run may drive empty to any stop where runs start,
+    # arriving at the first start there at or after the drive (waiting there is the same as waiting here)
+    for loc, e in sorted(end_events):
+        for loc2 in sorted(start_locs):
             if loc2 == loc:
                 continue
-            arrive = e + ctx.road.time_s(loc, loc2)
-            ts = starts_at[loc2]
-            i = bisect.bisect_left(ts, arrive)
+            ts = nodes[loc2]
+            i = bisect.bisect_left(ts, e + ctx.road.time_s(loc, loc2))
             if i == len(ts):
                 continue
-            v = m.new_int_var(0, vmax, f"dh_{loc}_{e}_{loc2}")
+            v = b.int(0, vmax, f"dh_{loc}_{e}_{loc2}")
             flows.append(v)
             outflow[loc, e].append(v)
             inflow[loc2, ts[i]].append(v)
     sources = []
     for loc, ts in nodes.items():
-        src = m.new_int_var(0, vmax, f"src_{loc}")
-        snk = m.new_int_var(0, vmax, f"snk_{loc}")
+        src = b.int(0, vmax, f"src_{loc}")
+        snk = b.int(0, vmax, f"snk_{loc}")
         sources.append(src)
         flows += [src, snk]
         inflow[loc, ts[0]].append(src)
         outflow[loc, ts[-1]].append(snk)
     for loc, ts in nodes.items():
         for t in ts:
-            m.add(sum(inflow[loc, t]) == sum(outflow[loc, t]))
-    vehicles = m.new_int_var(0, vmax, "vehicles")
-    m.add(vehicles == sum(sources))
+            b.add(b.sum(inflow[loc, t]) == b.sum(outflow[loc, t]))
+    vehicles = b.int(0, vmax, "vehicles")
+    b.add(vehicles == b.sum(sources))
     return vehicles, flows
 
 
@@ -465,15 +531,10 @@ def _score(sol: cp_model.CpSolver, mod: _Model, cands: list[Candidate], chosen: 
     return ModelScore(len(chosen), int(sol.value(mod.vehicles)), work, home, wait_sum / carried if carried else 0.0, sol.objective_value / POINTS)
 
 
-def _solve(mod: _Model, time_limit_s: float, seed: int, workers: int, hint: cp_model.CpSolver | None = None, hint_model: _Model | None = None) -> tuple[cp_model.CpSolver, int]:
-    if hint is not None and hint_model is not None:
-        for v, hv in zip(mod.x, hint_model.x):
-            mod.model.add_hint(v, hint.value(hv))
-        for k, v in mod.y.items():
-            mod.model.add_hint(v, hint.value(hint_model.y[k]) if k in hint_model.y else 0)
-        mod.model.add_hint(mod.vehicles, hint.value(hint_model.vehicles))
-        for v, hv in zip(mod.flows, hint_model.flows):
-            mod.model.add_hint(v, hint.value(hv))
+def _solve(mod: _Model, time_limit_s: float, seed: int, workers: int, hints: dict | None = None) -> tuple[cp_model.CpSolver, int]:
+    """Solve a CP-SAT model; ``hints`` maps variables to start values."""
+    for v, value in (hints or {}).items():
+        mod.model.add_hint(v, value)
     sol = cp_model.CpSolver()
     sol.parameters.max_time_in_seconds = max(0.1, time_limit_s)
     sol.parameters.num_workers = max(1, workers)
@@ -481,6 +542,34 @@ def _solve(mod: _Model, time_limit_s: float, seed: int, workers: int, hint: cp_m
     sol.parameters.linearization_level = 2  # the LP relaxation guides this model far better than the default
     status = sol.solve(mod.model)
     return sol, status
+
+
+def _hints(sol: cp_model.CpSolver, src: _Model, dst: _Model, index: list[int] | None = None) -> dict:
+    """Return a solution of ``src`` as hints for ``dst`` (``index``: dst candidate of each src candidate)."""
+    index = index or list(range(len(src.x)))
+    out = {dst.x[j]: 0 for j in range(len(dst.x))}
+    for i, j in enumerate(index):
+        out[dst.x[j]] = sol.value(src.x[i])
+    for (c, d, gi), v in src.y.items():
+        key = (index[c], d, gi)
+        if key in dst.y:
+            out[dst.y[key]] = sol.value(v)
+    for k, v in dst.y.items():
+        out.setdefault(v, 0)
+    out[dst.vehicles] = sol.value(src.vehicles)
+    if len(src.flows) == len(dst.flows) and index == list(range(len(dst.x))):
+        out.update({d: sol.value(s) for s, d in zip(src.flows, dst.flows)})
+    return out
+
+
+def lp_relaxation(ctx: ShuttleContext, cands: list[Candidate], groups: list[DemandGroup], time_limit_s: float) -> tuple[list[float], float] | None:
+    """Return the LP relaxation's run values and bound (objective points), or None when GLOP does not finish."""
+    mod = build_model(ctx, cands, groups, lp=True)
+    solver = mod.backend.solver
+    solver.SetTimeLimit(int(max(0.1, time_limit_s) * 1000))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return [v.solution_value() for v in mod.x], solver.Objective().Value() / POINTS
 
 
 # --- the whole job ------------------------------------------------------------------------------------------
@@ -504,38 +593,74 @@ def optimize(
     """
     t0 = time.perf_counter()
     limit = float(time_limit_s if time_limit_s is not None else scenario.optimize.time_limit_s)
+
+    def left() -> float:
+        return limit - (time.perf_counter() - t0) - RESERVE_S
+
     ctx = build_context(scenario, cache_dir=cache_dir)
     rail = RailPart(ctx)
     groups = scenario.demand_groups()
     cands = generate_candidates(ctx, rail, groups)
     input_idx = {c for c, cand in enumerate(cands) if cand.source == "input"}
+    everything = list(range(len(cands)))
 
-    # 1. the input, scored by the model: a complete starting solution
+    # 1. the input, scored by the model (its runs fixed): also a complete starting solution
     base = build_model(ctx, cands, groups, fixed=input_idx)
-    left = limit - (time.perf_counter() - t0) - RESERVE_S
-    base_sol, base_status = _solve(base, min(max(0.5, left * 0.2), 10.0), seed, workers)
+    base_sol, base_status = _solve(base, min(max(0.5, left() * 0.1), 5.0), seed, workers)
     base_ok = base_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     model_input = _score(base_sol, base, cands, sorted(input_idx)) if base_ok else None
 
-    # 2. the optimisation, starting from the input
-    mod = build_model(ctx, cands, groups)
-    left = limit - (time.perf_counter() - t0) - RESERVE_S
+    # 2. the LP relaxation (GLOP): an upper bound, and the runs worth looking at first
+    lp = lp_relaxation(ctx, cands, groups, min(max(0.5, left() * 0.2), 10.0))
+    lp_bound = lp[1] if lp else None
+
+    # 3. CP-SAT on the runs the LP uses (and the input's): small, solved fast and well
     t_solve = time.perf_counter()
-    sol, status = _solve(mod, max(0.5, left), seed, workers, base_sol if base_ok else None, base if base_ok else None)
+    best: tuple[cp_model.CpSolver, _Model, list[int], int] | None = None
+    if lp is not None:
+        subset = sorted({c for c, v in enumerate(lp[0]) if v > 1e-6} | input_idx)
+        sub = build_model(ctx, [cands[c] for c in subset], groups)
+        hints = None
+        if base_ok:
+            pos = {c: i for i, c in enumerate(subset)}
+            hints = {sub.x[pos[c]]: 1 if c in input_idx else 0 for c in subset}
+        sub_sol, sub_status = _solve(sub, max(0.5, left() * 0.4), seed, workers, hints)
+        if sub_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = (sub_sol, sub, subset, sub_status)
+
+    # 4. CP-SAT on every candidate, starting from the best solution so far
+    mod = build_model(ctx, cands, groups)
+    if best is not None:
+        hints = _hints(best[0], best[1], mod, best[2])
+    elif base_ok:
+        hints = _hints(base_sol, base, mod)
+    else:
+        hints = None
+    mod_sol, status = _solve(mod, max(0.5, left()), seed, workers, hints)
     solve_s = time.perf_counter() - t_solve
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    full_ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if full_ok and (best is None or mod_sol.objective_value >= best[0].objective_value):
+        best = (mod_sol, mod, everything, status)
+    if best is None and base_ok:
+        best = (base_sol, base, everything, base_status)  # nothing better found in time: keep the input
+    if best is None:
         raise InputError(
-            f"{scenario.source}: the optimizer found no timetable within {limit:.0f} s ({sol.status_name(status)}); "
+            f"{scenario.source}: the optimizer found no timetable within {limit:.0f} s ({mod_sol.status_name(status)}); "
             "loosen fleet.vehicles, optimize.max_runs or keep_served, or give it more time",
             "optimize",
         )
-    chosen = [c for c in range(len(cands)) if sol.value(mod.x[c])]
+    full_bound = mod_sol.best_objective_bound / POINTS if full_ok else None
+    sol, used, index, status = best
+    bounds = [b for b in (lp_bound, full_bound) if b is not None]
+    bound = min(bounds) if bounds else sol.objective_value / POINTS
+    chosen = [index[i] for i in range(len(used.x)) if sol.value(used.x[i])]
     runs = _name_runs([cands[c] for c in chosen], ctx.scenario)
     proto = mod.model.proto
+    optimal = (status == cp_model.OPTIMAL and used is mod) or sol.objective_value / POINTS >= bound - 1e-6
     result = OptimizeResult(
         scenario=scenario,
         runs=runs,
-        status=sol.status_name(status),
+        status="OPTIMAL" if optimal else "FEASIBLE",
         weights=scenario.optimize.weights,
         candidates=len(cands),
         variables=len(proto.variables),
@@ -544,8 +669,8 @@ def optimize(
         total_s=0.0,
         time_limit_s=limit,
         model_input=model_input,
-        model_proposal=_score(sol, mod, cands, chosen),
-        best_bound=sol.best_objective_bound / POINTS,
+        model_proposal=_score(sol, used, [cands[c] for c in index], chosen),
+        best_bound=bound,
     )
     if out_dir is not None:
         _write_outputs(result, ctx, Path(out_dir), cache_dir)

@@ -241,7 +241,7 @@ class OptimizeSpec(_Model):
     max_stations_per_run: int = Field(2, ge=1, le=4, description="Most stations one candidate run calls at.")
     max_parks_per_run: int = Field(3, ge=1, le=6, description="Most parks one candidate run calls at.")
     max_runs: int | None = Field(None, ge=1, description="Most runs in the proposal (null: no limit).")
-    candidates_per_group: int = Field(10, ge=1, le=200, description="Candidate runs kept per (park, shift, origin) group and direction: its best ones.")
+    candidates_per_group: int = Field(6, ge=1, le=200, description="Candidate runs kept per (park, shift, origin) group and direction: its best ones.")
     keep_served: bool = Field(True, description="Every (park, shift, origin) the input timetable serves stays served.")
     time_limit_s: float = Field(30.0, gt=0, description="Solver time limit, seconds (the command line's --time-limit wins).")
 
