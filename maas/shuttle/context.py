@@ -108,7 +108,7 @@ def build_context(
     names = [n if "shuttle" not in n.lower() else f"rail-{n}" for n in unique_names(rail_paths)]
     with tempfile.TemporaryDirectory(prefix="maas-shuttle-") as tmp:
         folder = Path(tmp) / SHUTTLE_FEED
-        write_tables(folder, shuttle_tables(scenario, runs))
+        write_tables(folder, shuttle_tables(scenario, runs, timezone=_feed_timezone(rail_paths)))
         tt = load_timetable([*rail_paths, folder], names=[*names, SHUTTLE_FEED], cache_dir=cache_dir, use_cache=use_cache, progress=False)
     feed_names = tt.feed_names()
     rail_feeds = [feed_names.index(n) for n in names]
@@ -148,20 +148,34 @@ def build_context(
     return ctx
 
 
+def _read_member(path: Path, filename: str) -> str:
+    """Return the text of one file of a feed folder or zip ('' when absent or unreadable)."""
+    try:
+        if path.is_dir():
+            f = path / filename
+            return f.read_text(encoding="utf-8-sig") if f.exists() else ""
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if n.rsplit("/", 1)[-1] == filename]
+            return z.read(names[0]).decode("utf-8-sig") if names else ""
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
+        return ""
+
+
+def _feed_timezone(paths: list[Path]) -> str:
+    """Return the first rail feed's agency_timezone (the shuttle feed is written in it), else Asia/Tokyo."""
+    for path in paths:
+        for row in csv.DictReader(io.StringIO(_read_member(path, "agency.txt"))):
+            tz = (row.get("agency_timezone") or "").strip()
+            if tz:
+                return tz
+    return "Asia/Tokyo"
+
+
 def _headsign_translations(paths: list[Path]) -> dict[str, str]:
     """Return English headsigns from the rail feeds' translations.txt (GTFS standard form, by field_value)."""
     out: dict[str, str] = {}
     for path in paths:
-        try:
-            if path.is_dir():
-                f = path / "translations.txt"
-                text = f.read_text(encoding="utf-8-sig") if f.exists() else ""
-            else:
-                with zipfile.ZipFile(path) as z:
-                    names = [n for n in z.namelist() if n.rsplit("/", 1)[-1] == "translations.txt"]
-                    text = z.read(names[0]).decode("utf-8-sig") if names else ""
-        except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
-            continue
+        text = _read_member(path, "translations.txt")
         for row in csv.DictReader(io.StringIO(text)):
             if row.get("table_name") == "trips" and row.get("field_name") == "trip_headsign" and row.get("language") == "en" and row.get("field_value"):
                 out.setdefault(row["field_value"], row.get("translation") or row["field_value"])

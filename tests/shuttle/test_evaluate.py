@@ -161,3 +161,15 @@ def test_text_report(small_eval):
     assert "2 vehicles needed (2 available)" in text
     assert "Station ← 07:20 Line for sta (5 min)" in text
     assert "misses: Station → 17:40 Line for home (12 min short)" in text
+
+
+def test_with_runs_swaps_the_timetable(small_eval):
+    """Scenario.with_runs gives a copy with other runs (here: m2 dropped), everything else the same."""
+    s = small_eval.scenario
+    runs = [r.run.to_spec() for r in small_eval.runs if r.run.id != "m2"]
+    other = s.with_runs(runs, name="small-without-m2")
+    ev = evaluate_scenario(other)
+    assert other.name == "small-without-m2" and [r.id for r in other.runs] == ["m1", "e1", "e2"]
+    assert ev.totals["to_work_reached"] == pytest.approx(20.0)  # p2 still has m1 (45 min early)
+    assert [o.run for o in _group(ev, TO_WORK, "p2").options] == ["m1"]
+    assert ev.fleet.vehicles_needed == 2

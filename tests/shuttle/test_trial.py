@@ -113,3 +113,28 @@ def test_rail_profiles_equal_point_queries():
                 assert fast.earliest_from(station, origin, t) == exact.earliest_from(station, origin, t), (origin, station, t)
                 checked += 1
     assert checked > 500
+
+
+def test_runs_from_a_gtfs_feed_equal_the_written_runs():
+    """runs_feed: gtfs/techno-shuttle gives the same runs, and the same evaluation, as the runs written out."""
+    s = load_scenario(TRIAL)
+    data = s.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data.pop("runs")
+    data["runs_feed"] = "gtfs/techno-shuttle"
+    from_feed = evaluate_scenario(scenario_from_dict(data, base_dir=s.base_dir))
+    written = evaluate_scenario(s)
+    assert [(r.run.id, r.run.calls) for r in from_feed.runs] == [(r.run.id, r.run.calls) for r in written.runs]
+    assert from_feed.totals == written.totals
+
+
+def test_runs_feed_without_service_that_day_is_an_error():
+    s = load_scenario(TRIAL)
+    data = s.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data.pop("runs")
+    data["runs_feed"] = "gtfs/techno-shuttle"
+    data["date"] = "2020-03-03"
+    data["service"]["end_date"] = "2020-03-31"
+    from maas.errors import InputError
+
+    with pytest.raises(InputError, match="runs_feed: no trip of .* runs on Tue 2020-03-03"):
+        evaluate_scenario(scenario_from_dict(data, base_dir=s.base_dir))
