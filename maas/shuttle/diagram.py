@@ -184,8 +184,13 @@ def _shuttle_panel(ev: Evaluation, run_ids: list[str], names: dict[str, str]) ->
         for st in stops:
             if st not in order:
                 order.append(st)
-    rank = {st: i for i, st in enumerate(order)}
-    order = sorted(order, key=lambda st: (st in parks, rank[st]))
+    # stations in order of first use, then the parks nearest-first from the last station
+    stations = [st for st in order if st not in parks]
+    anchor = stations[-1] if stations else None
+    park_list = [st for st in order if st in parks]
+    if anchor is not None:
+        park_list.sort(key=lambda st: ctx.road.distance_km(anchor, st))
+    order = stations + park_list
     km = {order[0]: 0.0} if order else {}
     for a, b in zip(order, order[1:]):
         km[b] = km[a] + ctx.road.distance_km(a, b)
@@ -252,11 +257,12 @@ def marey_figures(ev: Evaluation, data: dict | None = None) -> list[tuple[str, F
                         ax.plot(xs, yv, color="#555555", linewidth=0.9)
                 for c in panel["connections"]:
                     ax.plot([_hours(c["train_time"]), _hours(c["shuttle_time"])], [0, 0], linestyle=":", color=colors.get(c["run"], "k"), linewidth=2)
-                for c in panel["shuttle_calls"]:
+                for k, c in enumerate(sorted(panel["shuttle_calls"], key=lambda c: c["time"])):
                     x = _hours(c["time"])
                     marker = "^" if c["kind"] == "departure" else "v"
                     ax.plot([x], [0], marker=marker, markersize=9, color=colors.get(c["run"], "k"), zorder=5)
-                    ax.annotate(f"{c['run']} {c['time']}", (x, 0), xytext=(3, 6), textcoords="offset points", fontsize=7, color=colors.get(c["run"], "k"))
+                    # labels of calls close in time are stacked, not overprinted
+                    ax.annotate(f"{c['run']} {c['time']}", (x, 0), xytext=(3, 6 + 10 * (k % 3)), textcoords="offset points", fontsize=7, color=colors.get(c["run"], "k"))
                 ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
                 span = max([abs(y) for y in ys] + [1.0])
                 ax.set_ylim(-span * 1.1, span * 1.1)
