@@ -260,7 +260,8 @@ def _station_groups(stops: list[dict]) -> tuple[list[dict], int]:
 
     Two stops are in one station when they share a ``parent_station``, or
     when their names (the parent's name for a stop that has one) are equal and
-    they lie within CLUSTER_M of each other (single linkage).  This keeps
+    one lies within CLUSTER_M of the first stop of that name's cluster (leader
+    clustering, like maas's place resolution; no chaining).  This keeps
     complexes that a feed splits over several parents with one name (NYC's
     "Times Sq - 42 St") together, and keeps apart distant stations that share
     a name (NYC's several "86 St"), which pyraptor's grouping by name alone
@@ -290,13 +291,16 @@ def _station_groups(stops: list[dict]) -> tuple[list[dict], int]:
                 first_of_parent[key] = i
         by_name[base[i]].append(i)
     for members in by_name.values():
-        if len(members) < 2:
-            continue
-        lat = np.array([stops[i]["lat"] for i in members])
-        lon = np.array([stops[i]["lon"] for i in members])
-        d = haversine(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-        for x, y in zip(*np.nonzero(np.triu(d <= CLUSTER_M, 1))):
-            union(members[x], members[y])
+        # Leader clustering, as maas's place resolution does: a stop joins the first cluster
+        # whose first stop is within CLUSTER_M (no chaining along a street of same-name stops).
+        leaders: list[int] = []
+        for i in members:
+            for lead in leaders:
+                if haversine(stops[i]["lat"], stops[i]["lon"], stops[lead]["lat"], stops[lead]["lon"]) <= CLUSTER_M:
+                    union(i, lead)
+                    break
+            else:
+                leaders.append(i)
     roots: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         roots[find(i)].append(i)
