@@ -110,10 +110,12 @@ def write_rail_feed(folder: Path) -> Path:
     return write_feed(folder, tables)
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(cache_dir, monkeypatch):
-    """Every shuttle test compiles into the session's private cache, never ~/.cache."""
-    monkeypatch.setenv("MAAS_CACHE_DIR", str(cache_dir))
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(cache_dir):
+    """Every shuttle test (and module fixture) compiles into the session's private cache, never ~/.cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MAAS_CACHE_DIR", str(cache_dir))
+        yield
 
 
 @pytest.fixture(scope="session")

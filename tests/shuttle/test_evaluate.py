@@ -173,3 +173,15 @@ def test_with_runs_swaps_the_timetable(small_eval):
     assert ev.totals["to_work_reached"] == pytest.approx(20.0)  # p2 still has m1 (45 min early)
     assert [o.run for o in _group(ev, TO_WORK, "p2").options] == ["m1"]
     assert ev.fleet.vehicles_needed == 2
+
+
+def test_riders_living_at_the_station_walk_on(small_data, small_dir):
+    """Riders whose origin is the shuttle's station need no train: no wait, they leave when the run leaves."""
+    small_data["demand"]["origins"] = [{"station": "home", "share": 0.5}, {"station": "sta", "share": 0.5}]
+    ev = evaluate_scenario(load_scenario(write_scenario(small_dir, small_data, "walk-on.yaml")))
+    g = next(x for x in ev.groups if x.direction == TO_WORK and x.group.park == "p1" and x.group.origin == "sta")
+    o = g.options[0]
+    assert (o.run, o.departure, o.wait_s, o.train_time, o.rides) == ("m1", h("07:25"), 0, None, 1)
+    home = next(x for x in ev.groups if x.direction == HOME and x.group.park == "p1" and x.group.origin == "sta")
+    assert (home.options[0].run, home.options[0].arrival, home.options[0].wait_s) == ("e1", h("17:20"), 0)
+    assert not any("disagrees" in w for w in ev.warnings), ev.warnings
