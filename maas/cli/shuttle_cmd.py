@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from maas.cli.common import echo_json
+from maas.errors import InputError
 
 shuttle_app = typer.Typer(help="Commuter shuttle timetables: evaluate, compare, optimise.", no_args_is_help=True)
 
@@ -64,7 +65,10 @@ def evaluate(
     if out is not None:
         from maas.shuttle.diagram import write_pngs
 
-        files = [str(p) for p in write_pngs(ev, out)]
+        try:
+            files = [str(p) for p in write_pngs(ev, out)]
+        except OSError as exc:
+            raise InputError(f"--out: cannot write the pictures into {out} ({exc.strerror or exc})", "out") from None
     if as_json:
         doc = ev.to_dict()
         if files:
@@ -122,7 +126,10 @@ def optimize(
     """
     from maas.shuttle.optimize import optimize as run_optimize
 
-    result = run_optimize(_load(scenario, date), out_dir=out, time_limit_s=time_limit, seed=seed, workers=workers)
+    try:
+        result = run_optimize(_load(scenario, date), out_dir=out, time_limit_s=time_limit, seed=seed, workers=workers)
+    except OSError as exc:
+        raise InputError(f"--out: cannot write the proposal into {out} ({exc.strerror or exc})", "out") from None
     if as_json:
         echo_json(result.to_dict())
     else:
