@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -22,6 +23,7 @@ from maas.timetable.cache import load_timetable
 
 #: ``../shared/data`` beside the repository (real feeds, OSM extract, benchmark instances).
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_FEEDS = SHARED_DATA / "feeds"
 
 
 def shared_path(*parts: str) -> Path:
@@ -69,3 +71,77 @@ def service_state(default_network, default_planner, default_places, tmp_path_fac
 def client(service_state) -> TestClient:
     with TestClient(create_app(state=service_state), raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def shared_feeds_dir() -> Path:
+    """The folder of real feeds in ../shared/data/feeds; skips when the shared data is absent."""
+    if not SHARED_FEEDS.is_dir() or not any(SHARED_FEEDS.glob("*.zip")):
+        pytest.skip(f"shared data not found: {SHARED_FEEDS} (the ../shared/data folder beside the repository)")
+    return SHARED_FEEDS
+
+
+@pytest.fixture
+def shared_result(request: pytest.FixtureRequest) -> Callable[[Path], dict]:
+    """Return ``get(path)``: a shared feed read, checked and compiled once per test session.
+
+    The result is a dict: ``problems`` (everything validate_feed reported),
+    ``timetable`` (None when the feed has errors), ``error``, ``rows``
+    (records per file) and ``location_types`` (stop count per location_type).
+    The memo lives on the session: every big feed is compiled once per session.
+    """
+
+    def get(path: Path) -> dict:
+        memo = request.session.__dict__.setdefault("_maas_shared_feed_results", {})
+        if path not in memo:
+            memo[path] = _compile_shared(path)
+        return memo[path]
+
+    return get
+
+
+def _compile_shared(path: Path) -> dict:
+    from maas.errors import FeedError
+    from maas.feeds.reader import read_feed
+    from maas.timetable.compile import compile_feeds
+
+    feed = read_feed(path)
+    problems: list = []
+    result = {
+        "problems": problems,
+        "timetable": None,
+        "error": None,
+        "rows": {name: len(t) for name, t in feed.tables.items()},
+        "location_types": Counter(feed.column("stops.txt", "location_type").replace("", "0")),
+    }
+    try:
+        result["timetable"] = compile_feeds([feed], progress=False, on_problems=problems.extend)
+    except FeedError as exc:
+        result["error"] = exc
+    return result
+
+
+def _number(text: str) -> int:
+    return int(text.strip().replace(",", ""))
+
+
+@pytest.fixture
+def provenance(shared_feeds_dir: Path) -> dict[str, dict]:
+    """Per-feed figures of ../shared/data/feeds/PROVENANCE.md: agencies, routes, stops, parents, trips, stop_times, max_time."""
+    text = (shared_feeds_dir / "PROVENANCE.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and ".zip |" in line]
+    figures = {}
+    for line in rows:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        stops, parents = cells[4].split("(")
+        figures[cells[0].removesuffix(".zip")] = {
+            "agencies": _number(cells[2]),
+            "routes": _number(cells[3]),
+            "stops": _number(stops),
+            "parents": _number(parents.rstrip(")")),
+            "trips": _number(cells[5]),
+            "stop_times": _number(cells[6]),
+            "max_time": cells[10],
+        }
+    assert figures, "no feed table found in PROVENANCE.md"
+    return figures

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from maas.geo import haversine_m
 from maas.network.network import Network
 from maas.routing.places import Place, stop_ref
-from maas.routing.raptor import DESTINATION, ORIGIN, RawPath, RawRide, RawWalk
+from maas.routing.raptor import DESTINATION, ORIGIN, RawPath, RawRide
 
 
 @dataclass(frozen=True)

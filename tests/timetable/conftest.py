@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
-
-#: ``../shared/data`` beside the repository (absent on machines without the shared data).
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SHARED_FEEDS = SHARED_DATA / "feeds"
 
 #: Defaults of every hand-written feed: one agency, one bus route, weekdays of Jan-Mar 2026,
 #: four stops 0.02 degrees of latitude (about 2.2 km) apart on one meridian.
@@ -140,76 +135,3 @@ def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., ob
 
 
 # --- shared data -------------------------------------------------------------------
-
-
-@pytest.fixture
-def shared_feeds_dir() -> Path:
-    """The folder of real feeds in ../shared/data/feeds; skips when the shared data is absent."""
-    if not SHARED_FEEDS.is_dir() or not any(SHARED_FEEDS.glob("*.zip")):
-        pytest.skip(f"shared data not found: {SHARED_FEEDS} (the ../shared/data folder beside the repository)")
-    return SHARED_FEEDS
-
-
-@pytest.fixture
-def shared_result(request: pytest.FixtureRequest) -> Callable[[Path], dict]:
-    """Return ``get(path)``: a shared feed read, checked and compiled once per test session.
-
-    Same helper and memo as tests/feeds/conftest.py, so a feed compiled there
-    is not compiled again here.  Keys: problems, timetable, error, rows,
-    location_types.
-    """
-
-    def get(path: Path) -> dict:
-        memo = request.session.__dict__.setdefault("_maas_shared_feed_results", {})
-        if path not in memo:
-            memo[path] = _compile_shared(path)
-        return memo[path]
-
-    return get
-
-
-def _compile_shared(path: Path) -> dict:
-    from maas.errors import FeedError
-    from maas.feeds.reader import read_feed
-    from maas.timetable.compile import compile_feeds
-
-    feed = read_feed(path)
-    problems: list = []
-    result = {
-        "problems": problems,
-        "timetable": None,
-        "error": None,
-        "rows": {name: len(t) for name, t in feed.tables.items()},
-        "location_types": Counter(feed.column("stops.txt", "location_type").replace("", "0")),
-    }
-    try:
-        result["timetable"] = compile_feeds([feed], progress=False, on_problems=problems.extend)
-    except FeedError as exc:
-        result["error"] = exc
-    return result
-
-
-def _number(text: str) -> int:
-    return int(text.strip().replace(",", ""))
-
-
-@pytest.fixture
-def provenance(shared_feeds_dir: Path) -> dict[str, dict]:
-    """Per-feed figures of ../shared/data/feeds/PROVENANCE.md: agencies, routes, stops, parents, trips, stop_times, max_time."""
-    text = (shared_feeds_dir / "PROVENANCE.md").read_text(encoding="utf-8")
-    rows = [line for line in text.splitlines() if line.startswith("| ") and ".zip |" in line]
-    figures = {}
-    for line in rows:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        stops, parents = cells[4].split("(")
-        figures[cells[0].removesuffix(".zip")] = {
-            "agencies": _number(cells[2]),
-            "routes": _number(cells[3]),
-            "stops": _number(stops),
-            "parents": _number(parents.rstrip(")")),
-            "trips": _number(cells[5]),
-            "stop_times": _number(cells[6]),
-            "max_time": cells[10],
-        }
-    assert figures, "no feed table found in PROVENANCE.md"
-    return figures
