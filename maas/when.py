@@ -43,3 +43,9 @@ def format_clock(seconds: int) -> str:
     """Return ``HH:MM`` (hours past 24 kept, e.g. 24:35)."""
     seconds = int(seconds)
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def date_and_time(date: str | None, clock: str | None, timezone: str, field: str = "depart") -> tuple[dt.date, int]:
+    """Return the date and seconds a user gave, defaulting to today and now in ``timezone``."""
+    today, current = now(timezone)
+    return (parse_date(date) if date else today), (parse_clock(clock, field) if clock else current)

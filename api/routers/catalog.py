@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Lang, State
 from maas.routing.places import stop_ref
-from maas.when import format_clock, now, parse_clock, parse_date
+from maas.when import date_and_time, format_clock
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
@@ -155,9 +155,7 @@ def departures(
         raise HTTPException(409, f"stop_id: '{stop_id}' exists in several feeds; use FEED:{stop_id}")
     s = found[0]
     stops = set(np.flatnonzero(tt.stop_parent == s).tolist()) | {s}
-    today, current = now(tt.timezone)
-    day = parse_date(date) if date else today
-    t = parse_clock(time, "time") if time else current
+    day, t = date_and_time(date, time, tt.timezone, "time")
     view = state.planner.view(day, None)
     rows = []
     for stop in stops:

@@ -10,9 +10,9 @@ from api.deps import Lang, State
 from maas.errors import InputError
 from maas.network.walking import WalkModel
 from maas.routing.answer import journeys_document
-from maas.routing.planner import MAX_TRANSFERS_LIMIT, JourneyQuery
+from maas.routing.planner import MAX_TRANSFERS_LIMIT, JourneyQuery, parse_modes
 from maas.routing.reach import reach as reach_query
-from maas.when import now, parse_clock, parse_date
+from maas.when import date_and_time
 
 router = APIRouter(prefix="/v1", tags=["journeys"])
 
@@ -26,13 +26,8 @@ Modes = Annotated[str | None, Query(description="Comma-separated: rail,bus,shutt
 MinTransfer = Annotated[int, Query(ge=0, le=3600, description="Seconds needed to change between rides.")]
 
 
-def _modes(text: str | None) -> frozenset[str] | None:
-    return frozenset(m.strip().lower() for m in text.split(",") if m.strip()) if text else None
-
-
 def _date_time(state, date: str | None, clock: str | None, field: str) -> tuple:
-    today, current = now(state.network.timetable.timezone)
-    return (parse_date(date) if date else today), (parse_clock(clock, field) if clock else current)
+    return date_and_time(date, clock, state.network.timetable.timezone, field)
 
 
 @router.get("/journeys", summary="Plan journeys (Pareto-optimal by arrival and transfers)")
@@ -66,7 +61,7 @@ def journeys(
         window_s=window * 60,
         max_transfers=max_transfers,
         walk=WalkModel(speed_m_s=walk_speed, radius_m=walk_radius),
-        modes=_modes(modes),
+        modes=parse_modes(modes),
         min_transfer_s=min_transfer_time,
     )
     return journeys_document(q, state.planner.plan(q), lang)
@@ -89,4 +84,4 @@ def reach(
     o = state.places.resolve(from_, "from")
     day, t = _date_time(state, date, depart, "depart")
     walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    return reach_query(state.planner, o, day, t, minutes, walk, _modes(modes), max_transfers, min_transfer_time).to_geojson()
+    return reach_query(state.planner, o, day, t, minutes, walk, parse_modes(modes), max_transfers, min_transfer_time).to_geojson()

@@ -20,10 +20,10 @@ from maas.network.walking import WalkModel
 from maas.routing.answer import journeys_document
 from maas.routing.journeys import Journey
 from maas.routing.places import Place, PlaceIndex
-from maas.routing.planner import JourneyQuery, Planner
+from maas.routing.planner import JourneyQuery, Planner, parse_modes
 from maas.routing.reach import reach as reach_query
 from maas.routing.reach import travel_minutes
-from maas.when import format_clock, now, parse_clock, parse_date
+from maas.when import date_and_time, format_clock
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Service date YYYY-MM-DD (default: today in the feeds' time zone).", show_default=False)]
 DepartOpt = Annotated[str | None, typer.Option("--depart", help="Leave at or after HH:MM[:SS] (default: now).", show_default=False)]
@@ -40,17 +40,9 @@ def register(app: typer.Typer) -> None:
     app.command("matrix")(matrix)
 
 
-def _modes(text: str | None) -> frozenset[str] | None:
-    if not text:
-        return None
-    return frozenset(m.strip().lower() for m in text.split(",") if m.strip())
-
-
 def _when(planner: Planner, date: str | None, clock: str | None, field: str = "depart") -> tuple[dt.date, int]:
-    today, current = now(planner.network.timetable.timezone)
-    d = parse_date(date) if date else today
-    t = parse_clock(clock, field) if clock else current
-    return service_date(planner, d), t
+    day, t = date_and_time(date, clock, planner.network.timetable.timezone, field)
+    return service_date(planner, day), t
 
 
 def plan(
@@ -84,7 +76,7 @@ def plan(
         raise InputError("give either --depart or --arrive-by, not both", "arrive_by")
     planner, places = load_planner(feed, pois, osm)
     walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    options = dict(max_transfers=max_transfers, walk=walk, modes=_modes(modes), min_transfer_s=min_transfer_time)
+    options = dict(max_transfers=max_transfers, walk=walk, modes=parse_modes(modes), min_transfer_s=min_transfer_time)
     if batch is not None:
         _batch(planner, places, batch, options, lang)
         return
@@ -178,7 +170,7 @@ def reach(
     o = places.resolve(origin, "from")
     day, t = _when(planner, date, depart)
     walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    r = reach_query(planner, o, day, t, minutes, walk, _modes(modes), max_transfers, min_transfer_time)
+    r = reach_query(planner, o, day, t, minutes, walk, parse_modes(modes), max_transfers, min_transfer_time)
     if geojson:
         echo_json(r.to_geojson())
     elif as_json:
@@ -251,7 +243,7 @@ def matrix(
     d_ids, d_places = _read_places(destinations, places, "destinations")
     day, t = _when(planner, date, depart)
     walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    minutes = travel_minutes(planner, o_places, d_places, day, t, walk, _modes(modes), max_transfers, min_transfer_time)
+    minutes = travel_minutes(planner, o_places, d_places, day, t, walk, parse_modes(modes), max_transfers, min_transfer_time)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["origin", *d_ids])
     for oid, row in zip(o_ids, minutes):

@@ -40,6 +40,11 @@ MAX_TRANSFERS_LIMIT = 20
 MAX_WINDOW_S = 24 * 3600
 
 
+def parse_modes(text: str | None) -> frozenset[str] | None:
+    """Return the modes of a comma-separated list (None for all); unknown modes are refused by JourneyQuery."""
+    return frozenset(m.strip().lower() for m in text.split(",") if m.strip()) if text else None
+
+
 @dataclass(frozen=True)
 class JourneyQuery:
     """What to plan: places, when, and how people may travel.
