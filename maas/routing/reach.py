@@ -141,14 +141,18 @@ def arrival_times(
     modes: frozenset[str] | None = None,
     max_transfers: int = 8,
     min_transfer_s: int = 0,
+    direct: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return the earliest arrival (seconds, INF if none) at each destination after leaving at ``depart``.
 
     ``egress[j]`` is ``planner.access(destinations[j], walk, reverse=True)``,
-    computed once by the caller.  A stop destination counts as reached however
-    one gets there; a position or POI by walking from a stop after a ride, or
-    on foot all the way.
+    computed once by the caller; so may be ``direct[j]``, the seconds to walk
+    there without riding (-1 if too far), see :func:`direct_walks`.  A stop
+    destination counts as reached however one gets there; a position or POI
+    by walking from a stop after a ride, or on foot all the way.
     """
+    if direct is None:
+        direct = direct_walks(planner, origin, destinations, walk)
     arr = planner.arrivals(origin, date, depart, walk, modes, max_transfers, min_transfer_s)
     out = np.full(len(destinations), INF, np.int64)
     for j, d in enumerate(destinations):
@@ -158,10 +162,19 @@ def arrival_times(
         e = egress[j]
         if len(e.stops):
             best = min(best, int((arr.by_ride[e.stops] + e.seconds).min()))
-        direct = planner.direct_walk(origin, d, walk)
-        if direct is not None:
-            best = min(best, depart + direct)
+        if direct[j] >= 0:
+            best = min(best, depart + int(direct[j]))
         out[j] = min(best, int(INF))
+    return out
+
+
+def direct_walks(planner: Planner, origin: Place, destinations: Sequence[Place], walk: WalkModel) -> np.ndarray:
+    """Return the seconds to walk from ``origin`` to each destination without riding (-1 when too far)."""
+    out = np.full(len(destinations), -1, np.int64)
+    for j, d in enumerate(destinations):
+        seconds = planner.direct_walk(origin, d, walk)
+        if seconds is not None:
+            out[j] = seconds
     return out
 
 

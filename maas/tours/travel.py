@@ -19,7 +19,7 @@ from maas.network.walking import WalkModel
 from maas.routing.kernel import INF
 from maas.routing.places import Place
 from maas.routing.planner import Planner
-from maas.routing.reach import arrival_times
+from maas.routing.reach import arrival_times, direct_walks
 
 #: A travel time standing for "not reachable" in integer models (about 11 days).
 UNREACHABLE = 10**6
@@ -68,8 +68,9 @@ def travel_times(
     out = np.full((len(times), n, n), UNREACHABLE, np.int64)
     egress = [planner.access(p, walk, reverse=True) for p in places]
     for i in origins if origins is not None else range(n):
+        direct = direct_walks(planner, places[i], places, walk)  # the same at every hour
         for b, t in enumerate(times):
-            arrival = arrival_times(planner, places[i], places, egress, date, int(t), walk)
+            arrival = arrival_times(planner, places[i], places, egress, date, int(t), walk, direct=direct)
             ok = arrival < INF
             out[b, i, ok] = np.minimum(arrival[ok] - t, UNREACHABLE)
         out[:, i, i] = 0
