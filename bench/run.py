@@ -3,7 +3,7 @@
 
 Run through the project's one entry point (it sets up .venv first):
 
-    python3 dev.py bench             # the full run (about 15-20 minutes the first time)
+    python3 dev.py bench             # the full run (about 12-20 minutes)
     python3 dev.py bench --quick     # a smoke run (about a minute once the peers are installed)
     python3 dev.py bench --only raptor
 
