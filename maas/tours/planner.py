@@ -107,6 +107,7 @@ class TourPlanner:
             plan, removed = self._feasible_day(d, seq, visit_s, walk)
             plans.append(plan)
             dropped |= removed
+        plans = self._ensure_must_visit(days, plans, must, scores, visit_s, walk)
         plans = self._insert_more(days, plans, candidates, scores, visit_s, walk)
         budget_dropped: set[int] = set()
         if req.budget is not None:
@@ -275,6 +276,35 @@ class TourPlanner:
             if best is not None:
                 plans[best[1]] = best[2]
                 visited.add(self.pois[i].id)
+        return plans
+
+    def _ensure_must_visit(self, days: list[_Day], plans: list[DayPlan], must: list[int], scores, visit_s, walk: WalkModel) -> list[DayPlan]:
+        """Put each missing must-visit POI into the tour, giving up the least interesting visits if needed."""
+        index_of = {p.id: i for i, p in enumerate(self.pois)}
+        for i in must:
+            if any(v.poi.id == self.pois[i].id for p in plans for v in p.visits):
+                continue
+            for d, plan in zip(days, plans):
+                if i not in d.windows:
+                    continue
+                seq = [index_of[v.poi.id] for v in plan.visits]
+                protected = set(must)
+                done = None
+                # Try with fewer and fewer of the day's other visits, least interesting dropped first.
+                while done is None:
+                    for pos in range(len(seq) + 1):
+                        got = self._retime(d, seq[:pos] + [i] + seq[pos:], visit_s, walk)
+                        if isinstance(got, DayPlan):
+                            done = got
+                            break
+                    droppable = [x for x in seq if x not in protected]
+                    if done is None:
+                        if not droppable:
+                            break
+                        seq.remove(min(droppable, key=lambda x: scores[x]))
+                if done is not None:
+                    plans[d.index] = done
+                    break
         return plans
 
     def _promising_positions(self, d: _Day, seq: list[int], i: int, visit_s) -> list[int]:
