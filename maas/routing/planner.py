@@ -7,7 +7,8 @@ Semantics (what a reference implementation must reproduce):
    forbids boarding and drop_off_type 1 alighting.
 2. Walking links join stops within the walk radius (great-circle distance,
    ``ceil(distance × detour / speed)`` seconds) plus the feed's transfers.txt
-   type-2 links between different stops (``min_transfer_time``).
+   type-2 links between different stops (``min_transfer_time``; a rule naming
+   a station applies to each of its platforms).
 3. At most one walk before the first ride, between two rides and after the last.
 4. Services follow calendar.txt and calendar_dates.txt; the previous service
    day's trips that pass 24:00 are included; frequencies.txt trips are expanded.

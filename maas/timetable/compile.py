@@ -28,7 +28,7 @@ from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 4
+COMPILER_VERSION = 5
 
 
 @dataclass
@@ -187,7 +187,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
             "short": feed.column("trips.txt", "trip_short_name").astype(str).to_numpy(),
         }
     )
-    # Transfers: type 2 between two different stops.
+    # Transfers of type 2 (a station's rule applies to its platforms; see _assemble).
     tf = feed.table("transfers.txt")
     transfers = pd.DataFrame(columns=["from", "to", "seconds"])
     if len(tf) and {"from_stop_id", "to_stop_id"} <= set(tf.columns):
@@ -195,7 +195,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
         secs = parse_number(feed.column("transfers.txt", "min_transfer_time"), integer=True).values
         frm = tf["from_stop_id"].astype(str).to_numpy()
         to = tf["to_stop_id"].astype(str).to_numpy()
-        sel = (ttype == 2) & (frm != to) & (frm != "") & (to != "")
+        sel = (ttype == 2) & (frm != "") & (to != "")
         transfers = pd.DataFrame({"from": frm[sel], "to": to[sel], "seconds": secs[sel]})
     return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers)
 
@@ -426,15 +426,29 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
     time_offset = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
     take = np.concatenate([np.arange(starts[ct], ends[ct]) for ct in order_trips]) if n_ct else np.zeros(0, np.int64)
     src = src_trip[order_trips] if n_ct else np.zeros(0, np.int64)
-    # Transfers.
+    # Transfers: GTFS applies a station's rule to every stop in it, so expand stations to their
+    # platforms; keep links between two different stops only.
+    children: dict[int, list[int]] = {}
+    for s_i, par in enumerate(parent):
+        if par >= 0:
+            children.setdefault(int(par), []).append(s_i)
+    ltype = stops["ltype"].to_numpy()
+
+    def members(i: int) -> list[int]:
+        return children.get(i, []) if ltype[i] == 1 else [i]
+
     tf_from, tf_to, tf_secs = [], [], []
     for f, p in enumerate(parts):
         for a_id, b_id, secs in zip(p.transfers["from"], p.transfers["to"], p.transfers["seconds"]):
             a_i, b_i = stop_index.get((f, a_id)), stop_index.get((f, b_id))
-            if a_i is not None and b_i is not None:
-                tf_from.append(a_i)
-                tf_to.append(b_i)
-                tf_secs.append(int(secs))
+            if a_i is None or b_i is None:
+                continue
+            for u in members(a_i):
+                for v in members(b_i):
+                    if u != v:
+                        tf_from.append(u)
+                        tf_to.append(v)
+                        tf_secs.append(int(secs))
     return Timetable(
         feeds=[p.summary for p in parts],
         timezone=parts[0].summary.timezone if parts else "UTC",

@@ -108,7 +108,8 @@ class Timetable:
     - ``service_runs``: bool ``[n_services, n_days]``, True where the service
       runs on day ``first_day + column``.
 
-    Transfers from transfers.txt (type 2 between two different stops):
+    Transfers from transfers.txt (type 2, between two different stops; a rule
+    naming a station applies to each of its platforms, as GTFS says):
 
     - ``transfer_from``, ``transfer_to``: int32 stop indices; ``transfer_seconds``:
       int32 ``min_transfer_time``.

@@ -215,3 +215,27 @@ def test_bad_query_values(tmp_path):
         with pytest.raises(InputError) as err:
             plan(p, "A", "C", 8 * H, **kw)
         assert err.value.field == field
+
+
+def test_station_transfer_rule_applies_to_platforms(tmp_path):
+    """A transfers.txt rule between two stations links their platforms (GTFS: it applies to every stop in them)."""
+    trips = [
+        ("R1", "t1", [("A", 8 * H, 8 * H), ("B", 8 * H + 600, 8 * H + 600)]),
+        ("R2", "t2", [("E", 8 * H + 1000, 8 * H + 1000), ("C", 9 * H, 9 * H)]),
+    ]
+    p = make(
+        tmp_path,
+        trips,
+        {
+            "stops": [
+                {"stop_id": sid, "stop_name": sid, "stop_lat": f"{lat:.6f}", "stop_lon": f"{lon:.6f}", "location_type": 0, "parent_station": {"B": "PB", "E": "PE"}.get(sid, "")}
+                for sid, lat, lon in STOPS
+            ]
+            + [
+                {"stop_id": "PB", "stop_name": "Station B", "stop_lat": "34.000000", "stop_lon": "131.011000", "location_type": 1, "parent_station": ""},
+                {"stop_id": "PE", "stop_name": "Station E", "stop_lat": "34.050000", "stop_lon": "131.050000", "location_type": 1, "parent_station": ""},
+            ],
+            "transfers": [{"from_stop_id": "PB", "to_stop_id": "PE", "transfer_type": 2, "min_transfer_time": 240}],
+        },
+    )
+    assert describe(plan(p, "A", "C", 7 * H, radius=0)) == ["R1 A 8:00:00 B 8:10:00 | WALK B-E 240s | R2 E 8:16:40 C 9:00:00"]
