@@ -96,8 +96,15 @@ def solve_ortools(problem: Orienteering, time_limit_s: float, seed: int = 0, ini
 
 
 @njit(cache=True)
-def _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim):
-    """Time route k as early as possible; fill arr/st/ms; return the first late position or -1."""
+def _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver):
+    """Time route k as early as possible; fill arr/st/ms; return the first late position or -1.
+
+    Every call gives route k a new version number ``ver[k]`` (``ver[-1]`` counts them), which
+    keys the caches of insertion positions and of local optima.
+    """
+    g = ver.shape[0] - 1
+    ver[g] += 1
+    ver[k] = ver[g]
     L = rlen[k]
     a = routes[k, 0]
     arr[k, 0] = t0[k]
@@ -172,21 +179,21 @@ def _remove_at(k, pos, routes, rlen, where):
 
 
 @njit(cache=True)
-def _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim):
+def _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver):
     """Re-time route k; while some visit is late (possible without the triangle inequality), drop it."""
-    bad = _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+    bad = _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
     while bad >= 0:
         if bad == rlen[k] - 1:
             bad -= 1
         if bad <= 0:
             break
         _remove_at(k, bad, routes, rlen, where)
-        bad = _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+        bad = _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
 
 
 
 @njit(cache=True)
-def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w):
+def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, noise, power, bshift, bpos, cver, w):
     """Greedy time-window-aware insertion: insert the unvisited node with the best weight^power / (shift + 1) until none fits.
 
     ``shift`` is the time the insertion takes out of the route (travel detour, waiting and
@@ -205,6 +212,9 @@ def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0,
         if where[j] >= 0:
             continue
         for k in range(m):
+            if cver[c, k] == ver[k]:
+                continue  # route k unchanged since this node's best position there was found
+            cver[c, k] = ver[k]
             if allowed[j, k]:
                 s, q = _eval_ins(j, k, routes, rlen, arr, st, ms, service, travel, open_, close)
                 bshift[c, k] = s
@@ -232,20 +242,25 @@ def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0,
         if bc < 0:
             break
         j = cand[bc]
+        vk_old = ver[bk]
         _insert_at(j, bk, bpos[bc, bk], routes, rlen, where)
-        _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+        _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
         n_ins += 1
         for c in range(nc):
-            if bpos[c, bk] < 0 or where[cand[c]] >= 0:
+            if where[cand[c]] >= 0:
                 continue
-            s, q = _eval_ins(cand[c], bk, routes, rlen, arr, st, ms, service, travel, open_, close)
-            bshift[c, bk] = s
-            bpos[c, bk] = q
+            if cver[c, bk] == vk_old:
+                cver[c, bk] = ver[bk]
+                if bpos[c, bk] < 0:
+                    continue  # no room before the insertion, none after it either
+                s, q = _eval_ins(cand[c], bk, routes, rlen, arr, st, ms, service, travel, open_, close)
+                bshift[c, bk] = s
+                bpos[c, bk] = q
     return n_ins
 
 
 @njit(cache=True)
-def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, touched):
+def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, touched):
     """Remove nodes[0:cnt] from their routes and re-time the routes touched."""
     m = rlen.shape[0]
     for k in range(m):
@@ -262,11 +277,11 @@ def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel,
                 break
     for k in range(m):
         if touched[k]:
-            _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim)
+            _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver)
 
 
 @njit(cache=True)
-def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched, force):
+def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force):
     """Remove about q visits chosen by one of several rules; returns how many were removed.
 
     Rule 4 (make room for an unvisited node) leaves that node in ``force[0]`` (else -1) so that
@@ -339,6 +354,20 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
         for i in range(q):
             buf[i] = tmp[order[i]]
         cnt = q
+    elif kind == 6:  # the visits whose service starts nearest a random time, over all tours
+        lo = t0.min()
+        hi = endlim.max()
+        t = lo + np.random.random() * (hi - lo)
+        i = 0
+        for k in range(m):
+            for p in range(1, rlen[k] - 1):
+                key[i] = abs(st[k, p] - t) * (0.8 + 0.4 * np.random.random())
+                i += 1
+        order = np.argsort(key[:nv])
+        tmp = buf[:nv].copy()
+        for i in range(q):
+            buf[i] = tmp[order[i]]
+        cnt = q
     else:  # lowest weight per unit of time the visit takes, randomised
         i = 0
         for k in range(m):
@@ -356,12 +385,12 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
         for i in range(q):
             buf[i] = tmp[order[i]]
         cnt = q
-    _remove_nodes(buf, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, touched)
+    _remove_nodes(buf, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, touched)
     return cnt
 
 
 @njit(cache=True)
-def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim):
+def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim, ver):
     """Whether visiting seq[0:L] (start ... end) is on time for tour k."""
     t = t0[k]
     a = seq[0]
@@ -380,7 +409,7 @@ def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim):
 
 
 @njit(cache=True)
-def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, tmp):
+def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver, tmp):
     """2-opt and or-opt (segments of 1-3 visits) on route k while the travel time drops and the route stays on time."""
     improved_any = False
     improved = True
@@ -407,7 +436,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                         tmp[p] = routes[k, p]
                     for p in range(i, j + 1):
                         tmp[p] = routes[k, i + j - p]
-                    if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim):
+                    if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim, ver):
                         for p in range(L):
                             routes[k, p] = tmp[p]
                         improved = True
@@ -444,7 +473,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                                 for z in range(sl):
                                     tmp[q] = routes[k, i + z]
                                     q += 1
-                        if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim):
+                        if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim, ver):
                             for r in range(L):
                                 routes[k, r] = tmp[r]
                             improved = True
@@ -452,7 +481,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
         if improved:
             improved_any = True
     if improved_any:
-        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
     return improved_any
 
 
@@ -476,11 +505,11 @@ def _seed(s):
 
 @njit(cache=True)
 def _lns(
-    n_iter, temp, qmax, noise, ops, force_on, ls_mode, tmp,
+    n_iter, prm, ops, op_w, tmp,
     routes, rlen, arr, st, ms, where,
-    service, travel, open_, close, t0, endlim, allowed, cand, weight, value,
-    bshift, bpos, w, buf, key, touched,
-    cur, best, b_routes, b_rlen, k_routes, k_rlen, k_where, counters, force,
+    service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, value,
+    bshift, bpos, cver, w, buf, key, touched,
+    cur, best, b_routes, b_rlen, k_routes, k_rlen, k_where, k_ver, ls_ver, counters, force,
 ):
     """Run n_iter destroy-and-repair steps with simulated-annealing acceptance at temperature temp.
 
@@ -490,15 +519,40 @@ def _lns(
     """
     m = rlen.shape[0]
     n_ops = ops.shape[0]
+    temp = prm[0]
+    qmax = int(prm[1])
+    noise = prm[2]
+    force_on = prm[3] > 0
+    ls_mode = int(prm[4])
+    eq_accept = prm[5]
+    alns = prm[6]
+    qpow = prm[7]
     for it in range(n_iter):
         for k in range(m):
             k_rlen[k] = rlen[k]
             for p in range(rlen[k]):
                 k_routes[k, p] = routes[k, p]
         k_where[:] = where
-        kind = ops[np.random.randint(n_ops)]
-        q = 1 + np.random.randint(qmax)
-        _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, weight, cand, buf, key, touched, force)
+        for k in range(m):
+            k_ver[k] = ver[k]
+        if alns > 0:
+            tot = 0.0
+            for i in range(n_ops):
+                tot += op_w[i]
+            r = np.random.random() * tot
+            oi = n_ops - 1
+            for i in range(n_ops):
+                r -= op_w[i]
+                if r < 0:
+                    oi = i
+                    break
+        else:
+            oi = np.random.randint(n_ops)
+        kind = ops[oi]
+        q = 1 + int(qmax * np.random.random() ** qpow)
+        if q > qmax:
+            q = qmax
+        _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force)
         u = force[0]
         if u >= 0 and force_on:
             bs = INF
@@ -513,33 +567,42 @@ def _lns(
                         bp = q2
             if bk >= 0:
                 _insert_at(u, bk, bp, routes, rlen, where)
-                _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+                _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
         power = 1.0 if np.random.random() < 0.5 else 2.0
-        _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w)
+        _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, noise, power, bshift, bpos, cver, w)
         sc, tr = _value(routes, rlen, where, value, travel)
         if ls_mode == 2 or (ls_mode == 1 and sc >= cur[0]):
             any_ls = False
             for k in range(m):
-                if _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, tmp):
+                if ls_ver[k] == ver[k]:
+                    continue
+                if _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver, tmp):
                     any_ls = True
+                ls_ver[k] = ver[k]
             if any_ls:
-                _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, allowed, cand, weight, noise, power, bshift, bpos, w)
+                _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, noise, power, bshift, bpos, cver, w)
                 sc, tr = _value(routes, rlen, where, value, travel)
+        reward = 0.0
         if sc > cur[0] or (sc == cur[0] and tr <= cur[1]):
             accept = True
+            if sc > cur[0]:
+                reward = 2.0
         elif sc == cur[0]:
-            accept = np.random.random() < 0.5
+            accept = np.random.random() < eq_accept
         else:
             accept = temp > 0 and np.random.random() < np.exp((sc - cur[0]) / temp)
         counters[0] += 1
         counters[1] += 1
         if accept:
             counters[2] += 1
+            if reward == 0.0:
+                reward = 0.5
             cur[0] = sc
             cur[1] = tr
             if sc > best[0] or (sc == best[0] and tr < best[1]):
                 if sc > best[0]:
                     counters[1] = 0
+                    reward = 5.0
                 best[0] = sc
                 best[1] = tr
                 for k in range(m):
@@ -548,15 +611,22 @@ def _lns(
                         b_routes[k, p] = routes[k, p]
         else:
             for k in range(m):
+                if ver[k] == k_ver[k]:
+                    continue  # untouched by the step
                 rlen[k] = k_rlen[k]
                 for p in range(k_rlen[k]):
                     routes[k, p] = k_routes[k, p]
-                _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+                _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+                ver[k] = k_ver[k]  # the same content as before: its cached positions hold again
             where[:] = k_where
+        if alns > 0:
+            op_w[oi] = (1.0 - alns) * op_w[oi] + alns * reward
+            if op_w[oi] < 0.05:
+                op_w[oi] = 0.05
 
 
 @njit(cache=True)
-def _load(src_routes, src_rlen, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim):
+def _load(src_routes, src_rlen, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver):
     m = rlen.shape[0]
     where[:] = -1
     for k in range(m):
@@ -565,7 +635,7 @@ def _load(src_routes, src_rlen, routes, rlen, arr, st, ms, where, service, trave
             routes[k, p] = src_routes[k, p]
         for p in range(1, rlen[k] - 1):
             where[routes[k, p]] = k
-        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim)
+        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
 
 
 def unusable_tours(problem: Orienteering) -> list[int]:
@@ -668,10 +738,14 @@ class _Search:
         self.counters = np.zeros(3, dtype=np.int64)
         self.force = np.full(1, -1, dtype=np.int64)
         self.tmp = np.zeros(L, dtype=np.int64)
+        self.ver = np.zeros(m + 1, dtype=np.int64)
+        self.k_ver = np.zeros(m, dtype=np.int64)
+        self.ls_ver = np.full(m, -1, dtype=np.int64)
+        self.cver = np.full((max(nc, 1), m), -1, dtype=np.int64)
         self.load([[] for _ in range(m)])
 
     def prob(self):
-        return (self.service, self.travel, self.open, self.close, self.t0, self.endlim)
+        return (self.service, self.travel, self.open, self.close, self.t0, self.endlim, self.ver)
 
     def state(self):
         return (self.routes, self.rlen, self.arr, self.st, self.ms, self.where)
@@ -689,7 +763,7 @@ class _Search:
             _fix_route(k, *self.state(), *self.prob())
 
     def repair(self, noise: float = 0.0, power: float = 2.0) -> None:
-        _repair(*self.state(), *self.prob(), self.allowed, self.cand, self.weight, noise, power, self.bshift, self.bpos, self.w)
+        _repair(*self.state(), *self.prob(), self.allowed, self.cand, self.weight, noise, power, self.bshift, self.bpos, self.cver, self.w)
 
     def improve(self) -> None:
         for k in range(self.m):
@@ -705,12 +779,12 @@ class _Search:
         self.b_routes[:] = self.routes
         self.b_rlen[:] = self.rlen
 
-    def run(self, n_iter: int, temp: float, qmax: int, noise: float, ops: np.ndarray, force_on: bool, ls_mode: int) -> None:
+    def run(self, n_iter: int, prm: np.ndarray, ops: np.ndarray, op_w: np.ndarray) -> None:
         _lns(
-            n_iter, temp, qmax, noise, ops, force_on, ls_mode, self.tmp,
+            n_iter, prm, ops, op_w, self.tmp,
             *self.state(), *self.prob(), self.allowed, self.cand, self.weight, self.value,
-            self.bshift, self.bpos, self.w, self.buf, self.key, self.touched,
-            self.cur, self.best, self.b_routes, self.b_rlen, self.k_routes, self.k_rlen, self.k_where, self.counters, self.force,
+            self.bshift, self.bpos, self.cver, self.w, self.buf, self.key, self.touched,
+            self.cur, self.best, self.b_routes, self.b_rlen, self.k_routes, self.k_rlen, self.k_where, self.k_ver, self.ls_ver, self.counters, self.force,
         )
 
     def restore_best(self) -> None:
@@ -725,11 +799,15 @@ class _Search:
 DEFAULTS = {
     "t0_frac": 1.0,  # start temperature, as a fraction of the mean score of a candidate node
     "qfrac": 0.4,  # at most this fraction of the visits is removed per step
+    "qpow": 1.0,  # q = 1 + qmax * u**qpow with u uniform in [0, 1): above 1, small removals are more frequent
     "noise": 0.2,  # relative noise on the scores during a repair
     "ops": (0, 1, 2, 3, 4, 5),  # removal rules used (see _destroy)
     "restart": 0,  # go back to the best solution after this many steps without improving it (0: never)
     "force": 1,  # rule 4 inserts the node it made room for first
     "ls": 1,  # 2-opt / or-opt after a repair: 0 never, 1 when the step did not lose score, 2 always
+    "eq_accept": 0.5,  # probability of accepting a step that keeps the score but lengthens travel
+    "alns": 0.0,  # reaction factor of adaptive removal-rule weights (0: uniform choice)
+    "cool": 0,  # temperature schedule: 0 linear to 0, 1 geometric to 1 %
     "cpu_clock": 0,  # measure the time limit in CPU time of this process (fair comparisons on a busy machine)
 }
 
@@ -756,6 +834,8 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     mean_w = float(np.mean(s.weight[s.cand]))
     temp0 = cfg["t0_frac"] * mean_w
     ops_arr = np.array(cfg["ops"], dtype=np.int64)
+    op_w = np.ones(len(ops_arr))
+    prm = np.array([0.0, 2, cfg["noise"], cfg["force"], cfg["ls"], cfg["eq_accept"], cfg["alns"], cfg["qpow"]], dtype=np.float64)
     restart = int(cfg["restart"])
     deadline = t_start + time_limit_s
     chunk = 20
@@ -774,15 +854,20 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
             n_it = chunk
         nv = int(np.sum(s.rlen - 2))
         qmax = max(2, int(cfg["qfrac"] * nv))
-        temp = temp0 * (1.0 - frac)
+        if cfg["cool"] == 1:
+            temp = temp0 * (0.01 ** frac)
+        else:
+            temp = temp0 * (1.0 - frac)
+        prm[0] = temp
+        prm[1] = qmax
         c0 = clock()
-        s.run(n_it, temp, qmax, cfg["noise"], ops_arr, bool(cfg["force"]), int(cfg["ls"]))
+        s.run(n_it, prm, ops_arr, op_w)
         dt = clock() - c0
         done += n_it
         if restart and s.counters[1] > restart:
             s.restore_best()
             s.counters[1] = 0
-        if dt > 0:
+        if iterations is None and dt > 0:  # a fixed chunk keeps iteration-limited runs deterministic
             chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
     return s.best_tours(), s.counters.copy()
 
