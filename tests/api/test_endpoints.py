@@ -137,3 +137,25 @@ def test_web_map_is_served(client):
     assert page.status_code == 200 and "vendor/leaflet/leaflet.js" in page.text
     assert client.get("/vendor/leaflet/leaflet.js").status_code == 200
     assert client.get("/app.js").status_code == 200
+
+
+def test_service_stays_responsive_during_a_tour(client):
+    """While a tour search runs (in a worker thread), /healthz still answers at once."""
+    import threading
+    import time
+
+    body = {"start": "Yamaguchi", "date": "2026-12-05", "from": "10:00", "until": "15:00"}
+    done = threading.Event()
+
+    def tour():
+        client.post("/v1/tours", json=body, params={"time_limit": 1.0})
+        done.set()
+
+    worker = threading.Thread(target=tour)
+    worker.start()
+    time.sleep(0.3)  # the tour is now searching
+    r = client.get("/healthz")
+    answered_while_busy = not done.is_set()
+    worker.join(timeout=60)
+    assert r.status_code == 200
+    assert answered_while_busy, "the health check waited for the tour to finish"
