@@ -29,59 +29,83 @@ def _status_name(routing) -> str:
     return routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
 
 
-def solve_ortools(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, fss=None, ls=None, log=False):
+def solve_routing(
+    problem: Orienteering,
+    time_limit_s: float,
+    initial: list[list[int]] | None = None,
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION",
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH",
+) -> tuple[list[list[int]], str]:
+    """Solve with the OR-Tools routing library alone: returns (tours, OR-Tools status name).
+
+    The model: one vehicle per tour with its own start and end node; a time dimension
+    whose transit is service(i) + travel(i, j) and whose slack is waiting; cumul ranges
+    from each node's window and each tour's window; every visit optional through a
+    disjunction whose penalty is its score times a factor larger than any total travel
+    (so one unit of score outweighs any saving in travel; required nodes cost more than
+    all scores together); ``allowed`` by removing vehicles from each node's vehicle
+    variable; arc cost = travel, so that shorter tours win ties.  Both matrices are
+    registered whole (``RegisterTransitMatrix``), which keeps arc evaluation in C++.
+
+    ``first_solution`` / ``metaheuristic`` name members of OR-Tools'
+    ``FirstSolutionStrategy`` / ``LocalSearchMetaheuristic``.  On the OPTW benchmarks
+    this is well behind :func:`solve` (see bench/RESULTS-optw.md), which is why
+    :func:`solve` uses its own search by default.
+    """
     p = problem
     n, m = p.n, p.n_tours
     manager = pywrapcp.RoutingIndexManager(n, m, list(p.starts), list(p.ends))
     routing = pywrapcp.RoutingModel(manager)
-    travel = p.travel
-    transit = (travel + p.service[:, None]).tolist()
-    t_cb = routing.RegisterTransitMatrix(transit)
-    c_cb = routing.RegisterTransitMatrix(travel.tolist())
-    routing.SetArcCostEvaluatorOfAllVehicles(c_cb)
-    horizon = int(max(max(p.tour_close), int(p.close.max())))
-    routing.AddDimension(t_cb, horizon, horizon, False, "Time")
+    horizon = int(max(max(p.tour_close), int(p.close.max()), 1))
+    # Travel beyond the horizon can never be used: clip it so that sums stay far from overflow.
+    travel = np.minimum(p.travel, horizon + 1)
+    transit = np.minimum(travel + p.service[:, None], horizon + 1)
+    time_cb = routing.RegisterTransitMatrix(transit.tolist())
+    cost_cb = routing.RegisterTransitMatrix(travel.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
     dim = routing.GetDimensionOrDie("Time")
     depots = p.depots
-    total_travel_bound = sum(p.tour_close[k] - p.tour_open[k] for k in range(m)) + 1
-    big = max(total_travel_bound, 1)
-    req_pen = (int(p.score.sum()) + 1) * big
+    unusable = set(unusable_tours(p))
+    big = int(sum(max(p.tour_close[k] - p.tour_open[k], 0) for k in range(m))) * 2 + 1
+    required_penalty = (int(p.score.sum()) + 1) * big
     for i in range(n):
         if i in depots:
             continue
         idx = manager.NodeToIndex(i)
-        dim.CumulVar(idx).SetRange(int(p.open[i]), int(p.close[i]))
-        pen = req_pen if i in p.required else int(p.score[i]) * big
-        routing.AddDisjunction([idx], pen)
-        if p.allowed is not None:
-            bad = [k for k in range(m) if not p.allowed[i, k]]
-            if bad:
-                routing.VehicleVar(idx).RemoveValues(bad)
+        dim.CumulVar(idx).SetRange(int(p.open[i]), int(min(p.close[i], horizon)))
+        penalty = required_penalty if i in p.required else int(p.score[i]) * big
+        routing.AddDisjunction([idx], penalty)
+        banned = [k for k in range(m) if k in unusable or not p.may_visit(i, k)]
+        if banned:
+            routing.VehicleVar(idx).RemoveValues(banned)
     for k in range(m):
         s, e = p.starts[k], p.ends[k]
-        dim.CumulVar(routing.Start(k)).SetRange(max(p.tour_open[k], int(p.open[s])), min(p.tour_close[k], int(p.close[s])))
-        dim.CumulVar(routing.End(k)).SetRange(max(p.tour_open[k], int(p.open[e])), min(p.tour_close[k], int(p.close[e])))
+        lo, hi = max(p.tour_open[k], int(p.open[s])), min(p.tour_close[k], int(p.close[s]), horizon)
+        if k not in unusable:
+            dim.CumulVar(routing.Start(k)).SetRange(lo, hi)
+            dim.CumulVar(routing.End(k)).SetRange(max(p.tour_open[k], int(p.open[e])), min(p.tour_close[k], int(p.close[e]), horizon))
+        routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(k)))
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = fss if fss is not None else routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    params.local_search_metaheuristic = ls if ls is not None else routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first_solution)
+    params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
-    params.log_search = log
+    sol = None
     if initial is not None:
         routing.CloseModelWithParameters(params)
-        assignment = routing.ReadAssignmentFromRoutes([[int(manager.NodeToIndex(j)) for j in t] for t in initial], True)
-        sol = routing.SolveFromAssignmentWithParameters(assignment, params)
-    else:
+        start = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(j) for j in t] for t in clean_tours(p, initial)], True)
+        if start is not None:
+            sol = routing.SolveFromAssignmentWithParameters(start, params)
+    if sol is None:
         sol = routing.SolveWithParameters(params)
-    status = _status_name(routing)
     tours: list[list[int]] = [[] for _ in range(m)]
     if sol is not None:
         for k in range(m):
-            idx = routing.Start(k)
-            idx = sol.Value(routing.NextVar(idx))
+            idx = sol.Value(routing.NextVar(routing.Start(k)))
             while not routing.IsEnd(idx):
                 tours[k].append(manager.IndexToNode(idx))
                 idx = sol.Value(routing.NextVar(idx))
-    return tours, status
+    return tours, _status_name(routing)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -769,6 +793,16 @@ class _Search:
         for k in range(self.m):
             _improve_route(k, *self.state()[:5], *self.prob(), self.tmp)
 
+    def kick(self, frac: float, noise: float, power: float) -> None:
+        """Remove a random ``frac`` of the visits (all when frac >= 1), then refill with a noisy greedy insertion."""
+        nv = int(np.sum(self.rlen - 2))
+        q = nv if frac >= 1 else max(1, int(round(frac * nv)))
+        if q > 0:
+            _destroy(0, q, *self.state(), *self.prob(), self.weight, self.cand, self.buf, self.key, self.touched, self.force)
+        self.repair(max(noise, 0.3), power)
+        self.improve()
+        self.repair(0.0, 2.0)
+
     def evaluate(self):
         return _value(self.routes, self.rlen, self.where, self.value, self.travel)
 
@@ -795,6 +829,81 @@ class _Search:
         return [[int(x) for x in self.b_routes[k, 1 : self.b_rlen[k] - 1]] for k in range(self.m)]
 
 
+class _RoutePool:
+    """Distinct feasible routes met during the search, for recombination by set packing.
+
+    Tours with the same start, end, window and ``allowed`` column form one class: a
+    route of one fits any tour of its class.
+    """
+
+    def __init__(self, problem: Orienteering, limit: int = 20000) -> None:
+        p = problem
+        self.p = p
+        keys: dict[tuple, int] = {}
+        self.tour_class = []
+        for k in range(p.n_tours):
+            col = None if p.allowed is None else p.allowed[:, k].tobytes()
+            key = (p.starts[k], p.ends[k], p.tour_open[k], p.tour_close[k], col)
+            self.tour_class.append(keys.setdefault(key, len(keys)))
+        self.class_size = [self.tour_class.count(c) for c in range(len(keys))]
+        self.routes: dict[tuple[int, tuple[int, ...]], tuple[int, int]] = {}
+        self.limit = limit
+
+    def add(self, routes: np.ndarray, rlen: np.ndarray, value: np.ndarray, travel: np.ndarray) -> None:
+        if len(self.routes) >= self.limit:
+            return
+        for k in range(routes.shape[0]):
+            nodes = tuple(int(x) for x in routes[k, 1 : rlen[k] - 1])
+            if not nodes:
+                continue
+            key = (self.tour_class[k], nodes)
+            if key not in self.routes:
+                path = routes[k, : rlen[k]]
+                self.routes[key] = (int(value[list(nodes)].sum()), int(travel[path[:-1], path[1:]].sum()))
+
+    def pack(self, time_limit_s: float, hint: list[list[int]] | None = None, deterministic: bool = False) -> list[list[int]] | None:
+        """The best set of pairwise disjoint pooled routes, at most one per tour (CP-SAT), or None."""
+        from ortools.sat.python import cp_model
+
+        if not self.routes or time_limit_s <= 0:
+            return None
+        items = list(self.routes.items())
+        model = cp_model.CpModel()
+        x = [model.NewBoolVar(f"r{i}") for i in range(len(items))]
+        by_class: dict[int, list] = {}
+        by_node: dict[int, list] = {}
+        for var, ((cls, nodes), _) in zip(x, items):
+            by_class.setdefault(cls, []).append(var)
+            for j in nodes:
+                by_node.setdefault(j, []).append(var)
+        for cls, vars_ in by_class.items():
+            model.Add(sum(vars_) <= self.class_size[cls])
+        for vars_ in by_node.values():
+            if len(vars_) > 1:
+                model.AddAtMostOne(vars_)
+        big = sum(t for _, (_, t) in items) + 1
+        model.Maximize(sum(var * (sc * big - tr) for var, (_, (sc, tr)) in zip(x, items)))
+        if hint:
+            index = {key: i for i, (key, _) in enumerate(items)}
+            chosen = {index.get((self.tour_class[k], tuple(t))) for k, t in enumerate(hint) if t}
+            for i, var in enumerate(x):
+                model.AddHint(var, i in chosen)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = float(time_limit_s)
+        solver.parameters.num_workers = 1
+        if deterministic:  # stop on CP-SAT's own work count, not on the clock
+            solver.parameters.max_deterministic_time = 1.0
+        status = solver.Solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        tours: list[list[int]] = [[] for _ in range(self.p.n_tours)]
+        free = {c: [k for k in range(self.p.n_tours) if self.tour_class[k] == c] for c in range(len(self.class_size))}
+        for var, ((cls, nodes), _) in zip(x, items):
+            if solver.Value(var):
+                tours[free[cls].pop(0)] = list(nodes)
+        return tours
+
+
 #: Search settings (tuned on the OPTW/TOPTW benchmark, see bench/RESULTS-optw.md).
 DEFAULTS = {
     "t0_frac": 1.0,  # start temperature, as a fraction of the mean score of a candidate node
@@ -808,12 +917,22 @@ DEFAULTS = {
     "eq_accept": 0.5,  # probability of accepting a step that keeps the score but lengthens travel
     "alns": 0.0,  # reaction factor of adaptive removal-rule weights (0: uniform choice)
     "cool": 0,  # temperature schedule: 0 linear to 0, 1 geometric to 1 %
+    "segments": 1,  # independent annealing runs the budget is split into
+    "kick": 1.0,  # fraction of the best solution's visits removed to start a new run (1: start afresh)
+    "pack": 1,  # for several tours: recombine pooled routes by set packing (CP-SAT) after each run
+    "pack_time": 0.04,  # share of the budget for each packing
     "cpu_clock": 0,  # measure the time limit in CPU time of this process (fair comparisons on a busy machine)
 }
 
 
 def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, iterations: int | None = None, config: dict | None = None):
-    """The LNS proper: returns (best tours, counters [steps, steps since the best improved, accepted])."""
+    """The LNS proper: returns (best tours, counters [steps, steps since the best improved, accepted]).
+
+    The budget (time, or ``iterations``) is split into ``segments`` runs of simulated
+    annealing; each later run starts from the best solution so far after removing a
+    ``kick`` fraction of its visits at random (or from a new noisy greedy solution when
+    ``kick`` is 1).
+    """
     cfg = dict(DEFAULTS)
     if config:
         unknown = set(config) - set(cfg)
@@ -837,39 +956,86 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     op_w = np.ones(len(ops_arr))
     prm = np.array([0.0, 2, cfg["noise"], cfg["force"], cfg["ls"], cfg["eq_accept"], cfg["alns"], cfg["qpow"]], dtype=np.float64)
     restart = int(cfg["restart"])
-    deadline = t_start + time_limit_s
-    chunk = 20
-    done = 0
-    while True:
-        now = clock()
+    segments = max(1, int(cfg["segments"]))
+    pool = _RoutePool(problem) if cfg["pack"] and s.m > 1 else None
+    budget = float(time_limit_s) if iterations is None else None
+    total_steps = 0
+    packs_won = 0
+    best_key = (int(s.best[0]), -int(s.best[1]))
+    best_tours = s.best_tours()
+    for seg in range(segments):
+        seg_start = clock()
         if iterations is not None:
-            if done >= iterations:
-                break
-            frac = done / iterations
-            n_it = min(chunk, iterations - done)
+            seg_iters = iterations // segments + (1 if seg < iterations % segments else 0)
         else:
-            if now >= deadline:
+            reserve = float(cfg["pack_time"]) * time_limit_s * (segments - seg) if pool is not None else 0.0
+            seg_len = (t_start + time_limit_s - seg_start - reserve) / (segments - seg)
+            if seg_len <= 0:
                 break
-            frac = (now - t_start) / time_limit_s
-            n_it = chunk
-        nv = int(np.sum(s.rlen - 2))
-        qmax = max(2, int(cfg["qfrac"] * nv))
-        if cfg["cool"] == 1:
-            temp = temp0 * (0.01 ** frac)
-        else:
-            temp = temp0 * (1.0 - frac)
-        prm[0] = temp
-        prm[1] = qmax
-        c0 = clock()
-        s.run(n_it, prm, ops_arr, op_w)
-        dt = clock() - c0
-        done += n_it
-        if restart and s.counters[1] > restart:
-            s.restore_best()
-            s.counters[1] = 0
-        if iterations is None and dt > 0:  # a fixed chunk keeps iteration-limited runs deterministic
-            chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
-    return s.best_tours(), s.counters.copy()
+        if seg > 0:
+            s.load(best_tours)
+            s.kick(float(cfg["kick"]), float(cfg["noise"]), 1.0 + seg % 2)
+            s.mark_best()
+        s.counters[:] = 0
+        chunk = 20
+        done = 0
+        while True:
+            now = clock()
+            if iterations is not None:
+                if done >= seg_iters:
+                    break
+                frac = done / seg_iters
+                n_it = min(chunk, seg_iters - done)
+            else:
+                if now >= seg_start + seg_len:
+                    break
+                frac = (now - seg_start) / seg_len
+                n_it = chunk
+            nv = int(np.sum(s.rlen - 2))
+            qmax = max(2, int(cfg["qfrac"] * nv))
+            if cfg["cool"] == 1:
+                temp = temp0 * (0.01**frac)
+            else:
+                temp = temp0 * (1.0 - frac)
+            prm[0] = temp
+            prm[1] = qmax
+            c0 = clock()
+            s.run(n_it, prm, ops_arr, op_w)
+            dt = clock() - c0
+            done += n_it
+            if pool is not None:
+                pool.add(s.routes, s.rlen, s.value, s.travel)
+            if restart and s.counters[1] > restart:
+                s.restore_best()
+                s.counters[1] = 0
+            if iterations is None and dt > 0:  # a fixed chunk keeps iteration-limited runs deterministic
+                chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
+        total_steps += int(s.counters[0])
+        key = (int(s.best[0]), -int(s.best[1]))
+        if key > best_key:
+            best_key = key
+            best_tours = s.best_tours()
+        if pool is not None:
+            pool.add(s.b_routes, s.b_rlen, s.value, s.travel)
+            if budget is not None:
+                packed = pool.pack(float(cfg["pack_time"]) * budget, best_tours)
+            else:
+                packed = pool.pack(10.0, best_tours, deterministic=True)
+            if packed is not None:
+                s.load(packed)
+                s.repair(0.0, 2.0)
+                s.improve()
+                s.repair(0.0, 2.0)
+                s.mark_best()
+                key = (int(s.best[0]), -int(s.best[1]))
+                if key > best_key:
+                    best_key = key
+                    best_tours = s.best_tours()
+                    packs_won += 1
+    counters = s.counters.copy()
+    counters[0] = total_steps
+    counters[2] = packs_won
+    return best_tours, counters
 
 
 def solve(
@@ -878,24 +1044,38 @@ def solve(
     seed: int = 0,
     initial: list[list[int]] | None = None,
     *,
+    method: str = "lns",
     iterations: int | None = None,
     config: dict | None = None,
 ) -> TourSolution:
     """Collect the most score: the best tours found within ``time_limit_s`` seconds.
 
-    ``initial`` (one list of nodes per tour) seeds the search; invalid or late visits in it
-    are dropped first.  ``iterations`` stops after that many search steps instead of at the
-    time limit, which makes the answer depend on ``seed`` only.  The answer always passes
-    :func:`~maas.tours.model.check`, except for tours that cannot even go from their start to
-    their end in time (left empty, ``feasible`` False, named in ``status``).
+    ``method`` "lns" (the default) is this module's search; "routing" is the OR-Tools
+    routing library alone (:func:`solve_routing`).  ``initial`` (one list of nodes per
+    tour) seeds the search; invalid or late visits in it are dropped first.
+    ``iterations`` (LNS only) stops after that many search steps instead of at the time
+    limit, which makes the answer depend on ``seed`` only.  ``config`` overrides search
+    settings (see ``DEFAULTS``).
+
+    The answer always passes :func:`~maas.tours.model.check`, except for tours that cannot
+    even go from their start to their end in time (left empty, ``feasible`` False, named
+    in ``status``).
     """
     t0 = time.perf_counter()
-    tours, counters = solve_lns(problem, max(0.0, float(time_limit_s)), seed, initial, iterations=iterations, config=config)
-    tours = clean_tours(problem, tours)
+    limit = max(0.0, float(time_limit_s))
+    if method == "lns":
+        tours, counters = solve_lns(problem, limit, seed, initial, iterations=iterations, config=config)
+        status = f"LNS: {int(counters[0])} steps"
+        if counters[2]:
+            status += f", {int(counters[2])} improved by route packing"
+    elif method == "routing":
+        tours, status = solve_routing(problem, limit, initial)
+    else:
+        raise ValueError(f"unknown method {method!r}: expected 'lns' or 'routing'")
+    tours = clean_tours(problem, tours)  # a no-op unless something went wrong: never return a broken answer
     errs = check(problem, tours)
     score, starts = evaluate(problem, tours)
     visited = {j for t in tours for j in t}
-    status = f"LNS: {int(counters[0])} steps"
     bad = unusable_tours(problem)
     if bad:
         status += "; tour " + ", ".join(map(str, bad)) + " cannot reach its end in time"

@@ -192,3 +192,43 @@ def test_tour_that_cannot_reach_its_end_is_left_empty():
     sol = solve(p, 0.1)
     assert sol.tours[0] == [] and sol.tours[1] == [1]
     assert not sol.feasible and "tour 0" in sol.status
+
+
+@pytest.mark.parametrize(("seed", "n_cust", "m", "opts"), [CASES[0], CASES[4], CASES[7]])
+def test_ortools_routing_model_is_feasible_and_near_optimal(seed, n_cust, m, opts):
+    """The plain OR-Tools routing model (method="routing") obeys the same rules."""
+    p = random_problem(np.random.default_rng(seed), n_cust, m, **opts)
+    want_req, want_score = brute_force(p)
+    sol = solve(p, 0.5, method="routing")
+    assert sol.feasible and check(p, sol.tours) == []
+    got_req = sum(1 for t in sol.tours for j in t if j in p.required)
+    assert got_req == want_req
+    assert sol.score <= want_score and sol.score >= 0.7 * want_score
+
+
+def test_route_pool_packing_picks_disjoint_routes():
+    from maas.tours.solver import _RoutePool
+
+    p = random_problem(np.random.default_rng(4), 6, 2)
+    pool = _RoutePool(p)
+    # identical tours form one class of size 2
+    assert pool.tour_class == [0, 0] and pool.class_size == [2]
+    routes = np.zeros((2, 10), dtype=np.int64)
+    rlen = np.array([4, 3])
+    routes[0, :4] = [0, 1, 2, 0]
+    routes[1, :3] = [0, 3, 0]
+    pool.add(routes, rlen, p.score, p.travel)
+    routes[0, :4] = [0, 2, 4, 0]
+    routes[1, :3] = [0, 5, 0]
+    pool.add(routes, rlen, p.score, p.travel)
+    packed = pool.pack(5.0)
+    used = [j for t in packed for j in t]
+    assert len(used) == len(set(used)) and len(packed) == 2
+    sc = {r: sum(int(p.score[j]) for j in r) for r in [(1, 2), (3,), (2, 4), (5,)]}
+    best = max(
+        sc[a] + sc[b]
+        for a in sc
+        for b in sc
+        if a != b and not set(a) & set(b)
+    )
+    assert sum(int(p.score[j]) for j in used) == best
