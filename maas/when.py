@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from maas.errors import InputError
 
+_EPOCH = dt.date(1970, 1, 1)
+
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 
@@ -49,3 +51,13 @@ def date_and_time(date: str | None, clock: str | None, timezone: str, field: str
     """Return the date and seconds a user gave, defaulting to today and now in ``timezone``."""
     today, current = now(timezone)
     return (parse_date(date) if date else today), (parse_clock(clock, field) if clock else current)
+
+
+def day_to_date(day: int) -> dt.date:
+    """Return the date of a day number (days since 1970-01-01)."""
+    return _EPOCH + dt.timedelta(days=int(day))
+
+
+def date_to_day(date: dt.date) -> int:
+    """Return the day number (days since 1970-01-01) of a date."""
+    return (date - _EPOCH).days

@@ -7,18 +7,18 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from maas.defaults import default_feed_paths, default_pois_path
 from maas.errors import InputError
-from maas.network.network import Network
-from maas.network.osm import StreetNetwork
-from maas.pois import load_pois
-from maas.routing.places import PlaceIndex
-from maas.routing.planner import Planner
-from maas.timetable.cache import load_timetable
-from maas.timetable.model import Timetable
+
+if TYPE_CHECKING:  # the library is imported by the commands that need it, so `maas --help` stays quick
+    from maas.network.network import Network
+    from maas.routing.places import PlaceIndex
+    from maas.routing.planner import Planner
+    from maas.timetable.model import Timetable
 
 
 def echo_json(doc: object) -> None:
@@ -34,6 +34,8 @@ def load_feeds_or_default(paths: Sequence[Path] | None, use_cache: bool = True) 
     for p in feeds:
         if not Path(p).exists():
             raise InputError(f"{p}: no such feed folder or zip file", "feed")
+    from maas.timetable.cache import load_timetable
+
     return load_timetable(feeds, use_cache=use_cache, progress=sys.stderr.isatty())
 
 
@@ -47,6 +49,10 @@ def load_network(
     The region's POIs come with the default data; with ``--feed`` they are
     loaded only when ``--pois`` names a file.
     """
+    from maas.network.network import Network
+    from maas.network.osm import StreetNetwork
+    from maas.pois import load_pois
+
     tt = load_feeds_or_default(feeds)
     poi_path = pois if pois else (None if feeds else default_pois_path())
     poi_list = load_pois(poi_path) if poi_path and (pois or poi_path.exists()) else []
@@ -56,6 +62,9 @@ def load_network(
 
 def load_planner(feeds: Sequence[Path] | None, pois: Path | None = None, osm: Path | None = None) -> tuple[Planner, PlaceIndex]:
     """Return a planner and a place index over the given feeds (or the default data)."""
+    from maas.routing.places import PlaceIndex
+    from maas.routing.planner import Planner
+
     network = load_network(feeds, pois, osm)
     return Planner(network), PlaceIndex(network)
 

@@ -10,10 +10,6 @@ import typer
 
 from maas.cli.common import echo_json, load_feeds_or_default
 from maas.errors import FeedError
-from maas.feeds.problems import Problem, has_errors
-from maas.feeds.reader import feed_name_for, read_feed
-from maas.feeds.validate import summarize, validate_feed
-from maas.timetable.summary import summarize as summarize_timetable
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Feed folders or zip files.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
@@ -30,6 +26,10 @@ def validate(paths: PathsArg, as_json: JsonOpt = False) -> None:
 
     Exit status 0 when every feed is usable (warnings allowed), 2 when not.
     """
+    from maas.feeds.problems import Problem, has_errors
+    from maas.feeds.reader import feed_name_for, read_feed
+    from maas.feeds.validate import summarize, validate_feed
+
     reports = []
     for path in paths:
         try:
@@ -73,6 +73,8 @@ def info(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompile instead of using the cached timetable.")] = False,
 ) -> None:
     """Summarise feeds: agencies, routes by mode, stops, trips, stop times, dates of service, bounding box."""
+    from maas.timetable.summary import summarize as summarize_timetable
+
     tt = load_feeds_or_default(paths, use_cache=not no_cache)
     s = summarize_timetable(tt)
     if as_json:

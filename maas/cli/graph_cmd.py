@@ -11,8 +11,6 @@ import typer
 
 from maas.cli.common import load_network
 from maas.cli.options import FeedOpt, OsmOpt, PoisOpt, WalkRadiusOpt, WalkSpeedOpt
-from maas.network.graph import build_graph, to_geojson, write_geojson, write_graphml
-from maas.network.walking import WalkModel
 
 graph_app = typer.Typer(help="The multimodal graph of stops, stations, POIs and walking links.", no_args_is_help=True)
 
@@ -38,6 +36,9 @@ def export(
     walk_speed: WalkSpeedOpt = 1.2,
 ) -> None:
     """Export the multimodal graph (stops, stations, POIs; walking and transit links with their modes)."""
+    from maas.network.graph import build_graph, to_geojson, write_geojson, write_graphml
+    from maas.network.walking import WalkModel
+
     network = load_network(feed, pois, osm)
     g = build_graph(network, WalkModel(speed_m_s=walk_speed, radius_m=walk_radius))
     if out is None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from maas.cli import optw_cmd
 from maas.cli.common import echo_json, load_planner
 from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt
-from maas.tours.itinerary import Itinerary
 from maas.tours.request import INTERESTS, tour_request
 from maas.when import format_clock
+
+if TYPE_CHECKING:
+    from maas.tours.itinerary import Itinerary
 
 tour_app = typer.Typer(
     help="Sightseeing tours over the real timetables (maas tour --start ...), and the OPTW/TOPTW benchmark solver (maas tour solve-optw).",

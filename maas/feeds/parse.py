@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from maas.when import date_to_day, day_to_date  # noqa: F401 - day numbers live with the other date helpers
+
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -91,16 +93,6 @@ def _date_ordinal(s: str) -> int | None:
         return (dt.date(int(s[:4]), int(s[4:6]), int(s[6:])) - _EPOCH).days
     except ValueError:
         return None
-
-
-def day_to_date(day: int) -> dt.date:
-    """Return the date of a day number (days since 1970-01-01)."""
-    return _EPOCH + dt.timedelta(days=int(day))
-
-
-def date_to_day(date: dt.date) -> int:
-    """Return the day number (days since 1970-01-01) of a date."""
-    return (date - _EPOCH).days
 
 
 def parse_number(values: pd.Series | np.ndarray | list, integer: bool = False) -> Parsed:

@@ -8,18 +8,23 @@ street node, along the streets, and straight from the last node to the target.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from maas.errors import InputError
 from maas.network.spatial import PointIndex
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class StreetNetwork:
     """An undirected walking graph with edge ``length`` in metres and a node index."""
 
     def __init__(self, graph: nx.MultiGraph | nx.Graph, source: str = "") -> None:
+        import networkx as nx
+
         simple = nx.Graph()
         for u, v, data in graph.edges(data=True):
             length = float(data.get("length", 0.0))
@@ -67,6 +72,8 @@ class StreetNetwork:
         if start is None:
             return out
         node, access = start
+        import networkx as nx
+
         reach = nx.single_source_dijkstra_path_length(self.graph, node, cutoff=max(cutoff_m - access, 0.0), weight="length")
         for k, (tlat, tlon) in enumerate(zip(targets_lat, targets_lon)):
             end = self.snap(float(tlat), float(tlon))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from maas.feeds.parse import date_to_day
+from maas.when import date_to_day
 from maas.timetable.model import Timetable
 
 DAY = 86_400

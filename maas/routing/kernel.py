@@ -28,24 +28,17 @@ from __future__ import annotations
 
 import numpy as np
 
-try:  # pragma: no cover - exercised implicitly
-    from numba import njit
+from maas._jit import lazy_njit, numba_available
 
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover
-    HAVE_NUMBA = False
-
-    def njit(*args, **kwargs):  # type: ignore[no-redef]
-        if args and callable(args[0]):
-            return args[0]
-        return lambda f: f
+#: Whether the kernel will be compiled (numba installed); it is compiled on first use.
+HAVE_NUMBA = numba_available()
 
 
 #: "Not reached": larger than any time, small enough to add to safely.
 INF = np.int64(1) << np.int64(60)
 
 
-@njit(cache=True)
+@lazy_njit(cache=True, nogil=True)
 def run_rounds(
     route_stop_off,
     route_stops,

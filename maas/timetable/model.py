@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from maas.feeds.parse import date_to_day, day_to_date
+from maas.when import date_to_day, day_to_date
 
 
 @dataclass(frozen=True)
