@@ -50,6 +50,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--name", help="results file name (default optw-<date>)")
     p.add_argument("--no-md", action="store_true", help="do not write bench/RESULTS-optw.md (tuning runs)")
     p.add_argument("--no-save", action="store_true", help="write no files at all, print the table only")
+    p.add_argument("--method", choices=("lns", "routing"), default="lns", help="lns (the default search) or routing (OR-Tools routing alone, the reference)")
     p.add_argument("--opt", action="append", default=[], metavar="KEY=VALUE", help="search option passed to the solver (tuning)")
     return p.parse_args(argv)
 
@@ -138,7 +139,7 @@ def run_one(task: dict) -> dict:
     inst = read_instance(task["path"])
     prob = inst.problem(task["m"])
     t0 = time.perf_counter()
-    sol = solve(prob, task["time_limit"], seed=task["seed"], config=task["opts"] or None)
+    sol = solve(prob, task["time_limit"], seed=task["seed"], method=task["method"], config=task["opts"] or None)
     wall = time.perf_counter() - t0
     violations = check(prob, sol.tours)
     score = sol.score if not violations else 0
@@ -239,13 +240,14 @@ def main(argv=None) -> int:
             "time_limit": args.time_limit,
             "seed": args.seed,
             "opts": opts,
+            "method": args.method,
         }
         for r in rows
     ]
     # the biggest first, so that the pool ends evenly
     machine = machine_info()
     started = dt.datetime.now().astimezone()
-    print(f"{len(tasks)} runs at {args.time_limit:g} s, {args.jobs} jobs, options {opts or 'default'}", file=sys.stderr)
+    print(f"{len(tasks)} runs at {args.time_limit:g} s, {args.jobs} jobs, method {args.method}, options {opts or 'default'}", file=sys.stderr)
     t0 = time.perf_counter()
     runs: list[dict] = []
     ctx = mp.get_context("spawn")
@@ -273,6 +275,7 @@ def main(argv=None) -> int:
         "time_limit_s": args.time_limit,
         "jobs": args.jobs,
         "seed": args.seed,
+        "method": args.method,
         "options": opts,
         "elapsed_s": round(elapsed, 1),
         "machine": machine,
@@ -305,7 +308,7 @@ def render_md(doc: dict, out: Path) -> str:
         f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
         f"OR-Tools {m['ortools']}, numpy {m['numpy']}, numba {m['numba']}; load average {m['load_avg_1min_at_start']} at start",
         f"- {len(runs)} runs (every row of `../shared/data/optw/bks.csv`), {doc['time_limit_s']:g} s per run, "
-        f"{doc['jobs']} runs in parallel, seed {doc['seed']}; {doc['elapsed_s'] / 60:.1f} min in all",
+        f"{doc['jobs']} runs in parallel, seed {doc['seed']}, method {doc['method']}; {doc['elapsed_s'] / 60:.1f} min in all",
         "- every solution re-checked with `maas.tours.model.check` (time windows, tour budget, each vertex at most once);"
         " an infeasible one would count as score 0",
         "- gap % = 100 · (BKS − score) / BKS; BKS from bks.csv (optimal, best-known, or total score where m ≥ v)",

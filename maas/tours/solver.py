@@ -1,4 +1,26 @@
-"""Solve an :class:`~maas.tours.model.Orienteering` problem (the only module that imports OR-Tools)."""
+"""Solve an :class:`~maas.tours.model.Orienteering` problem (the only module that imports OR-Tools).
+
+:func:`solve` is the entry point.  Two methods:
+
+``"lns"`` (default): a large-neighbourhood search with simulated-annealing acceptance,
+compiled with numba when it is installed (plain Python otherwise: same answers, much
+slower).  Each step removes some visits (at random, a stretch of one or of every tour,
+the visits nearest a visited or an unvisited node, or the least profitable ones), then
+refills the tours greedily with time-window-aware insertion: the unvisited node with the
+best score^p / shift goes where it takes the least time, checked in O(1) per position
+with the Wait/MaxShift bookkeeping of Vansteenwegen et al. (2009, Comput. Oper. Res.
+36(12)).  2-opt and or-opt then shorten the tours that changed, and the refill runs again.
+The best solution is re-planned stretch by stretch with an exact dynamic program over
+subsets (its visits plus unvisited nodes that fit there), and with several tours the
+routes met during the search are recombined by set packing with OR-Tools CP-SAT.
+
+``"routing"``: the OR-Tools routing library alone (:func:`solve_routing`), the textbook
+model (time dimension with waiting as slack, optional visits as disjunctions).  It is
+kept as a reference: on the OPTW/TOPTW benchmarks it is far behind the LNS (see
+bench/RESULTS-optw.md).
+
+Every answer is re-checked with :func:`maas.tours.model.check` before it is returned.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +29,8 @@ import time
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from maas._jit import njit
 from maas.tours.model import Orienteering, TourSolution, check, evaluate, schedule
-
-try:  # pragma: no cover - exercised implicitly
-    from numba import njit
-
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover
-    HAVE_NUMBA = False
-
-    def njit(*args, **kwargs):  # type: ignore[no-redef]
-        if args and callable(args[0]):
-            return args[0]
-        return lambda f: f
 
 
 INF = np.int64(1) << np.int64(60)
@@ -305,6 +316,23 @@ def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel,
 
 
 @njit(cache=True)
+def _keep_smallest(items, key, n, q):
+    """Move the q items of items[0:n] with the smallest key to the front, in order (partial selection sort)."""
+    for i in range(q):
+        b = i
+        for r in range(i + 1, n):
+            if key[r] < key[b]:
+                b = r
+        if b != i:
+            x = items[i]
+            items[i] = items[b]
+            items[b] = x
+            y = key[i]
+            key[i] = key[b]
+            key[b] = y
+
+
+@njit(cache=True)
 def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force):
     """Remove about q visits chosen by one of several rules; returns how many were removed.
 
@@ -373,10 +401,7 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
         for i in range(nv):
             v = buf[i]
             key[i] = (travel[s, v] + travel[v, s]) * (0.8 + 0.4 * np.random.random())
-        order = np.argsort(key[:nv])
-        tmp = buf[:nv].copy()
-        for i in range(q):
-            buf[i] = tmp[order[i]]
+        _keep_smallest(buf, key, nv, q)
         cnt = q
     elif kind == 6:  # the visits whose service starts nearest a random time, over all tours
         lo = t0.min()
@@ -387,10 +412,7 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
             for p in range(1, rlen[k] - 1):
                 key[i] = abs(st[k, p] - t) * (0.8 + 0.4 * np.random.random())
                 i += 1
-        order = np.argsort(key[:nv])
-        tmp = buf[:nv].copy()
-        for i in range(q):
-            buf[i] = tmp[order[i]]
+        _keep_smallest(buf, key, nv, q)
         cnt = q
     else:  # lowest weight per unit of time the visit takes, randomised
         i = 0
@@ -404,10 +426,7 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
                     saving = 0
                 key[i] = weight[j] / (saving + 1.0) * (0.5 + np.random.random())
                 i += 1
-        order = np.argsort(key[:nv])
-        tmp = buf[:nv].copy()
-        for i in range(q):
-            buf[i] = tmp[order[i]]
+        _keep_smallest(buf, key, nv, q)
         cnt = q
     _remove_nodes(buf, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, touched)
     return cnt
@@ -510,6 +529,168 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
 
 
 @njit(cache=True)
+def _dp_segment(k, i, j, kmax, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver,
+                allowed, cand, value, tbl, par, msc, cnodes, ckey):
+    """Re-plan the stretch of route k between positions i and j exactly (dynamic programming over subsets).
+
+    The candidates are the visits strictly between i and j plus the unvisited nodes that fit
+    there on their own, best value per unit of detour first, kmax in all.  The best order of
+    the best subset that leaves on time from position i and reaches position j within its
+    MaxShift replaces the stretch when it collects more value (or as much, arriving earlier).
+    Returns the value gained (-1 when nothing changed).
+    """
+    a = routes[k, i]
+    b = routes[k, j]
+    dep = st[k, i] + service[a]
+    limit = st[k, j] + ms[k, j]  # latest arrival at b that keeps the rest of the route on time
+    nc = 0
+    cur_val = 0
+    for p in range(i + 1, j):
+        cnodes[nc] = routes[k, p]
+        cur_val += value[routes[k, p]]
+        nc += 1
+    if nc > kmax:
+        return -1
+    # unvisited candidates that fit alone, ranked by value per unit of detour
+    nu = 0
+    for c in range(cand.shape[0]):
+        u = cand[c]
+        if where[u] >= 0 or not allowed[u, k]:
+            continue
+        t = dep + travel[a, u]
+        if t > close[u]:
+            continue
+        if t < open_[u]:
+            t = open_[u]
+        if t + service[u] + travel[u, b] > limit:
+            continue
+        ckey[nu] = -value[u] / (travel[a, u] + travel[u, b] + service[u] + 1.0)
+        cnodes[kmax + nu] = u
+        nu += 1
+    if nu > 0:
+        take = kmax - nc
+        if take > nu:
+            take = nu
+        _keep_smallest(cnodes[kmax:], ckey, nu, take)
+        for r in range(take):
+            cnodes[nc + r] = cnodes[kmax + r]
+        nc += take
+    if nc == 0:
+        return -1
+    full = 1 << nc
+    for mask in range(full):
+        for x in range(nc):
+            tbl[mask, x] = INF
+    msc[0] = 0
+    for mask in range(1, full):
+        low = mask & (-mask)
+        x = 0
+        while (1 << x) != low:
+            x += 1
+        msc[mask] = msc[mask ^ low] + value[cnodes[x]]
+    for x in range(nc):
+        u = cnodes[x]
+        t = dep + travel[a, u]
+        if t <= close[u]:
+            if t < open_[u]:
+                t = open_[u]
+            tbl[1 << x, x] = t
+            par[1 << x, x] = -1
+    best_val = -1
+    best_arr = INF
+    best_mask = 0
+    best_last = -1
+    t = dep + travel[a, b]
+    if t <= limit:
+        best_val = 0
+        best_arr = t
+    for mask in range(1, full):
+        for x in range(nc):
+            tx = tbl[mask, x]
+            if tx >= INF:
+                continue
+            u = cnodes[x]
+            out = tx + service[u]
+            tb = out + travel[u, b]
+            if tb <= limit:
+                if msc[mask] > best_val or (msc[mask] == best_val and tb < best_arr):
+                    best_val = msc[mask]
+                    best_arr = tb
+                    best_mask = mask
+                    best_last = x
+            for y in range(nc):
+                bit = 1 << y
+                if mask & bit:
+                    continue
+                v = cnodes[y]
+                ty = out + travel[u, v]
+                if ty > close[v]:
+                    continue
+                if ty < open_[v]:
+                    ty = open_[v]
+                m2 = mask | bit
+                if ty < tbl[m2, y]:
+                    tbl[m2, y] = ty
+                    par[m2, y] = x
+    if best_val < cur_val or (best_val == cur_val and best_arr >= arr[k, j]):
+        return -1
+    # rebuild: prefix, the DP path, suffix
+    path_len = 0
+    mask = best_mask
+    x = best_last
+    while x >= 0:
+        ckey[path_len] = cnodes[x]
+        path_len += 1
+        px = par[mask, x]
+        mask ^= 1 << x
+        x = px
+    L = rlen[k]
+    old_mid = j - i - 1
+    for p in range(i + 1, j):
+        where[routes[k, p]] = -1
+    shift = path_len - old_mid
+    if shift > 0:
+        for p in range(L - 1, j - 1, -1):
+            routes[k, p + shift] = routes[k, p]
+    elif shift < 0:
+        for p in range(j, L):
+            routes[k, p + shift] = routes[k, p]
+    for r in range(path_len):
+        u = np.int64(ckey[path_len - 1 - r])
+        routes[k, i + 1 + r] = u
+        where[u] = k
+    rlen[k] = L + shift
+    _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+    return best_val - cur_val
+
+
+@njit(cache=True)
+def _dp_sweep(kmax, seg_max, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver,
+              allowed, cand, value, tbl, par, msc, cnodes, ckey):
+    """Apply :func:`_dp_segment` along every route (windows of up to seg_max visits) until nothing improves."""
+    m = rlen.shape[0]
+    gained = 0
+    improved = True
+    while improved:
+        improved = False
+        for k in range(m):
+            i = 0
+            while i < rlen[k] - 1:
+                for span in range(seg_max + 1, 0, -1):
+                    j = i + span
+                    if j > rlen[k] - 1:
+                        continue
+                    g = _dp_segment(k, i, j, kmax, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver,
+                                    allowed, cand, value, tbl, par, msc, cnodes, ckey)
+                    if g >= 0:
+                        gained += g
+                        improved = True
+                        break
+                i += 1
+    return gained
+
+
+@njit(cache=True)
 def _value(routes, rlen, where, value, travel):
     m = rlen.shape[0]
     sc = np.int64(0)
@@ -529,7 +710,7 @@ def _seed(s):
 
 @njit(cache=True)
 def _lns(
-    n_iter, prm, ops, op_w, tmp,
+    n_iter, prm, ops, op_w, tmp, wtmp,
     routes, rlen, arr, st, ms, where,
     service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, value,
     bshift, bpos, cver, w, buf, key, touched,
@@ -551,6 +732,7 @@ def _lns(
     eq_accept = prm[5]
     alns = prm[6]
     qpow = prm[7]
+    tabu = prm[8]
     for it in range(n_iter):
         for k in range(m):
             k_rlen[k] = rlen[k]
@@ -576,7 +758,10 @@ def _lns(
         q = 1 + int(qmax * np.random.random() ** qpow)
         if q > qmax:
             q = qmax
-        _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force)
+        cnt = _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force)
+        if tabu < 1.0:  # the visits just removed come back only if nothing else fits as well
+            for i in range(cnt):
+                wtmp[buf[i]] = weight[buf[i]] * tabu
         u = force[0]
         if u >= 0 and force_on:
             bs = INF
@@ -593,7 +778,10 @@ def _lns(
                 _insert_at(u, bk, bp, routes, rlen, where)
                 _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
         power = 1.0 if np.random.random() < 0.5 else 2.0
-        _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, noise, power, bshift, bpos, cver, w)
+        _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, wtmp, noise, power, bshift, bpos, cver, w)
+        if tabu < 1.0:
+            for i in range(cnt):
+                wtmp[buf[i]] = weight[buf[i]]
         sc, tr = _value(routes, rlen, where, value, travel)
         if ls_mode == 2 or (ls_mode == 1 and sc >= cur[0]):
             any_ls = False
@@ -735,6 +923,7 @@ class _Search:
         value[depots] = 0
         self.value = value
         self.weight = value.astype(np.float64)
+        self.wtmp = self.weight.copy()
         self.cand = np.array([j for j in range(n) if j not in p.depots and value[j] > 0 and allowed[j].any()], dtype=np.int64)
         L = n + 2
         self.routes = np.zeros((m, L), dtype=np.int64)
@@ -762,6 +951,12 @@ class _Search:
         self.counters = np.zeros(3, dtype=np.int64)
         self.force = np.full(1, -1, dtype=np.int64)
         self.tmp = np.zeros(L, dtype=np.int64)
+        self.kmax = 12
+        self.dp_tbl = np.zeros((1 << self.kmax, self.kmax), dtype=np.int64)
+        self.dp_par = np.zeros((1 << self.kmax, self.kmax), dtype=np.int64)
+        self.dp_msc = np.zeros(1 << self.kmax, dtype=np.int64)
+        self.dp_nodes = np.zeros(self.kmax + n + 1, dtype=np.int64)
+        self.dp_key = np.zeros(self.kmax + n + 1)
         self.ver = np.zeros(m + 1, dtype=np.int64)
         self.k_ver = np.zeros(m, dtype=np.int64)
         self.ls_ver = np.full(m, -1, dtype=np.int64)
@@ -803,6 +998,19 @@ class _Search:
         self.improve()
         self.repair(0.0, 2.0)
 
+    def polish(self, kmax: int, seg_max: int) -> None:
+        """Re-plan stretches exactly, refill, tighten; the result becomes the current and the best solution."""
+        if self.dp_sweep(kmax, seg_max) > 0:
+            self.repair(0.0, 2.0)
+            self.improve()
+            self.repair(0.0, 2.0)
+        self.mark_best()
+
+    def dp_sweep(self, kmax: int | None = None, seg_max: int = 4) -> int:
+        kmax = min(kmax or self.kmax, self.kmax)
+        return int(_dp_sweep(kmax, seg_max, *self.state(), *self.prob(), self.allowed, self.cand, self.value,
+                             self.dp_tbl, self.dp_par, self.dp_msc, self.dp_nodes, self.dp_key))
+
     def evaluate(self):
         return _value(self.routes, self.rlen, self.where, self.value, self.travel)
 
@@ -815,7 +1023,7 @@ class _Search:
 
     def run(self, n_iter: int, prm: np.ndarray, ops: np.ndarray, op_w: np.ndarray) -> None:
         _lns(
-            n_iter, prm, ops, op_w, self.tmp,
+            n_iter, prm, ops, op_w, self.tmp, self.wtmp,
             *self.state(), *self.prob(), self.allowed, self.cand, self.weight, self.value,
             self.bshift, self.bpos, self.cver, self.w, self.buf, self.key, self.touched,
             self.cur, self.best, self.b_routes, self.b_rlen, self.k_routes, self.k_rlen, self.k_where, self.k_ver, self.ls_ver, self.counters, self.force,
@@ -917,6 +1125,11 @@ DEFAULTS = {
     "eq_accept": 0.5,  # probability of accepting a step that keeps the score but lengthens travel
     "alns": 0.0,  # reaction factor of adaptive removal-rule weights (0: uniform choice)
     "cool": 0,  # temperature schedule: 0 linear to 0, 1 geometric to 1 %
+    "tabu": 1.0,  # weight factor, during the repair, of the visits the step removed (1: none)
+    "dp": 1,  # re-plan stretches of the best solution exactly (dynamic programming) when it improves
+    "dp_k": 10,  # at most this many candidate visits per stretch (2**dp_k subsets)
+    "dp_seg": 4,  # stretches of up to this many visits
+    "dp_gap": 0.05,  # at least this share of a run between two re-plannings
     "segments": 1,  # independent annealing runs the budget is split into
     "kick": 1.0,  # fraction of the best solution's visits removed to start a new run (1: start afresh)
     "pack": 1,  # for several tours: recombine pooled routes by set packing (CP-SAT) after each run
@@ -954,9 +1167,11 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     temp0 = cfg["t0_frac"] * mean_w
     ops_arr = np.array(cfg["ops"], dtype=np.int64)
     op_w = np.ones(len(ops_arr))
-    prm = np.array([0.0, 2, cfg["noise"], cfg["force"], cfg["ls"], cfg["eq_accept"], cfg["alns"], cfg["qpow"]], dtype=np.float64)
+    prm = np.array([0.0, 2, cfg["noise"], cfg["force"], cfg["ls"], cfg["eq_accept"], cfg["alns"], cfg["qpow"], cfg["tabu"]], dtype=np.float64)
     restart = int(cfg["restart"])
     segments = max(1, int(cfg["segments"]))
+    dp_on = bool(cfg["dp"])
+    dp_k, dp_seg = int(cfg["dp_k"]), int(cfg["dp_seg"])
     pool = _RoutePool(problem) if cfg["pack"] and s.m > 1 else None
     budget = float(time_limit_s) if iterations is None else None
     total_steps = 0
@@ -979,6 +1194,8 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
         s.counters[:] = 0
         chunk = 20
         done = 0
+        polished = (int(s.best[0]), int(s.best[1]))
+        next_polish = 0.0
         while True:
             now = clock()
             if iterations is not None:
@@ -1005,12 +1222,22 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
             done += n_it
             if pool is not None:
                 pool.add(s.routes, s.rlen, s.value, s.travel)
+            if dp_on and (int(s.best[0]), int(s.best[1])) != polished:
+                progress = done if iterations is not None else clock() - seg_start
+                if progress >= next_polish:
+                    s.restore_best()
+                    s.polish(dp_k, dp_seg)
+                    polished = (int(s.best[0]), int(s.best[1]))
+                    next_polish = progress + float(cfg["dp_gap"]) * (seg_iters if iterations is not None else seg_len)
             if restart and s.counters[1] > restart:
                 s.restore_best()
                 s.counters[1] = 0
             if iterations is None and dt > 0:  # a fixed chunk keeps iteration-limited runs deterministic
                 chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
         total_steps += int(s.counters[0])
+        if dp_on and (int(s.best[0]), int(s.best[1])) != polished:
+            s.restore_best()
+            s.polish(dp_k, dp_seg)
         key = (int(s.best[0]), -int(s.best[1]))
         if key > best_key:
             best_key = key
