@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import platform
 import statistics
 import sys
 import time
@@ -32,9 +31,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import util  # bench/util.py
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "optw"
-RESULTS = ROOT / "bench" / "results"
+RESULTS = util.RESULTS
 MD = ROOT / "bench" / "RESULTS-optw.md"
 
 
@@ -56,45 +58,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def machine_info() -> dict:
-    import numpy
+    """bench/util.py's machine facts, plus the OR-Tools version and the load when the run starts."""
     import ortools
 
-    cpu = platform.processor() or ""
+    info = util.machine_info()
+    info["ortools"] = ortools.__version__
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        info["load_avg_1min_at_start"] = round(os.getloadavg()[0], 2)
     except OSError:
-        pass
-    ram = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    try:
-        import numba
-
-        numba_v = numba.__version__
-    except ImportError:
-        numba_v = None
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        load = None
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gib": ram,
-        "python": platform.python_version(),
-        "ortools": ortools.__version__,
-        "numpy": numpy.__version__,
-        "numba": numba_v,
-        "platform": platform.platform(),
-        "load_avg_1min_at_start": None if load is None else round(load, 2),
-    }
+        info["load_avg_1min_at_start"] = None
+    return info
 
 
 def _parse_opts(items: list[str]) -> dict:
@@ -276,6 +249,7 @@ def main(argv=None) -> int:
         "jobs": args.jobs,
         "seed": args.seed,
         "method": args.method,
+        "selection": {k: v for k, v in (("sets", args.sets), ("instances", args.instances), ("m", args.m)) if v},
         "options": opts,
         "elapsed_s": round(elapsed, 1),
         "machine": machine,
@@ -295,6 +269,12 @@ def main(argv=None) -> int:
     return 0
 
 
+def _selection(sel: dict | None) -> str:
+    if not sel:
+        return "every row of `../shared/data/optw/bks.csv`"
+    return "the rows of `../shared/data/optw/bks.csv` with " + ", ".join(f"{k} {v}" for k, v in sel.items())
+
+
 def render_md(doc: dict, out: Path) -> str:
     m = doc["machine"]
     runs = doc["runs"]
@@ -307,7 +287,7 @@ def render_md(doc: dict, out: Path) -> str:
         f"- date: {doc['date']}",
         f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
         f"OR-Tools {m['ortools']}, numpy {m['numpy']}, numba {m['numba']}; load average {m['load_avg_1min_at_start']:.2f} at start",
-        f"- {len(runs)} runs (every row of `../shared/data/optw/bks.csv`), {doc['time_limit_s']:g} s per run, "
+        f"- {len(runs)} runs ({_selection(doc.get('selection'))}), {doc['time_limit_s']:g} s per run, "
         f"{doc['jobs']} runs in parallel, seed {doc['seed']}, method {doc.get('method', 'lns')}; {doc['elapsed_s'] / 60:.1f} min in all",
         "- every solution re-checked with `maas.tours.model.check` (time windows, tour budget, each vertex at most once);"
         " an infeasible one would count as score 0",

@@ -32,7 +32,6 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from maas._jit import njit
 from maas.tours.model import Orienteering, TourSolution, check, evaluate, schedule
 
-
 INF = np.int64(1) << np.int64(60)
 
 
