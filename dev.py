@@ -44,22 +44,29 @@ def ensure_env() -> None:
 
 
 def ensure_browser() -> None:
-    """Install Debian's Chromium for the browser tests when it is missing and we may (root, apt).
+    """Install Debian's Chromium and a Japanese font for the browser tests when missing and we may (root, apt).
 
-    Best effort: without it the browser tests skip and say why.
+    Best effort: without Chromium the browser tests skip and say why; without the font the
+    screenshots show boxes for Japanese text.
     """
     import shutil
 
-    if shutil.which("chromium") or os.environ.get("MAAS_NO_BROWSER_INSTALL"):
+    if os.environ.get("MAAS_NO_BROWSER_INSTALL"):
         return
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
-    print("installing Debian's chromium for the browser tests (set MAAS_NO_BROWSER_INSTALL=1 to skip)", flush=True)
+    wanted = [] if shutil.which("chromium") else ["chromium"]
+    has_ja_font = shutil.which("fc-list") and subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout.strip()
+    if not has_ja_font:
+        wanted.append("fonts-ipafont-gothic")
+    if not wanted:
+        return
+    print(f"installing {' and '.join(wanted)} from Debian for the browser tests (set MAAS_NO_BROWSER_INSTALL=1 to skip)", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     subprocess.call(["apt-get", "update", "-qq"], **quiet)
-    if subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], **quiet) != 0:
-        print("could not install chromium; the browser tests will be skipped", flush=True)
+    if subprocess.call(["apt-get", "install", "-y", "-qq", *wanted], **quiet) != 0:
+        print(f"could not install {' and '.join(wanted)}; without chromium the browser tests are skipped", flush=True)
 
 
 def run(cmd: list[str]) -> None:

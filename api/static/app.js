@@ -122,7 +122,7 @@ function showJourney(journey) {
   const first = journey.legs[0], last = journey.legs[journey.legs.length - 1];
   L.circleMarker([first.from.lat, first.from.lon], { radius: 8, color: "#1f6feb" }).addTo(layers.plan);
   L.circleMarker([last.to.lat, last.to.lon], { radius: 8, color: "#b42318" }).addTo(layers.plan);
-  map.fitBounds(group.getBounds(), { padding: [40, 40] });
+  map.fitBounds(group.getBounds(), { padding: [40, 40], maxZoom: 15 });
 }
 
 function legText(leg) {
@@ -196,7 +196,7 @@ function showTour(doc) {
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 9, color: "#c2255c", fillColor: "#c2255c", fillOpacity: 0.9 })
       .bindTooltip(`${f.properties.day}.${f.properties.order} ${f.properties.name}`, { permanent: true, direction: "right", className: "stop-label" }),
   }).addTo(layers.plan);
-  if (geo.getLayers().length) map.fitBounds(geo.getBounds(), { padding: [40, 40] });
+  if (geo.getLayers().length) map.fitBounds(geo.getBounds(), { padding: [40, 40], maxZoom: 15 });
   const out = $("t-result");
   for (const day of it.days) {
     const div = document.createElement("div");

@@ -67,7 +67,10 @@ def page(browser, base_url):
 
 
 def shot(pg, name: str) -> None:
+    """Save a screenshot once the map has finished any zoom or pan animation."""
     ARTIFACTS.mkdir(exist_ok=True)
+    pg.wait_for_function("!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
+    pg.wait_for_timeout(300)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
