@@ -27,8 +27,9 @@ each feed, for one service date, into the shape they want:
 - ``transfers.txt`` holds the walking links maas uses by default, computed
   here independently: every pair of served stops within 500 m, great-circle
   distance (haversine, R = 6,371,008.8 m), ``ceil(d / 1.2 m/s)`` seconds, plus
-  the feed's transfers.txt type-2 links between two different served stops
-  (the quicker wins).  raptor-journey-planner uses them as footpaths; pyraptor
+  the feed's transfers.txt type-2 links between two different served stops,
+  a rule naming a station standing for each of its stops as GTFS says
+  (the quicker link wins).  raptor-journey-planner uses them as footpaths; pyraptor
   ignores the file.
 
 Only the standard library and numpy are used.  ``meta.json`` in the output
@@ -219,12 +220,20 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
             else:
                 trips_out.append((rkey, seq))
                 trip_src.append([feed_name, trip_id])
+        children = defaultdict(list)  # a station's stops, as GTFS applies a station's transfer rule to each of them
+        for sid, r in all_stops.items():
+            if r.get("parent_station") and r.get("location_type", "0") in ("", "0"):
+                children[r["parent_station"]].append(sid)
+
+        def served(sid: str) -> list[int]:
+            ids = children.get(sid, []) if all_stops.get(sid, {}).get("location_type") == "1" else [sid]
+            return [stop_key[(feed_name, i)] for i in ids if (feed_name, i) in stop_key]
+
         for r in src.rows("transfers.txt"):
             if r.get("transfer_type") == "2" and r.get("from_stop_id") != r.get("to_stop_id"):
-                a, b = stop_key.get((feed_name, r.get("from_stop_id", ""))), stop_key.get((feed_name, r.get("to_stop_id", "")))
-                if a is not None and b is not None:
-                    transfers_feed.append((a, b, int(float(r.get("min_transfer_time") or 0))))
-                else:
+                pairs = [(a, b) for a in served(r.get("from_stop_id", "")) for b in served(r.get("to_stop_id", "")) if a != b]
+                transfers_feed += [(a, b, int(float(r.get("min_transfer_time") or 0))) for a, b in pairs]
+                if not pairs:
                     counts["feed_transfers_not_between_served_stops"] += 1
 
     groups, native_merges = _station_groups(stops)

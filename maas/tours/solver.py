@@ -987,6 +987,12 @@ class _Search:
         for k in range(self.m):
             _improve_route(k, *self.state()[:5], *self.prob(), self.tmp)
 
+    def settle(self) -> None:
+        """Refill greedily, shorten the tours (2-opt, or-opt), and refill the time that frees."""
+        self.repair(0.0, 2.0)
+        self.improve()
+        self.repair(0.0, 2.0)
+
     def kick(self, frac: float, noise: float, power: float) -> None:
         """Remove a random ``frac`` of the visits (all when frac >= 1), then refill with a noisy greedy insertion."""
         nv = int(np.sum(self.rlen - 2))
@@ -1000,9 +1006,7 @@ class _Search:
     def polish(self, kmax: int, seg_max: int) -> None:
         """Re-plan stretches exactly, refill, tighten; the result becomes the current and the best solution."""
         if self.dp_sweep(kmax, seg_max) > 0:
-            self.repair(0.0, 2.0)
-            self.improve()
-            self.repair(0.0, 2.0)
+            self.settle()
         self.mark_best()
 
     def dp_sweep(self, kmax: int | None = None, seg_max: int = 4) -> int:
@@ -1012,6 +1016,10 @@ class _Search:
 
     def evaluate(self):
         return _value(self.routes, self.rlen, self.where, self.value, self.travel)
+
+    def best_signature(self) -> tuple[int, int]:
+        """(score, travel) of the best solution: tells whether it changed."""
+        return int(self.best[0]), int(self.best[1])
 
     def mark_best(self) -> None:
         sc, tr = self.evaluate()
@@ -1156,9 +1164,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     s = _Search(problem)
     _seed(seed)
     s.load(clean_tours(problem, initial) if initial is not None else [[] for _ in range(s.m)])
-    s.repair(0.0, 2.0)
-    s.improve()
-    s.repair(0.0, 2.0)
+    s.settle()
     s.mark_best()
     if len(s.cand) == 0:
         return s.best_tours(), s.counters.copy()
@@ -1193,7 +1199,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
         s.counters[:] = 0
         chunk = 20
         done = 0
-        polished = (int(s.best[0]), int(s.best[1]))
+        polished = s.best_signature()
         next_polish = 0.0
         while True:
             now = clock()
@@ -1221,12 +1227,12 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
             done += n_it
             if pool is not None:
                 pool.add(s.routes, s.rlen, s.value, s.travel)
-            if dp_on and (int(s.best[0]), int(s.best[1])) != polished:
+            if dp_on and s.best_signature() != polished:
                 progress = done if iterations is not None else clock() - seg_start
                 if progress >= next_polish:
                     s.restore_best()
                     s.polish(dp_k, dp_seg)
-                    polished = (int(s.best[0]), int(s.best[1]))
+                    polished = s.best_signature()
                     next_polish = progress + float(cfg["dp_gap"]) * (seg_iters if iterations is not None else seg_len)
             if restart and s.counters[1] > restart:
                 s.restore_best()
@@ -1234,7 +1240,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
             if iterations is None and dt > 0:  # a fixed chunk keeps iteration-limited runs deterministic
                 chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
         total_steps += int(s.counters[0])
-        if dp_on and (int(s.best[0]), int(s.best[1])) != polished:
+        if dp_on and s.best_signature() != polished:
             s.restore_best()
             s.polish(dp_k, dp_seg)
         key = (int(s.best[0]), -int(s.best[1]))
@@ -1249,9 +1255,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                 packed = pool.pack(10.0, best_tours, deterministic=True)
             if packed is not None:
                 s.load(packed)
-                s.repair(0.0, 2.0)
-                s.improve()
-                s.repair(0.0, 2.0)
+                s.settle()
                 s.mark_best()
                 key = (int(s.best[0]), -int(s.best[1]))
                 if key > best_key:
