@@ -79,6 +79,19 @@ def normalize(text: str) -> str:
     return t
 
 
+def _stop_modes(network: Network) -> list[set[str]]:
+    """The modes serving each stop (a station: its platforms'), so that candidates that share a name can be told apart."""
+    tt = network.timetable
+    modes: list[set[str]] = [set() for _ in range(tt.n_stops)]
+    for p in range(len(tt.pattern_route)):
+        mode = tt.route_modes[tt.pattern_route[p]]
+        for s in tt.pattern_stops[tt.pattern_stop_offsets[p] : tt.pattern_stop_offsets[p + 1]]:
+            modes[s].add(mode)
+            if tt.stop_parent[s] >= 0:
+                modes[tt.stop_parent[s]].add(mode)
+    return modes
+
+
 class PlaceIndex:
     """All names of a network's stops and POIs, for resolving user input."""
 
@@ -88,6 +101,7 @@ class PlaceIndex:
         self._keys: list[str] = []
         self._targets: list[tuple[str, int]] = []  # ("stop", index) or ("poi", index)
         self._labels: list[str] = []
+        self._modes = _stop_modes(network)
         for s in range(tt.n_stops):
             if tt.stop_location_type[s] == 0 and tt.stop_parent[s] >= 0:
                 continue  # platforms are found through their station
@@ -114,7 +128,8 @@ class PlaceIndex:
         tt = self.network.timetable
         en = tt.stop_name(s, "en")
         name = tt.stop_names[s] if en == tt.stop_names[s] else f"{en} / {tt.stop_names[s]}"
-        return f"{name} ({stop_ref(self.network, s)})"
+        modes = ", ".join(sorted(self._modes[s]))
+        return f"{name} ({stop_ref(self.network, s)}{'; ' + modes if modes else ''})"
 
     def resolve(self, text: str, field_name: str = "place") -> Place:
         """Return the place ``text`` names, or raise PlaceNotFoundError with candidates."""

@@ -57,6 +57,14 @@ def test_unknown_place_lists_candidates():
     assert "Traceback" not in r.output
 
 
+def test_ambiguous_name_tells_candidates_apart():
+    """A name shared by places far apart (Yuda Onsen station and bus stop) lists each with its id and modes."""
+    r = invoke("plan", "--from", "Yuda Onsen", "--to", "Yamaguchi", "--date", "2026-12-01", "--depart", "09:00")
+    assert r.exit_code == 2
+    assert "far apart" in r.output
+    assert "(st_yudaonsen; rail)" in r.output and "(bus_yudaonsen; bus)" in r.output
+
+
 @pytest.mark.parametrize(
     "args,needle",
     [
