@@ -365,10 +365,17 @@ class TourPlanner:
             elif i in budget_dropped:
                 out.append(LeftOut(p, "budget", f"admission {p.fee_yen} yen plus fares would exceed the budget"))
             elif not self._reachable(days, i):
-                out.append(LeftOut(p, "too far", "no journey reaches it and returns within the day's window"))
+                out.append(LeftOut(p, "too far", self._too_far_detail(p, req.max_walk)))
             else:
                 out.append(LeftOut(p, "no time", "other visits scored higher in the time available"))
         return out
+
+    def _too_far_detail(self, poi: Poi, max_walk: float) -> str:
+        """Say why a POI cannot be reached: beyond the walking limit from every stop, or no journey in time."""
+        _, metres = self.planner.network.stop_index.nearest(poi.lat, poi.lon)
+        if len(metres) and metres[0] > max_walk:
+            return f"the nearest stop is {metres[0]:,.0f} m away, farther than the {max_walk:,.0f} m walking limit (max_walk)"
+        return "no journey reaches it and returns within the day's window"
 
     def _reachable(self, days: list[_Day], i: int) -> bool:
         for d in days:

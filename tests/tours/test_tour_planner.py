@@ -90,6 +90,16 @@ def test_impossible_must_visit_is_explained(tours):
     assert any("cannot all fit" in n for n in it.notes)
 
 
+def test_too_far_says_when_the_walking_limit_is_why(tours):
+    """A must-visit POI beyond max_walk from every stop is 'too far', and the detail names the walking limit."""
+    it = plan(tours, must_visit=["hofu_tenmangu"], max_walk=800)
+    out = {x.poi.id: x for x in it.left_out}
+    assert out["hofu_tenmangu"].reason == "too far"
+    assert "800 m walking limit" in out["hofu_tenmangu"].detail
+    it = plan(tours, must_visit=["hofu_tenmangu"], max_walk=1500)
+    assert "hofu_tenmangu" in {v.poi.id for v in it.visits}
+
+
 def test_pace_scales_visits(tours):
     """Brisk visits are three quarters of the typical length."""
     req = {"pace": "brisk", "interests": ["history"]}
