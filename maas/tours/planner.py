@@ -123,9 +123,8 @@ class TourPlanner:
 
     # --- request → days, candidates, scores ------------------------------------------
     def _days(self, req: TourRequest) -> list[_Day]:
-        t0, t1 = req.window_s()
         days = []
-        for k, (start, end) in enumerate(req.day_places()):
+        for k, ((start, end), (t0, t1)) in enumerate(zip(req.day_places(), req.day_windows())):
             date = req.date + dt.timedelta(days=k)
             self.planner.check_date(date)
             days.append(_Day(k, date, self.places.resolve(start, "start"), self.places.resolve(end, "end"), t0, t1))

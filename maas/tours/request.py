@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from maas.errors import InputError
 from maas.when import parse_clock
@@ -36,12 +36,12 @@ class TourRequest(BaseModel):
         },
     )
 
+    days: int = Field(1, ge=1, le=MAX_DAYS, description="Number of days (before the per-day fields, which are checked against it).")
     start: str | list[str] = Field(..., description="Start place (station, stop, POI or 'lat,lon'), or one per day.", examples=["Shin-Yamaguchi"])
     end: str | list[str] | None = Field(None, description="End place (default: the start), or one per day.")
     date: dt.date = Field(..., description="First day, YYYY-MM-DD.", examples=["2026-12-05"])
-    from_: str = Field("09:00", alias="from", description="Leave the start at HH:MM (each day).", examples=["09:00"])
-    until: str = Field("18:00", description="Be back at the end by HH:MM (each day).", examples=["18:00"])
-    days: int = Field(1, ge=1, le=MAX_DAYS, description="Number of days.")
+    from_: str | list[str] = Field("09:00", alias="from", description="Leave the start at HH:MM: one time for every day, or one per day.", examples=["09:00"])
+    until: str | list[str] = Field("18:00", description="Be back at the end by HH:MM: one time for every day, or one per day.", examples=["18:00"])
     interests: list[str] = Field(default_factory=list, description=f"Any of {', '.join(INTERESTS)}.", examples=[["history", "nature"]])
     must_visit: list[str] = Field(default_factory=list, description="POI ids or names that must be in the tour.")
     avoid: list[str] = Field(default_factory=list, description="POI ids or names to leave out.")
@@ -57,31 +57,39 @@ class TourRequest(BaseModel):
             raise ValueError(f"unknown interest(s) {', '.join(unknown)}; use {', '.join(INTERESTS)}")
         return v
 
-    @field_validator("from_", "until")
+    @field_validator("start", "end", "from_", "until")
     @classmethod
-    def _clock(cls, v: str) -> str:
-        parse_clock(v)
+    def _one_or_one_per_day(cls, v: str | list[str] | None, info: ValidationInfo) -> str | list[str] | None:
+        days = info.data.get("days", 1)
+        if isinstance(v, list) and len(v) not in (1, days):
+            raise ValueError(f"{len(v)} values; give one, or one per day ({days})")
+        if info.field_name in ("from_", "until"):
+            for text in _per_day(v):
+                parse_clock(text)
         return v
 
     @model_validator(mode="after")
     def _window(self) -> TourRequest:
-        if parse_clock(self.until) - parse_clock(self.from_) < 30 * 60:
-            raise ValueError("the time window from..until must be at least 30 minutes")
-        for name in ("start", "end"):
-            value = getattr(self, name)
-            if isinstance(value, list) and len(value) not in (1, self.days):
-                raise ValueError(f"{name} lists {len(value)} places; give one, or one per day ({self.days})")
+        for k, (t0, t1) in enumerate(self.day_windows()):
+            if t1 - t0 < 30 * 60:
+                day = f" on day {k + 1}" if self.days > 1 else ""
+                raise ValueError(f"the time window from..until{day} must be at least 30 minutes")
         return self
 
     def day_places(self) -> list[tuple[str, str]]:
         """Return (start, end) place texts for each day."""
-        starts = self.start if isinstance(self.start, list) else [self.start]
-        ends = self.end if isinstance(self.end, list) else ([self.end] if self.end else starts)
+        starts = _per_day(self.start)
+        ends = _per_day(self.end) if self.end else starts
         return [(starts[d % len(starts)], ends[d % len(ends)]) for d in range(self.days)]
 
-    def window_s(self) -> tuple[int, int]:
-        """Return (from, until) as seconds after midnight."""
-        return parse_clock(self.from_), parse_clock(self.until)
+    def day_windows(self) -> list[tuple[int, int]]:
+        """Return (from, until) of each day, in seconds after midnight."""
+        froms, untils = _per_day(self.from_), _per_day(self.until)
+        return [(parse_clock(froms[d % len(froms)]), parse_clock(untils[d % len(untils)])) for d in range(self.days)]
+
+
+def _per_day(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
 
 
 def tour_request(data: dict) -> TourRequest:

@@ -29,12 +29,16 @@ def plan(tours: TourPlanner, **kw) -> Itinerary:
     return tours.plan(tour_request(data), time_limit_s=1.0)
 
 
+def per_day(value: str | list[str], k: int) -> str:
+    return value[k % len(value)] if isinstance(value, list) else value
+
+
 def assert_feasible(it: Itinerary, req: dict) -> None:
     """Re-check the itinerary independently: legs chain in time, visits within opening hours, back in time."""
-    t0, t1 = parse_clock(req.get("from", "09:00")), parse_clock(req.get("until", "18:00"))
     factor = PACE_FACTORS[req.get("pace", "normal")]
     seen = set()
     for day in it.days:
+        t0, t1 = (parse_clock(per_day(req.get(key, default), day.index)) for key, default in (("from", "09:00"), ("until", "18:00")))
         assert len(day.legs) == len(day.visits) + 1
         clock = t0
         for k, leg in enumerate(day.legs):
@@ -124,10 +128,21 @@ def test_two_day_circuit(tours):
     assert_feasible(it, req)
 
 
+def test_each_day_has_its_own_window(tours):
+    """Per-day from/until times: each day leaves and comes back within its own window."""
+    req = {"days": 2, "interests": ["history"], "start": "Yamaguchi", "from": ["09:00", "11:00"], "until": ["17:00", "15:00"]}
+    it = plan(tours, **req)
+    assert all(d.visits for d in it.days)
+    assert it.days[1].legs[0].departure >= parse_clock("11:00") and it.days[1].back <= parse_clock("15:00")
+    assert_feasible(it, req)
+
+
 @pytest.mark.parametrize(
     "kw,field",
     [
         ({"must_visit": ["no_such_poi_anywhere"]}, "must_visit"),
+        ({"from": ["09:00", "10:00", "11:00"], "days": 2}, "from"),
+        ({"days": 2, "from": ["09:00", "17:50"]}, "on day 2"),
         ({"from": "10:00", "until": "10:00"}, "request"),
         ({"date": "2031-05-01"}, "date"),
         ({"budget": -5}, "budget"),
