@@ -36,7 +36,8 @@ class TourRequest(BaseModel):
         },
     )
 
-    days: int = Field(1, ge=1, le=MAX_DAYS, description="Number of days (before the per-day fields, which are checked against it).")
+    # days comes first: the per-day fields below are checked against it
+    days: int = Field(1, ge=1, le=MAX_DAYS, description="Number of days.")
     start: str | list[str] = Field(..., description="Start place (station, stop, POI or 'lat,lon'), or one per day.", examples=["Shin-Yamaguchi"])
     end: str | list[str] | None = Field(None, description="End place (default: the start), or one per day.")
     date: dt.date = Field(..., description="First day, YYYY-MM-DD.", examples=["2026-12-05"])
