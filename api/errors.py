@@ -22,6 +22,11 @@ def error_body(status: int, message: str, field: str | None = None, **extra: obj
     return {"error": {"status": status, "field": field, "message": message, **extra}}
 
 
+def _plain(msg: object) -> str:
+    """pydantic's message without its "Value error, " prefix (our validators' own words)."""
+    return str(msg).removeprefix("Value error, ")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into JSON error responses."""
 
@@ -30,8 +35,8 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "body", "path")]
         field = ".".join(loc) or None
-        message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
-        details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg")} for e in exc.errors()]
+        message = f"{field}: {_plain(first.get('msg'))}" if field else _plain(first.get("msg"))
+        details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": _plain(e.get("msg"))} for e in exc.errors()]
         return JSONResponse(error_body(422, message, field, details=details), status_code=422)
 
     @app.exception_handler(PlaceNotFoundError)
