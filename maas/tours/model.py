@@ -269,3 +269,49 @@ def travel_cost(problem: Orienteering, tours: list[list[int]]) -> int:
         path = [problem.starts[k], *tour, problem.ends[k]]
         total += int(sum(int(problem.travel[a, b]) for a, b in zip(path, path[1:])))
     return total
+
+
+def unusable_tours(problem: Orienteering) -> list[int]:
+    """Tours that cannot even go straight from their start to their end within their window."""
+    p = problem
+    out = []
+    for k in range(p.n_tours):
+        s, e = p.starts[k], p.ends[k]
+        t = max(p.tour_open[k], int(p.open[s]))
+        if t > p.close[s]:
+            out.append(k)
+            continue
+        t = max(t + int(p.service[s]) + int(p.travel[s, e]), int(p.open[e]))
+        if t > min(p.tour_close[k], int(p.close[e])):
+            out.append(k)
+    return out
+
+
+def clean_tours(problem: Orienteering, tours) -> list[list[int]]:
+    """Make ``tours`` valid: keep one list per tour, drop unknown nodes, depots, repeats and visits the tour may not make,
+    then drop late visits (the first one each time) until every tour is on time."""
+    p = problem
+    depots = p.depots
+    seen: set[int] = set()
+    out: list[list[int]] = []
+    bad_tours = set(unusable_tours(p))
+    tours = list(tours or [])[: p.n_tours]
+    tours += [[] for _ in range(p.n_tours - len(tours))]
+    for k, tour in enumerate(tours):
+        keep = []
+        for j in tour:
+            if isinstance(j, bool) or not isinstance(j, (int, np.integer)):
+                continue
+            j = int(j)
+            if not 0 <= j < p.n or j in depots or j in seen or not p.may_visit(j, k) or k in bad_tours:
+                continue
+            seen.add(j)
+            keep.append(j)
+        while keep:
+            times, _, errors = schedule(p, k, keep)
+            if not errors:
+                break
+            late = next((i for i, (j, t) in enumerate(zip(keep, times)) if t > p.close[j]), len(keep) - 1)
+            del keep[late]
+        out.append(keep)
+    return out

@@ -232,3 +232,31 @@ def test_route_pool_packing_picks_disjoint_routes():
         if a != b and not set(a) & set(b)
     )
     assert sum(int(p.score[j]) for j in used) == best
+
+
+def test_same_answer_without_numba():
+    """Without numba the search runs as plain Python and, step for step, gives the same tours."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys, json\n"
+        "if sys.argv[1] == 'off':\n"
+        "    sys.modules['numba'] = None\n"
+        "import numpy as np\n"
+        "from tests.tours.test_orienteering_solver import random_problem\n"
+        "from maas.tours.solver import solve\n"
+        "p = random_problem(np.random.default_rng(11), 25, 2, tight=0.6)\n"
+        "s = solve(p, 60, iterations=150, seed=4)\n"
+        "print(json.dumps([s.score, s.tours]))\n"
+    )
+    answers = []
+    for mode in ("on", "off"):
+        root = Path(__file__).resolve().parents[2]
+        run = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, timeout=600, cwd=root)
+        assert run.returncode == 0, run.stderr[-2000:]
+        answers.append(json.loads(run.stdout.strip().splitlines()[-1]))
+    assert answers[0] == answers[1]
+    assert answers[0][0] > 0
