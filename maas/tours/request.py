@@ -20,6 +20,9 @@ from maas.when import parse_clock
 PACE_FACTORS = {"relaxed": 1.3, "normal": 1.0, "brisk": 0.75}
 INTERESTS = ("history", "nature", "onsen", "food", "art", "culture", "shopping", "family")
 MAX_DAYS = 7
+#: Request size limits (each name is resolved on its own).
+MAX_MUST_VISIT = 30
+MAX_AVOID = 200
 
 
 class TourRequest(BaseModel):
@@ -44,8 +47,8 @@ class TourRequest(BaseModel):
     from_: str | list[str] = Field("09:00", alias="from", description="Leave the start at HH:MM: one time for every day, or one per day.", examples=["09:00"])
     until: str | list[str] = Field("18:00", description="Be back at the end by HH:MM: one time for every day, or one per day.", examples=["18:00"])
     interests: list[str] = Field(default_factory=list, description=f"Any of {', '.join(INTERESTS)}.", examples=[["history", "nature"]])
-    must_visit: list[str] = Field(default_factory=list, description="POI ids or names that must be in the tour.")
-    avoid: list[str] = Field(default_factory=list, description="POI ids or names to leave out.")
+    must_visit: list[str] = Field(default_factory=list, max_length=MAX_MUST_VISIT, description=f"POI ids or names that must be in the tour (at most {MAX_MUST_VISIT}).")
+    avoid: list[str] = Field(default_factory=list, max_length=MAX_AVOID, description=f"POI ids or names to leave out (at most {MAX_AVOID}).")
     pace: Literal["relaxed", "normal", "brisk"] = Field("normal", description="Scales visit durations (1.3 / 1.0 / 0.75).")
     max_walk: float = Field(800.0, ge=0, le=5000, description="Longest walk in metres (to and from stops, and between places).")
     budget: int | None = Field(None, ge=0, description="Most yen to spend on fares and admission fees (whole tour).")

@@ -124,6 +124,7 @@ def test_tours(client):
         ({"start": "Yamaguchi", "date": "2026-12-05", "colour": "red"}, "colour"),
         ({"date": "2026-12-05"}, "start"),
         ({"start": "Yamaguchi", "date": "2026-12-05", "days": 2, "from": ["09:00", "10:00", "11:00"]}, "from"),
+        ({"start": "Yamaguchi", "date": "2026-12-05", "must_visit": ["kameyama_park"] * 31}, "must_visit"),
     ],
 )
 def test_tours_bad_input(client, body, field):
