@@ -121,7 +121,7 @@ def render(it: Itinerary, lang: str = "en") -> str:
     lines.append("")
     lines.append(
         f"{len(it.visits)} visits, interest {it.interest}, walking {it.walk_m / 1000:.1f} km, fees {it.fees_yen} yen, "
-        f"fares {fares:.0f} yen" + (f" + {unknown} ride(s) with unknown fare" if unknown else "")
+        f"fares {fares:.0f} yen" + (f" (not counting {unknown} ride{'s' if unknown > 1 else ''} whose fare the data does not give)" if unknown else "")
     )
     for x in it.left_out:
         lines.append(f"left out: {x.poi.name(lang)} — {x.reason}: {x.detail}")
