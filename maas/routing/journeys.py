@@ -192,7 +192,6 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
                 Stop(stop_place(network, int(stops[j])), int(arr[j]) + raw.shift, int(dep[j]) + raw.shift)
                 for j in range(raw.board, raw.alight + 1)
             )
-            fare = tt.route_fare_yen[route]
             legs.append(
                 Leg(
                     mode=tt.route_modes[route],
@@ -210,7 +209,7 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
                     agency=tt.route_agency[route],
                     feed=tt.feeds[tt.route_feed[route]].name,
                     platform=tt.stop_platform_codes[int(stops[raw.board])],
-                    fare_yen=None if fare != fare else float(fare),
+                    fare_yen=tt.ride_fare(route, int(stops[raw.board]), int(stops[raw.alight])),
                     stops=passed,
                 )
             )

@@ -28,7 +28,7 @@ from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 5
+COMPILER_VERSION = 6
 
 
 @dataclass
@@ -176,6 +176,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
         {**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]
     ]
     routes["fare"] = _route_fares(feed, routes["route_id"])
+    routes["zone_fares"] = _zone_fares(feed, routes["route_id"])
     # Trips.
     tr = feed.table("trips.txt")
     trips = pd.DataFrame(
@@ -218,6 +219,32 @@ def _route_fares(feed: Feed, route_ids: pd.Series) -> np.ndarray:
     for i, rid in enumerate(route_ids):
         if rid in best:
             out[i] = best[rid]
+    return out
+
+
+def _zone_fares(feed: Feed, route_ids: pd.Series) -> list[dict[tuple[str, str], float]]:
+    """Per route, the cheapest fare of each (origin zone, destination zone) pair a rule names.
+
+    A rule naming both zones and the route applies to that route; one naming both zones
+    and no route, to every route of the feed.  Rules naming one zone only, or
+    ``contains_id`` zones, are not priced.
+    """
+    out: list[dict[tuple[str, str], float]] = [{} for _ in range(len(route_ids))]
+    fa, fr = feed.table("fare_attributes.txt"), feed.table("fare_rules.txt")
+    if not len(fa) or not len(fr) or not {"origin_id", "destination_id"} <= set(fr.columns):
+        return out
+    price = dict(zip(fa["fare_id"].astype(str), parse_number(fa["price"]).values))
+    index = {rid: i for i, rid in enumerate(route_ids)}
+    rules = fr[(fr["origin_id"].astype(str) != "") & (fr["destination_id"].astype(str) != "")]
+    if "contains_id" in rules.columns:
+        rules = rules[rules["contains_id"].astype(str) == ""]
+    route_col = rules["route_id"].astype(str) if "route_id" in rules.columns else pd.Series([""] * len(rules), index=rules.index)
+    for fid, rid, o, d in zip(rules["fare_id"].astype(str), route_col, rules["origin_id"].astype(str), rules["destination_id"].astype(str)):
+        if fid not in price or price[fid] != price[fid]:
+            continue
+        targets = [index[rid]] if rid in index else (range(len(out)) if not rid else [])
+        for i in targets:
+            out[i][(o, d)] = min(out[i].get((o, d), np.inf), float(price[fid]))
     return out
 
 
@@ -472,6 +499,7 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         route_agency=routes["agency"].tolist(),
         route_colors=routes["color"].tolist(),
         route_fare_yen=routes["fare"].to_numpy(np.float64),
+        route_zone_fares=list(routes["zone_fares"]),
         trip_ids=trips["trip_id"].to_numpy()[src].tolist(),
         trip_freq_start=freq[order_trips].astype(np.int32) if n_ct else np.zeros(0, np.int32),
         trip_route=trips["route"].to_numpy(np.int32)[src],

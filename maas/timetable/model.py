@@ -114,10 +114,13 @@ class Timetable:
     - ``transfer_from``, ``transfer_to``: int32 stop indices; ``transfer_seconds``:
       int32 ``min_transfer_time``.
 
-    Fares (fare_attributes.txt + fare_rules.txt, route-based rules only):
+    Fares (fare_attributes.txt + fare_rules.txt):
 
     - ``route_fare_yen``: float64 per route, the cheapest fare of a rule
       naming the route alone (NaN when unknown).
+    - ``route_zone_fares``: per route, ``{(origin zone, destination zone): yen}``
+      from rules naming both zones (see ``stop_zones``); a ride between two
+      such zones costs that fare instead of the route fare.
     """
 
     feeds: list[FeedSummary]
@@ -144,6 +147,7 @@ class Timetable:
     route_agency: list[str]
     route_colors: list[str]
     route_fare_yen: np.ndarray
+    route_zone_fares: list[dict[tuple[str, str], float]]
 
     trip_ids: list[str]
     trip_freq_start: np.ndarray
@@ -236,6 +240,21 @@ class Timetable:
             if lang in names:
                 return names[lang]
         return self.route_short_names[route] or self.route_long_names[route]
+
+    def ride_fare(self, route: int, board: int, alight: int) -> float | None:
+        """Return the yen of one ride from stop ``board`` to ``alight``: the zone fare of the pair, else the route fare, else None."""
+        zones = self.route_zone_fares[route]
+        if zones:
+            pair = (self._zone(board), self._zone(alight))
+            if pair in zones:
+                return zones[pair]
+        fare = float(self.route_fare_yen[route])
+        return None if fare != fare else fare
+
+    def _zone(self, stop: int) -> str:
+        """A stop's zone_id, or its station's when the stop has none."""
+        parent = int(self.stop_parent[stop])
+        return self.stop_zones[stop] or (self.stop_zones[parent] if parent >= 0 else "")
 
     def pattern_stop_list(self, pattern: int) -> np.ndarray:
         """Return the stop indices of a pattern in calling order."""

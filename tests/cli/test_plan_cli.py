@@ -42,6 +42,15 @@ def test_plan_json_contract():
     assert first["legs"][0]["from"]["name"] and first["legs"][-1]["to"]["name"]
 
 
+def test_sourced_fare_is_priced():
+    """Shin-Yamaguchi → Yamaguchi by the Yamaguchi Line costs the sourced 240 yen (a zone-pair fare rule of gtfs/jr)."""
+    r = invoke("plan", "--from", "Shin-Yamaguchi", "--to", "Yamaguchi", "--date", "2026-12-01", "--depart", "09:00", "--modes", "rail", "--json")
+    assert r.exit_code == 0, r.output
+    direct = [j for j in json.loads(r.output)["journeys"] if j["rides"] == 1]
+    assert direct and all(j["fare_yen"] == 240 for j in direct)
+    assert all(leg["fare_yen"] == 240 for j in direct for leg in j["legs"] if leg["mode"] != "walk")
+
+
 def test_plan_text_output():
     """Text output names both places and lists legs with times."""
     r = invoke("plan", "--from", "阿知須", "--to", "Yamaguchi Techno Park", "--date", "2019-12-10", "--depart", "06:30")

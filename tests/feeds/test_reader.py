@@ -274,12 +274,29 @@ def test_gtfs_jp_extension_files_are_read(feed_text, write_feed):
 
 
 def test_gtfs_jp_fares_reach_the_timetable(feed_text, write_feed):
-    """The cheapest fare rule naming a route alone becomes route_fare_yen (zone rules are not route fares)."""
+    """The cheapest rule naming a route alone is its route fare; a rule naming two zones prices rides between them."""
     for name, text in _GTFS_JP.items():
         feed_text.set(name, text)
     tt = compile_feeds([read_feed(write_feed(feed_text))], progress=False)
     assert tt.route_ids == ["R1"]
     assert tt.route_fare_yen.tolist() == [310.0]
+    assert tt.route_zone_fares == [{("Z1", "Z2"): 310.0}]  # the rule names no route: it applies to every route
+
+
+def test_zone_fares_price_rides_between_zones(feed_text, write_feed):
+    """A ride between two zones a rule names costs that fare; other rides fall back to the route fare."""
+    feed_text.set("fare_attributes.txt", "fare_id,price,currency_type,payment_method,transfers\nFLAT,200,JPY,0,0\nZ12,450,JPY,0,0\n")
+    feed_text.set("fare_rules.txt", "fare_id,route_id,origin_id,destination_id,contains_id\nFLAT,R1,,,\nZ12,R1,Z1,Z2,\n")
+    stops = feed_text.rows("stops.txt")
+    zones = ["zone_id", "Z1", "Z2"] + [""] * (len(stops) - 3)
+    feed_text.set("stops.txt", "\n".join(",".join([*row, zone]) for row, zone in zip(stops, zones)) + "\n")
+    tt = compile_feeds([read_feed(write_feed(feed_text))], progress=False)
+    a = next(i for i, z in enumerate(tt.stop_zones) if z == "Z1")
+    b = next(i for i, z in enumerate(tt.stop_zones) if z == "Z2")
+    plain = next(i for i, z in enumerate(tt.stop_zones) if not z)
+    assert tt.ride_fare(0, a, b) == 450.0
+    assert tt.ride_fare(0, b, a) == 200.0  # no rule for that direction: the route's flat fare
+    assert tt.ride_fare(0, a, plain) == 200.0
 
 
 def test_gtfs_jp_dangling_office_pattern_and_agency_are_warnings(feed_text, write_feed):
