@@ -13,7 +13,7 @@ const TEXT = {
     planning: "Planning…", none: "No journey found.", transfers: "transfers", min: "min", walk: "walk",
     visits: "visits", back: "back", left_out: "Left out", day: "Day", set_from: "From set to", set_to: "To set to",
     no_scenarios: "No shuttle scenarios available.", served: "served on time", vehicles: "vehicles", mean_wait: "mean wait",
-    cost: "cost", employees: "employees", seats: "seats",
+    cost: "cost", employees: "employees", seats: "seats", yen: " yen",
   },
   ja: {
     title: "山口 経路検索", tab_journey: "経路", tab_tour: "日帰り観光", tab_shuttle: "シャトル（計画者向け）",
@@ -25,7 +25,7 @@ const TEXT = {
     planning: "検索中…", none: "経路が見つかりません。", transfers: "回乗換", min: "分", walk: "徒歩",
     visits: "か所", back: "帰着", left_out: "含まれなかった観光地", day: "日目", set_from: "出発地：", set_to: "目的地：",
     no_scenarios: "シナリオがありません。", served: "定時到着", vehicles: "車両", mean_wait: "平均待ち",
-    cost: "費用", employees: "従業員", seats: "座席",
+    cost: "費用", employees: "従業員", seats: "座席", yen: "円",
   },
 };
 const INTERESTS = ["history", "nature", "onsen", "food", "art", "culture", "shopping", "family"];
@@ -142,7 +142,7 @@ async function planJourney() {
     setStatus("j-status", doc.journeys.length ? `${doc.query.from.name} → ${doc.query.to.name}` : t("none"));
     doc.journeys.forEach((j, i) => {
       const li = document.createElement("li");
-      li.innerHTML = `<div class="summary"><span>${hhmm(j.departure)} → ${hhmm(j.arrival)}</span><span>${Math.round(j.duration_s / 60)} ${t("min")} · ${j.transfers} ${t("transfers")}</span></div>`;
+      li.innerHTML = `<div class="summary"><span>${hhmm(j.departure)} → ${hhmm(j.arrival)}</span><span>${Math.round(j.duration_s / 60)} ${t("min")} · ${j.transfers} ${t("transfers")}${j.fare_yen != null ? ` · ${Math.round(j.fare_yen)}${t("yen")}` : ""}</span></div>`;
       const legs = document.createElement("ul");
       legs.className = "legs";
       for (const leg of j.legs) {
@@ -214,7 +214,7 @@ function showTour(doc) {
     out.appendChild(div);
   }
   const tot = it.totals;
-  out.insertAdjacentHTML("beforeend", `<div class="totals">${tot.visits} ${t("visits")} · ${(tot.walk_m / 1000).toFixed(1)} km ${t("walk")} · ${tot.cost_yen} yen</div>`);
+  out.insertAdjacentHTML("beforeend", `<div class="totals">${tot.visits} ${t("visits")} · ${(tot.walk_m / 1000).toFixed(1)} km ${t("walk")} · ${tot.cost_yen}${t("yen")}</div>`);
   if (it.left_out.length) {
     out.insertAdjacentHTML("beforeend", `<div class="left-out"><b>${t("left_out")}:</b> ${it.left_out.slice(0, 6).map((x) => `${x.name} (${x.reason})`).join(", ")}</div>`);
   }

@@ -94,6 +94,17 @@ def test_plan_a_journey(page):
     shot(page, "map-journey")
 
 
+def test_journey_shows_a_known_fare(page):
+    """A journey whose fare the data gives shows it (Shin-Yamaguchi → Yamaguchi, 240 yen)."""
+    page.fill("#j-from", "Shin-Yamaguchi")
+    page.fill("#j-to", "Yamaguchi")
+    page.fill("#j-date", "2026-12-01")
+    page.fill("#j-time", "09:00")
+    page.click("#j-plan")
+    page.wait_for_selector("#j-results li .legs li", timeout=20_000)
+    assert "240 yen" in page.inner_text("#j-results")
+
+
 def test_pick_places_on_the_map(page):
     """Clicking a stop on the map fills From, then To (markers are drawn on a canvas, so click their pixels)."""
     page.wait_for_function("typeof state !== 'undefined' && state.stops !== null")
