@@ -74,7 +74,7 @@ def busiest_date(tt) -> tuple[dt.date, int]:
     """Return the date on which the most trips run, and that number."""
     import numpy as np
 
-    from maas.feeds.parse import day_to_date
+    from maas.when import day_to_date
 
     per_service = np.bincount(tt.trip_service, minlength=len(tt.service_ids)).astype(np.int64)
     per_day = per_service @ tt.service_runs.astype(np.int64)
@@ -272,8 +272,8 @@ def _child_stops(a) -> dict:
 def _child_stations(a) -> dict:
     """Time station-to-station EA queries (the peers' query set); answer with arrivals and legs."""
     from maas.network.walking import WalkModel
-    from maas.routing.planner import JourneyQuery
     from maas.routing.places import Place
+    from maas.routing.planner import JourneyQuery
 
     tt, net, planner, load_s, _ = _load(a.paths, a.cache_dir)
     spec = json.loads(Path(a.queries).read_text())

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from maas.when import date_to_day, day_to_date  # noqa: F401 - day numbers live with the other date helpers
-
-_EPOCH = dt.date(1970, 1, 1)
+from maas.when import date_to_day
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ def _date_ordinal(s: str) -> int | None:
     if len(s) != 8 or not s.isdigit():
         return None
     try:
-        return (dt.date(int(s[:4]), int(s[4:6]), int(s[6:])) - _EPOCH).days
+        return date_to_day(dt.date(int(s[:4]), int(s[4:6]), int(s[6:])))
     except ValueError:
         return None
 

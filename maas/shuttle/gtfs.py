@@ -19,12 +19,13 @@ import numpy as np
 
 from maas.errors import FeedError, InputError
 from maas.feeds.calendar import service_days
-from maas.feeds.parse import date_to_day, format_time, parse_number, parse_time
+from maas.feeds.parse import format_time, parse_number, parse_time
 from maas.feeds.problems import has_errors
 from maas.feeds.reader import read_feed
 from maas.feeds.validate import validate_feed
 from maas.shuttle.model import Call, Run
 from maas.shuttle.scenario import Scenario
+from maas.when import date_to_day
 
 SERVICE_ID = "shuttle_service"
 ROUTE_ID = "shuttle"

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maas.feeds.calendar import service_days
-from maas.feeds.parse import date_to_day, day_to_date
 from maas.feeds.reader import read_feed
 from maas.feeds.validate import validate_feed
+from maas.when import date_to_day, day_to_date
 
 CAL_HEADER = "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
 CD_HEADER = "service_id,date,exception_type\n"

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maas.feeds.parse import date_to_day, day_to_date, format_time, parse_date, parse_number, parse_time
+from maas.feeds.parse import format_time, parse_date, parse_number, parse_time
+from maas.when import date_to_day, day_to_date
 
 
 def _one(parsed):

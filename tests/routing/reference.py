@@ -14,9 +14,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from maas.feeds.parse import date_to_day
 from maas.geo import haversine_m
 from maas.timetable.model import Timetable
+from maas.when import date_to_day
 
 INF = math.inf
 DAY = 86_400

@@ -13,12 +13,13 @@ import pytest
 
 from maas.errors import FeedError
 from maas.feeds.calendar import service_days
-from maas.feeds.parse import date_to_day, format_time, parse_time
+from maas.feeds.parse import format_time, parse_time
 from maas.feeds.reader import read_feed
+from maas.feeds.validate import validate_feed
 from maas.timetable.cache import load_timetable
 from maas.timetable.compile import compile_feeds
-from maas.feeds.validate import validate_feed
 from maas.timetable.summary import summarize
+from maas.when import date_to_day
 
 ST_HEADER = "trip_id,arrival_time,departure_time,stop_id,stop_sequence"
 
