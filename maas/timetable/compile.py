@@ -175,8 +175,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     routes["names"] = [
         {**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]
     ]
-    routes["fare"] = _route_fares(feed, routes["route_id"])
-    routes["zone_fares"] = _zone_fares(feed, routes["route_id"])
+    routes["fare"], routes["zone_fares"] = _fares(feed, routes["route_id"])
     # Trips.
     tr = feed.table("trips.txt")
     trips = pd.DataFrame(
@@ -201,51 +200,36 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers)
 
 
-def _route_fares(feed: Feed, route_ids: pd.Series) -> np.ndarray:
-    """Return the cheapest route-only fare rule's price per route (NaN when none)."""
-    out = np.full(len(route_ids), np.nan)
-    fa, fr = feed.table("fare_attributes.txt"), feed.table("fare_rules.txt")
-    if not len(fa) or not len(fr) or "route_id" not in fr.columns:
-        return out
-    price = dict(zip(fa["fare_id"].astype(str), parse_number(fa["price"]).values))
-    plain = fr
-    for col in ("origin_id", "destination_id", "contains_id"):
-        if col in fr.columns:
-            plain = plain[plain[col].astype(str) == ""]
-    best: dict[str, float] = {}
-    for fid, rid in zip(plain["fare_id"].astype(str), plain["route_id"].astype(str)):
-        if rid and fid in price:
-            best[rid] = min(best.get(rid, np.inf), float(price[fid]))
-    for i, rid in enumerate(route_ids):
-        if rid in best:
-            out[i] = best[rid]
-    return out
+def _fares(feed: Feed, route_ids: pd.Series) -> tuple[np.ndarray, list[dict[tuple[str, str], float]]]:
+    """Return each route's fare (NaN when unknown) and its zone fares ``{(origin, destination): yen}``.
 
-
-def _zone_fares(feed: Feed, route_ids: pd.Series) -> list[dict[tuple[str, str], float]]:
-    """Per route, the cheapest fare of each (origin zone, destination zone) pair a rule names.
-
-    A rule naming both zones and the route applies to that route; one naming both zones
-    and no route, to every route of the feed.  Rules naming one zone only, or
-    ``contains_id`` zones, are not priced.
+    The route fare is the cheapest rule naming the route alone.  A zone fare is the
+    cheapest rule naming both an origin and a destination zone, with the route or with
+    no route (then it applies to every route of the feed).  Rules naming one zone only,
+    or ``contains_id`` zones, are not priced.
     """
-    out: list[dict[tuple[str, str], float]] = [{} for _ in range(len(route_ids))]
+    flat = np.full(len(route_ids), np.nan)
+    zoned: list[dict[tuple[str, str], float]] = [{} for _ in range(len(route_ids))]
     fa, fr = feed.table("fare_attributes.txt"), feed.table("fare_rules.txt")
-    if not len(fa) or not len(fr) or not {"origin_id", "destination_id"} <= set(fr.columns):
-        return out
+    if not len(fa) or not len(fr):
+        return flat, zoned
     price = dict(zip(fa["fare_id"].astype(str), parse_number(fa["price"]).values))
     index = {rid: i for i, rid in enumerate(route_ids)}
-    rules = fr[(fr["origin_id"].astype(str) != "") & (fr["destination_id"].astype(str) != "")]
-    if "contains_id" in rules.columns:
-        rules = rules[rules["contains_id"].astype(str) == ""]
-    route_col = rules["route_id"].astype(str) if "route_id" in rules.columns else pd.Series([""] * len(rules), index=rules.index)
-    for fid, rid, o, d in zip(rules["fare_id"].astype(str), route_col, rules["origin_id"].astype(str), rules["destination_id"].astype(str)):
-        if fid not in price or price[fid] != price[fid]:
+
+    def col(name: str) -> list[str]:
+        return fr[name].astype(str).tolist() if name in fr.columns else [""] * len(fr)
+
+    for fid, rid, o, d, c in zip(fr["fare_id"].astype(str), col("route_id"), col("origin_id"), col("destination_id"), col("contains_id")):
+        yen = price.get(fid, np.nan)
+        if yen != yen or c:
             continue
-        targets = [index[rid]] if rid in index else (range(len(out)) if not rid else [])
-        for i in targets:
-            out[i][(o, d)] = min(out[i].get((o, d), np.inf), float(price[fid]))
-    return out
+        if not (o or d):
+            if rid in index:
+                flat[index[rid]] = np.fmin(flat[index[rid]], yen)
+        elif o and d:
+            for i in [index[rid]] if rid in index else (range(len(zoned)) if not rid else []):
+                zoned[i][(o, d)] = min(zoned[i].get((o, d), np.inf), float(yen))
+    return flat, zoned
 
 
 def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
