@@ -61,27 +61,23 @@ class ScenarioIn(BaseModel):
     version: int | None = Field(None, description="On update: the version you read; refused if the scenario changed since.")
 
 
-def _store(state):
-    return state.store
-
-
 @router.get("/scenarios", summary="List saved scenarios", tags=["scenarios"])
 def list_scenarios(state: State) -> dict:
     """Every saved scenario (id, name, version, times), newest first."""
-    items = _store(state).list()
+    items = state.store.list()
     return {"scenarios": [{k: v for k, v in s.to_dict().items() if k != "scenario"} for s in items]}
 
 
 @router.post("/scenarios", status_code=201, summary="Save a scenario", tags=["scenarios"])
 def create_scenario(state: State, body: ScenarioIn, response: Response) -> dict:
     """Validate and store a scenario; 201 with its id."""
-    saved = _store(state).create(body.name, body.scenario)
+    saved = state.store.create(body.name, body.scenario)
     response.headers["Location"] = f"/v1/scenarios/{saved.id}"
     return saved.to_dict()
 
 
 def _get(state, scenario_id: str):
-    found = _store(state).get(scenario_id)
+    found = state.store.get(scenario_id)
     if found is None:
         raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
     return found
@@ -95,7 +91,7 @@ def get_scenario(state: State, scenario_id: str) -> dict:
 @router.put("/scenarios/{scenario_id}", summary="Replace a saved scenario", tags=["scenarios"])
 def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
     """Validate and replace; an invalid or failed write leaves the stored scenario as it was."""
-    saved = _store(state).update(scenario_id, body.name, body.scenario, body.version)
+    saved = state.store.update(scenario_id, body.name, body.scenario, body.version)
     if saved is None:
         raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
     return saved.to_dict()
@@ -103,7 +99,7 @@ def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
 
 @router.delete("/scenarios/{scenario_id}", status_code=204, summary="Delete a saved scenario", tags=["scenarios"])
 def delete_scenario(state: State, scenario_id: str) -> Response:
-    if not _store(state).delete(scenario_id):
+    if not state.store.delete(scenario_id):
         raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
     return Response(status_code=204)
 

@@ -376,7 +376,6 @@ class _Model:
     backend: _CpSat | _Glop
     x: list
     y: dict[tuple[int, str, int], object]
-    coef: dict[tuple[int, str, int], int]
     vehicles: object
     flows: list
 
@@ -452,7 +451,7 @@ def build_model(ctx: ShuttleContext, cands: list[Candidate], groups: list[Demand
     b.maximize(
         b.sum(coef[k] * v for k, v in y.items()) - int(round(POINTS * w.vehicle)) * vehicles - b.sum(p * xc for p, xc in zip(run_points, x))
     )
-    return _Model(b, x, y, coef, vehicles, flows)
+    return _Model(b, x, y, vehicles, flows)
 
 
 def _fleet_flow(b, ctx: ShuttleContext, cands: list[Candidate], x: list) -> tuple[object, list]:
