@@ -297,31 +297,25 @@ class RailPart:
             self._walk[key] = c.planner.direct_walk(c.origins[origin], c.place(station), c.walk)
         return self._walk[key]
 
-    def _journeys_to(self, origin: str, station: str, by: int | None) -> list[tuple[int, int, int, str, int]]:
-        """(departure, arrival, train arrival, label, rides) of train journeys origin → station."""
-        c = self.ctx
-        if by is None:
-            key = ("to", origin, station)
-            if key not in self._profile:
-                lo, hi = self._to_window
-                q = JourneyQuery(c.origins[origin], c.place(station), c.date, lo, window_s=hi - lo, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
-                self._profile[key] = self._legs(c.planner.plan(q), last=True)
-            return self._profile[key]
-        q = JourneyQuery(c.origins[origin], c.place(station), c.date, by, arrive_by=True, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
-        return self._legs(c.planner.plan(q), last=True)
+    def _train_journeys(self, to_work: bool, origin: str, station: str, clock: int | None) -> list[tuple[int, int, int, str, int]]:
+        """(departure, arrival, train arrival or departure at the station, label, rides) of train journeys.
 
-    def _journeys_from(self, station: str, origin: str, at: int | None) -> list[tuple[int, int, int, str, int]]:
-        """(departure, arrival, train departure, label, rides) of train journeys station → origin."""
+        To work (origin → station) arriving by ``clock``, or home (station → origin) leaving
+        at ``clock``.  With ``clock`` None, every journey of the morning (or evening) window, planned once
+        as a range query and kept.
+        """
         c = self.ctx
-        if at is None:
-            key = ("from", origin, station)
-            if key not in self._profile:
-                lo, hi = self._home_window
-                q = JourneyQuery(c.place(station), c.origins[origin], c.date, lo, window_s=hi - lo, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
-                self._profile[key] = self._legs(c.planner.plan(q), last=False)
-            return self._profile[key]
-        q = JourneyQuery(c.place(station), c.origins[origin], c.date, at, modes=NOT_SHUTTLE, walk=c.walk, min_transfer_s=self.transfer_s)
-        return self._legs(c.planner.plan(q), last=False)
+        a, b = (c.origins[origin], c.place(station)) if to_work else (c.place(station), c.origins[origin])
+        rules = {"modes": NOT_SHUTTLE, "walk": c.walk, "min_transfer_s": self.transfer_s}
+        if clock is not None:
+            q = JourneyQuery(a, b, c.date, clock, arrive_by=to_work, **rules)
+            return self._legs(c.planner.plan(q), last=to_work)
+        key = ("to" if to_work else "from", origin, station)
+        if key not in self._profile:
+            lo, hi = self._to_window if to_work else self._home_window
+            q = JourneyQuery(a, b, c.date, lo, window_s=hi - lo, **rules)
+            self._profile[key] = self._legs(c.planner.plan(q), last=to_work)
+        return self._profile[key]
 
     def _legs(self, journeys: list[Journey], last: bool) -> list[tuple[int, int, int, str, int]]:
         out = []
@@ -347,7 +341,7 @@ class RailPart:
             best = (shuttle_departure - w, None, "", 0)
         by = shuttle_departure - self.transfer_s
         if by >= 0:
-            for dep, arr, train, label, rides in self._journeys_to(origin, station, None if self.profiles else by):
+            for dep, arr, train, label, rides in self._train_journeys(True, origin, station, None if self.profiles else by):
                 if arr > by or dep < by - RAIL_HORIZON_S:
                     continue
                 cand = (dep, train, label, rides)
@@ -370,7 +364,7 @@ class RailPart:
             options.append((shuttle_arrival + w, 0, 0, None, ""))
         at = shuttle_arrival + self.transfer_s
         if at <= 48 * 3600:
-            for dep, arr, train, label, rides in self._journeys_from(station, origin, None if self.profiles else at):
+            for dep, arr, train, label, rides in self._train_journeys(False, origin, station, None if self.profiles else at):
                 if at <= dep <= at + RAIL_HORIZON_S:
                     options.append((arr, rides, -dep, train, label))
         if options:
