@@ -349,6 +349,16 @@ def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim, ver):
 
 
 @njit(cache=True)
+def _adopt(tmp, L, k, routes, service, travel, open_, close, t0, endlim, ver):
+    """Make the order tmp[0:L] route k when it keeps the route on time; return whether it did."""
+    if not _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim, ver):
+        return False
+    for p in range(L):
+        routes[k, p] = tmp[p]
+    return True
+
+
+@njit(cache=True)
 def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver, tmp):
     """2-opt and or-opt (segments of 1-3 visits) on route k while the travel time drops and the route stays on time."""
     improved_any = False
@@ -376,9 +386,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                         tmp[p] = routes[k, p]
                     for p in range(i, j + 1):
                         tmp[p] = routes[k, i + j - p]
-                    if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim, ver):
-                        for p in range(L):
-                            routes[k, p] = tmp[p]
+                    if _adopt(tmp, L, k, routes, service, travel, open_, close, t0, endlim, ver):
                         improved = True
                         break
         if improved:
@@ -413,9 +421,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                                 for z in range(sl):
                                     tmp[q] = routes[k, i + z]
                                     q += 1
-                        if _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim, ver):
-                            for r in range(L):
-                                routes[k, r] = tmp[r]
+                        if _adopt(tmp, L, k, routes, service, travel, open_, close, t0, endlim, ver):
                             improved = True
                             break
         if improved:
