@@ -81,28 +81,27 @@ def test_map_draws_network_offline(page):
     shot(page, "map-network")
 
 
-def test_plan_a_journey(page):
-    """Picking two places plans a journey; legs appear in the list and on the map."""
-    page.fill("#j-from", "Shin-Yamaguchi")
-    page.fill("#j-to", "Ajisu")
-    page.fill("#j-date", "2026-12-01")
-    page.fill("#j-time", "07:00")
+def plan_journey(page, origin: str, destination: str, date: str, clock: str) -> str:
+    """Fill the journey form, plan, and return the text of the results once legs are listed."""
+    page.fill("#j-from", origin)
+    page.fill("#j-to", destination)
+    page.fill("#j-date", date)
+    page.fill("#j-time", clock)
     page.click("#j-plan")
     page.wait_for_selector("#j-results li .legs li", timeout=20_000)
-    text = page.inner_text("#j-results")
+    return page.inner_text("#j-results")
+
+
+def test_plan_a_journey(page):
+    """Picking two places plans a journey; legs appear in the list and on the map."""
+    text = plan_journey(page, "Shin-Yamaguchi", "Ajisu", "2026-12-01", "07:00")
     assert "07:24" in text and "Ajisu" in text
     shot(page, "map-journey")
 
 
 def test_journey_shows_a_known_fare(page):
     """A journey whose fare the data gives shows it (Shin-Yamaguchi → Yamaguchi, 240 yen)."""
-    page.fill("#j-from", "Shin-Yamaguchi")
-    page.fill("#j-to", "Yamaguchi")
-    page.fill("#j-date", "2026-12-01")
-    page.fill("#j-time", "09:00")
-    page.click("#j-plan")
-    page.wait_for_selector("#j-results li .legs li", timeout=20_000)
-    assert "240 yen" in page.inner_text("#j-results")
+    assert "240 yen" in plan_journey(page, "Shin-Yamaguchi", "Yamaguchi", "2026-12-01", "09:00")
 
 
 def test_pick_places_on_the_map(page):
