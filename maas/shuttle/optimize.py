@@ -37,7 +37,7 @@ serves on time keeps at least one run that serves it.
   − cost_per_1000_yen × running cost of the runs (run hours × hourly rate + run km × km rate) / 1000
 
 **Solving**, within the time limit: (1) the input timetable is scored by the
-same model (its runs fixed); (2) the LP relaxation of the whole model (OR-Tools
+same model built over its runs alone; (2) the LP relaxation of the whole model (OR-Tools
 GLOP) gives an upper bound and the runs worth looking at; (3) CP-SAT solves
 the model restricted to those runs and the input's, starting from the input
 (small, so it solves well even on a busy machine); (4) CP-SAT solves the full
@@ -603,11 +603,12 @@ def optimize(
     input_idx = {c for c, cand in enumerate(cands) if cand.source == "input"}
     everything = list(range(len(cands)))
 
-    # 1. the input, scored by the model (its runs fixed): also a complete starting solution
-    base = build_model(ctx, cands, groups, fixed=input_idx)
+    # 1. the input, scored by the model over its own runs: also a complete starting solution
+    inputs = sorted(input_idx)
+    base = build_model(ctx, [cands[c] for c in inputs], groups, fixed=set(range(len(inputs))))
     base_sol, base_status = _solve(base, min(max(0.5, left() * 0.1), 5.0), seed, workers)
     base_ok = base_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    model_input = _score(base_sol, base, cands, sorted(input_idx)) if base_ok else None
+    model_input = _score(base_sol, base, [cands[c] for c in inputs], inputs) if base_ok else None
 
     # 2. the LP relaxation (GLOP): an upper bound, and the runs worth looking at first
     lp = lp_relaxation(ctx, cands, groups, min(max(0.5, left() * 0.2), 10.0))
@@ -632,7 +633,7 @@ def optimize(
     if best is not None:
         hints = _hints(best[0], best[1], mod, best[2])
     elif base_ok:
-        hints = _hints(base_sol, base, mod)
+        hints = _hints(base_sol, base, mod, inputs)
     else:
         hints = None
     mod_sol, status = _solve(mod, max(0.5, left()), seed, workers, hints)
@@ -641,7 +642,7 @@ def optimize(
     if full_ok and (best is None or mod_sol.objective_value >= best[0].objective_value):
         best = (mod_sol, mod, everything, status)
     if best is None and base_ok:
-        best = (base_sol, base, everything, base_status)  # nothing better found in time: keep the input
+        best = (base_sol, base, inputs, base_status)  # nothing better found in time: keep the input
     if best is None:
         raise InputError(
             f"{scenario.source}: the optimizer found no timetable within {limit:.0f} s ({mod_sol.status_name(status)}); "
