@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
 from maas.defaults import data_root
 from maas.errors import InputError
 
@@ -48,11 +46,14 @@ def evaluation_document(doc: dict) -> dict:
 
 
 def seed(store) -> None:
-    """Store the built-in scenarios when the store is empty."""
+    """Store the built-in scenarios when the store is empty (parsed like a scenario file: clock values stay text)."""
+    from maas.shuttle.scenario import scenario_data
+
     if store.list():
         return
     for name, rel in BUILT_IN.items():
         path = data_root() / rel
         if path.exists():
-            # Dates and times read by YAML become text, as in a JSON request.
-            store.create(name, json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str)))
+            data = scenario_data(path.read_text(encoding="utf-8-sig"), str(path))
+            # Dates read by YAML become text, as in a JSON request.
+            store.create(name, json.loads(json.dumps(data, default=str)))

@@ -425,6 +425,11 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_from_text(text: str, source: str = "scenario", base_dir: Path | None = None, json_text: bool = False) -> Scenario:
     """Parse scenario text (YAML unless ``json_text``) and check it."""
+    return scenario_from_dict(scenario_data(text, source, json_text), source=source, base_dir=base_dir)
+
+
+def scenario_data(text: str, source: str = "scenario", json_text: bool = False) -> dict:
+    """Parse scenario text (YAML unless ``json_text``) into plain data, clock values kept as text; not yet checked."""
     try:
         data = json.loads(text) if json_text else yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as exc:
@@ -436,7 +441,7 @@ def scenario_from_text(text: str, source: str = "scenario", base_dir: Path | Non
         raise InputError(f"{source}: not valid YAML{where}: {problem}", "scenario") from None
     if not isinstance(data, dict):
         raise InputError(f"{source}: a scenario is a mapping of fields (name, date, stops, runs, demand, ...), not {type(data).__name__}", "scenario")
-    return scenario_from_dict(data, source=source, base_dir=base_dir)
+    return data
 
 
 def scenario_from_dict(data: dict, source: str = "scenario", base_dir: Path | None = None) -> Scenario:
