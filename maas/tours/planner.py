@@ -66,6 +66,7 @@ class TourPlanner:
         self.planner = planner
         self.places = places
         self.pois: list[Poi] = planner.network.pois
+        self._index_of = {p.id: i for i, p in enumerate(self.pois)}
         self._legs: dict[tuple, Journey | None] = {}
 
     # --- public ------------------------------------------------------------------
@@ -131,14 +132,11 @@ class TourPlanner:
         return days
 
     def _poi_index(self, text: str, field_name: str) -> int:
-        for i, p in enumerate(self.pois):
-            if p.id == text:
-                return i
+        if text in self._index_of:
+            return self._index_of[text]
         place = self.places.resolve(text, field_name)
-        if place.kind == "poi":
-            for i, p in enumerate(self.pois):
-                if p.id == place.id:
-                    return i
+        if place.kind == "poi" and place.id in self._index_of:
+            return self._index_of[place.id]
         raise InputError(f"{field_name}: '{text}' is not a POI (it is {place.kind} {place.id}); give a POI id or name", field_name)
 
     def _scores(self, req: TourRequest) -> list[int]:
@@ -250,10 +248,13 @@ class TourPlanner:
             k = min(got, len(seq) - 1)
             removed.add(seq.pop(k))
 
+    def _visit_indices(self, plan: DayPlan) -> list[int]:
+        """The POI indices a day visits, in order."""
+        return [self._index_of[v.poi.id] for v in plan.visits]
+
     def _insert_more(self, days: list[_Day], plans: list[DayPlan], candidates: list[int], scores, visit_s, walk: WalkModel) -> list[DayPlan]:
         """Greedily insert left-out candidates (best score first) where the real timetable allows."""
         visited = {v.poi.id for p in plans for v in p.visits}
-        index_of = {p.id: i for i, p in enumerate(self.pois)}
         tries = 0
         for i in sorted(candidates, key=lambda i: -scores[i]):
             if self.pois[i].id in visited or tries >= MAX_INSERT_TRIES:
@@ -263,7 +264,7 @@ class TourPlanner:
             for d, plan in zip(days, plans):
                 if i not in d.windows:
                     continue
-                seq = [index_of[v.poi.id] for v in plan.visits]
+                seq = self._visit_indices(plan)
                 for pos in self._promising_positions(d, seq, i, visit_s):
                     trial = seq[:pos] + [i] + seq[pos:]
                     got = self._retime(d, trial, visit_s, walk)
@@ -279,15 +280,14 @@ class TourPlanner:
 
     def _ensure_must_visit(self, days: list[_Day], plans: list[DayPlan], must: list[int], scores, visit_s, walk: WalkModel) -> list[DayPlan]:
         """Put each missing must-visit POI into the tour, giving up the least interesting visits if needed."""
-        index_of = {p.id: i for i, p in enumerate(self.pois)}
+        protected = set(must)
         for i in must:
             if any(v.poi.id == self.pois[i].id for p in plans for v in p.visits):
                 continue
             for d, plan in zip(days, plans):
                 if i not in d.windows:
                     continue
-                seq = [index_of[v.poi.id] for v in plan.visits]
-                protected = set(must)
+                seq = self._visit_indices(plan)
                 done = None
                 # Try with fewer and fewer of the day's other visits, least interesting dropped first.
                 while done is None:
@@ -296,8 +296,8 @@ class TourPlanner:
                         if isinstance(got, DayPlan):
                             done = got
                             break
-                    droppable = [x for x in seq if x not in protected]
                     if done is None:
+                        droppable = [x for x in seq if x not in protected]
                         if not droppable:
                             break
                         seq.remove(min(droppable, key=lambda x: scores[x]))
@@ -331,20 +331,20 @@ class TourPlanner:
 
     def _fit_budget(self, days, plans, scores, visit_s, walk, budget: int) -> tuple[list[DayPlan], set[int]]:
         """Drop the visits with the least interest per yen until fares and fees fit the budget."""
-        index_of = {p.id: i for i, p in enumerate(self.pois)}
         dropped: set[int] = set()
         while True:
             itinerary = Itinerary(plans, [])
             fares, _ = itinerary.fares_yen()
             if fares + itinerary.fees_yen <= budget or not itinerary.visits:
                 return plans, dropped
-            worst = min(itinerary.visits, key=lambda v: (scores[index_of[v.poi.id]] / max(v.poi.fee_yen, 1), -v.poi.fee_yen))
+            worst = min(itinerary.visits, key=lambda v: (scores[self._index_of[v.poi.id]] / max(v.poi.fee_yen, 1), -v.poi.fee_yen))
+            w = self._index_of[worst.poi.id]
             for k, (d, plan) in enumerate(zip(days, plans)):
-                seq = [index_of[v.poi.id] for v in plan.visits]
-                if index_of[worst.poi.id] in seq:
-                    seq.remove(index_of[worst.poi.id])
+                seq = self._visit_indices(plan)
+                if w in seq:
+                    seq.remove(w)
                     plans[k], _ = self._feasible_day(d, seq, visit_s, walk)
-            dropped.add(index_of[worst.poi.id])
+            dropped.add(w)
 
     # --- explaining the answer ----------------------------------------------------------
     def _left_out(self, req, days, plans, must, avoid, scores, budget_dropped) -> list[LeftOut]:
