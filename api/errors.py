@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.store import StoreUnavailable
 from maas.errors import FeedError, InputError, MaasError, PlaceNotFoundError
 
 log = logging.getLogger("maas.api")
@@ -54,6 +55,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(MaasError)
     async def other(_: Request, exc: MaasError) -> JSONResponse:
         return JSONResponse(error_body(400, str(exc)), status_code=400)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse(error_body(exc.status, str(exc)), status_code=exc.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

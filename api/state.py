@@ -15,6 +15,19 @@ from maas.routing.planner import Planner
 from maas.timetable.cache import load_timetable
 
 
+def open_store(settings: Settings) -> ScenarioStore:
+    """The scenario store, connected and seeded now if the database answers; never fails for the database.
+
+    A broken or unreachable database leaves the store unavailable (its
+    endpoints answer 503, /healthz says degraded) while journeys, tours and
+    the map are served; it connects, and seeds the built-in scenarios once,
+    as soon as the database answers.
+    """
+    store = ScenarioStore(settings.database(), validate=scenario_of, on_ready=seed)
+    store.health()  # the first attempt now, so a healthy database is seeded at start-up
+    return store
+
+
 @dataclass
 class ServiceState:
     """The loaded network and planners; built once at start-up (the lifespan)."""
@@ -34,9 +47,7 @@ class ServiceState:
         streets = StreetNetwork.from_file(settings.osm) if settings.osm else None
         network = Network(tt, pois, streets)
         planner = Planner(network)
-        store = ScenarioStore(settings.database(), validate=scenario_of)
-        seed(store)
-        return cls(settings, network, planner, PlaceIndex(network), store)
+        return cls(settings, network, planner, PlaceIndex(network), open_store(settings))
 
     @property
     def tours(self):  # noqa: ANN201 - imported lazily: OR-Tools loads only when tours are asked for
