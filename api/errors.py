@@ -12,10 +12,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.store import StoreUnavailable
+from api.store import StoreError
 from maas.errors import FeedError, InputError, MaasError, PlaceNotFoundError
 
 log = logging.getLogger("maas.api")
+
+
+class HttpError(MaasError):
+    """A refusal whose HTTP status the service decides (401/403 access, 429/503 load): status, field, headers."""
+
+    def __init__(self, message: str, status: int, field: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
+        self.headers = headers or {}
 
 
 def error_body(status: int, message: str, field: str | None = None, **extra: object) -> dict:
@@ -52,14 +62,20 @@ def install(app: FastAPI) -> None:
     async def bad_feed(_: Request, exc: FeedError) -> JSONResponse:
         return JSONResponse(error_body(400, str(exc), "feed", problems=[p.to_dict() for p in exc.problems[:50]]), status_code=400)
 
+    @app.exception_handler(HttpError)
+    async def refused(_: Request, exc: HttpError) -> JSONResponse:
+        return JSONResponse(error_body(exc.status, str(exc), exc.field), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(StoreError)
+    async def store_failed(_: Request, exc: StoreError) -> JSONResponse:
+        # The server's fault (database gone, disk full), never the client's; nothing was changed.
+        status = getattr(exc, "status", 503)
+        retry = getattr(exc, "retry_after", 30)
+        return JSONResponse(error_body(status, str(exc), "scenario_store"), status_code=status, headers={"Retry-After": str(retry)})
+
     @app.exception_handler(MaasError)
     async def other(_: Request, exc: MaasError) -> JSONResponse:
         return JSONResponse(error_body(400, str(exc)), status_code=400)
-
-    @app.exception_handler(StoreUnavailable)
-    async def store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:
-        headers = {"Retry-After": str(exc.retry_after)}
-        return JSONResponse(error_body(exc.status, str(exc)), status_code=exc.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

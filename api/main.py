@@ -2,7 +2,9 @@
 
 Run it with ``maas serve`` (or ``uvicorn api.main:app``).  The network is
 loaded once in the lifespan, not at import, and held read-only: workers are
-identical and stateless apart from the scenario database.
+identical and stateless apart from the scenario database.  Heavy requests run
+in a bounded pool of their own (:mod:`api.heavy`); every response carries the
+security headers and bodies are size-limited (:mod:`api.security`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import errors
+from api.heavy import HeavyPool
 from api.routers import catalog, health, journeys, shuttle, tours
+from api.security import BodyLimit, SecurityHeaders
 from api.settings import Settings
 from api.state import ServiceState
 
@@ -40,8 +44,15 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if getattr(app.state, "maas", None) is None:
-            app.state.maas = ServiceState.load(settings or Settings.from_env())
-        yield
+            app.state.maas = ServiceState.load(app_settings)
+        state = app.state.maas
+        state.tours  # built before the heavy processes are forked, so that they inherit it
+        app.state.heavy = HeavyPool(state.settings, state)
+        app.state.heavy.warm()
+        try:
+            yield
+        finally:
+            app.state.heavy.close()
 
     app = FastAPI(
         title="maas: Yamaguchi central area route planner",
@@ -50,11 +61,14 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
+    app_settings = state.settings if state else (settings or Settings.from_env())
     app.state.maas = state
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
-    for module in (health, catalog, journeys, tours, shuttle):
-        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=app_settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    for router in (health.router, catalog.router, journeys.router, tours.router, shuttle.router, shuttle.scenarios):
+        app.include_router(router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="map")
     return app
 

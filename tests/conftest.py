@@ -67,9 +67,13 @@ def service_state(default_network, default_planner, default_places, tmp_path_fac
     return ServiceState(settings, default_network, default_planner, default_places, store)
 
 
+#: The address the test client calls from: this machine, as a planner on a laptop would.
+LOOPBACK = ("127.0.0.1", 50000)
+
+
 @pytest.fixture(scope="session")
 def client(service_state) -> TestClient:
-    with TestClient(create_app(state=service_state), raise_server_exceptions=False) as c:
+    with TestClient(create_app(state=service_state), raise_server_exceptions=False, client=LOOPBACK) as c:
         yield c
 
 

@@ -3,6 +3,10 @@
 A scenario is the same document as a scenario file (``scenarios/README.md``),
 sent as JSON.  Over HTTP its feeds must be folders of the service's own data
 (``gtfs/...``): a request cannot make the server read other files.
+
+Evaluating a posted document is open to everyone; optimising and every saved
+scenario endpoint are the planners' (:func:`api.security.require_planner`).
+Evaluations and optimisations run in the bounded pool for heavy work.
 """
 
 from __future__ import annotations
@@ -12,25 +16,36 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from api.deps import State
+from api.deps import Heavy, PlannersOnly, State
+from api.heavy import deadline_for
 from api.scenario_docs import evaluation_document, scenario_of
+from api.state import ServiceState
 
 router = APIRouter(prefix="/v1", tags=["shuttle"])
+#: The saved scenarios: planners only.
+scenarios = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[PlannersOnly])
 
 ScenarioDoc = Annotated[dict[str, Any], Body(description="A shuttle scenario (see scenarios/README.md), as JSON.")]
 
 
-@router.post("/shuttle/evaluate", summary="Evaluate a shuttle timetable against trains and shifts")
-def evaluate(doc: ScenarioDoc) -> dict:
-    """Who reaches work on time and gets home, load per run, trains met, vehicles and cost; plus diagram data."""
+def evaluate_job(_: ServiceState, doc: dict) -> dict:
+    """The evaluation answer (runs in a heavy-work process)."""
     return evaluation_document(doc)
 
 
-@router.post("/shuttle/optimize", summary="Propose a better shuttle timetable")
-def optimize(
+@router.post("/shuttle/evaluate", summary="Evaluate a shuttle timetable against trains and shifts")
+async def evaluate(state: State, heavy: Heavy, doc: ScenarioDoc) -> dict:
+    """Who reaches work on time and gets home, load per run, trains met, vehicles and cost; plus diagram data."""
+    return await heavy(evaluate_job, doc, deadline_s=state.settings.evaluate_time_limit_s)
+
+
+@router.post("/shuttle/optimize", summary="Propose a better shuttle timetable", dependencies=[PlannersOnly])
+async def optimize(
     state: State,
+    heavy: Heavy,
     doc: ScenarioDoc,
     time_limit: Annotated[float, Query(gt=0, le=120, description="Seconds the optimiser may search (capped by the server).")] = 10.0,
 ) -> dict:
@@ -39,11 +54,17 @@ def optimize(
     The proposal's GTFS feed is written to a temporary folder, re-evaluated
     end to end, and described in the answer (runs with their times).  The
     search time is capped by ``MAAS_OPTIMIZE_TIME_LIMIT`` (default 30 s).
+    Planners only.
     """
+    limit = min(time_limit, state.settings.optimize_time_limit_s)
+    return await heavy(optimize_job, doc, limit, deadline_s=deadline_for(limit))
+
+
+def optimize_job(_: ServiceState, doc: dict, limit: float) -> dict:
+    """The optimisation answer (runs in a heavy-work process)."""
     from maas.shuttle.optimize import optimize as run_optimizer
 
     scenario = scenario_of(doc)
-    limit = min(time_limit, state.settings.optimize_time_limit_s)
     with tempfile.TemporaryDirectory() as tmp:
         doc = run_optimizer(scenario, out_dir=Path(tmp), time_limit_s=limit, workers=1).to_dict()
     doc.pop("files", None)  # written to a temporary folder, gone now
@@ -61,14 +82,14 @@ class ScenarioIn(BaseModel):
     version: int | None = Field(None, description="On update: the version you read; refused if the scenario changed since.")
 
 
-@router.get("/scenarios", summary="List saved scenarios", tags=["scenarios"])
+@scenarios.get("/scenarios", summary="List saved scenarios")
 def list_scenarios(state: State) -> dict:
     """Every saved scenario (id, name, version, times), newest first."""
     items = state.store.list()
     return {"scenarios": [{k: v for k, v in s.to_dict().items() if k != "scenario"} for s in items]}
 
 
-@router.post("/scenarios", status_code=201, summary="Save a scenario", tags=["scenarios"])
+@scenarios.post("/scenarios", status_code=201, summary="Save a scenario")
 def create_scenario(state: State, body: ScenarioIn, response: Response) -> dict:
     """Validate and store a scenario; 201 with its id."""
     saved = state.store.create(body.name, body.scenario)
@@ -83,12 +104,12 @@ def _get(state, scenario_id: str):
     return found
 
 
-@router.get("/scenarios/{scenario_id}", summary="Read a saved scenario", tags=["scenarios"])
+@scenarios.get("/scenarios/{scenario_id}", summary="Read a saved scenario")
 def get_scenario(state: State, scenario_id: str) -> dict:
     return _get(state, scenario_id).to_dict()
 
 
-@router.put("/scenarios/{scenario_id}", summary="Replace a saved scenario", tags=["scenarios"])
+@scenarios.put("/scenarios/{scenario_id}", summary="Replace a saved scenario")
 def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
     """Validate and replace; an invalid or failed write leaves the stored scenario as it was."""
     saved = state.store.update(scenario_id, body.name, body.scenario, body.version)
@@ -97,14 +118,15 @@ def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
     return saved.to_dict()
 
 
-@router.delete("/scenarios/{scenario_id}", status_code=204, summary="Delete a saved scenario", tags=["scenarios"])
+@scenarios.delete("/scenarios/{scenario_id}", status_code=204, summary="Delete a saved scenario")
 def delete_scenario(state: State, scenario_id: str) -> Response:
     if not state.store.delete(scenario_id):
         raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
     return Response(status_code=204)
 
 
-@router.get("/scenarios/{scenario_id}/evaluation", summary="Evaluate a saved scenario", tags=["scenarios"])
-def evaluate_saved(state: State, scenario_id: str) -> dict:
+@scenarios.get("/scenarios/{scenario_id}/evaluation", summary="Evaluate a saved scenario")
+async def evaluate_saved(state: State, heavy: Heavy, scenario_id: str) -> dict:
     """The evaluation and diagram data of a saved scenario (what the map's shuttle page shows)."""
-    return evaluation_document(_get(state, scenario_id).document)
+    document = (await run_in_threadpool(_get, state, scenario_id)).document
+    return await heavy(evaluate_job, document, deadline_s=state.settings.evaluate_time_limit_s)

@@ -28,4 +28,5 @@ def serve(
     settings = Settings.from_env()
     load_timetable(list(settings.feeds))
     typer.echo(f"maas: serving on http://{host}:{port}/  (API docs at http://{host}:{port}/docs)", err=True)
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level=log_level)
+    # Forwarded addresses are read by the service itself, from MAAS_TRUSTED_PROXIES only.
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level=log_level, proxy_headers=False, server_header=False)

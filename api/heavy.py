@@ -1,0 +1,129 @@
+"""Heavy requests in a bounded pool of their own, so that they cannot starve journeys.
+
+Tours, shuttle optimisation and shuttle evaluation take from a tenth of a
+second to many seconds of CPU.  Each service worker runs them in a small pool
+of *processes* (forked after the network is loaded, so they share its memory),
+at a lower CPU priority: journeys, which run in the worker's own threads,
+neither wait for a free thread nor compete for the Python lock, and the
+operating system prefers them when both want a core.
+
+A heavy request first passes a per-client rate limit (``limits``; 429 with
+``Retry-After``), then waits at most ``MAAS_HEAVY_WAIT`` seconds for a free
+slot (503 with ``Retry-After`` otherwise), then runs under a time limit
+(503 when it is passed).  Light requests never enter this path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from api.errors import HttpError
+from api.settings import Settings
+
+#: Added to a job's own search limit before the request gives up on it (loading, re-timing, answer).
+GRACE_S = 15.0
+
+
+def deadline_for(search_s: float) -> float:
+    """The time limit of a request whose search is capped at ``search_s`` seconds."""
+    return search_s + GRACE_S
+#: Nice value of the heavy processes: the scheduler then prefers the workers serving journeys.
+NICENESS = 10
+
+#: The service state the heavy processes work on; set before they are forked, so they inherit it.
+_STATE: Any = None
+
+
+class Busy(HttpError):
+    """A heavy request refused for the server's load: 429 (rate limit) or 503 (pool full, too slow), with ``Retry-After``."""
+
+    def __init__(self, message: str, status: int, retry_after_s: float) -> None:
+        super().__init__(message, status, None, {"Retry-After": str(max(1, math.ceil(retry_after_s)))})
+
+
+def _lower_priority() -> None:
+    """Initializer of each heavy process."""
+    try:
+        os.nice(NICENESS)
+    except OSError:  # not permitted here: run at normal priority
+        pass
+
+
+def _call(fn: Callable[..., Any], args: tuple) -> Any:
+    """Run ``fn(state, *args)`` in a heavy process."""
+    return fn(_STATE, *args)
+
+
+class HeavyPool:
+    """A bounded pool for heavy work, a rate limit per client, a wait limit and a time limit."""
+
+    def __init__(self, settings: Settings, state: Any) -> None:
+        global _STATE
+        _STATE = state
+        self.settings = settings
+        self.slots = asyncio.Semaphore(settings.heavy_workers)
+        self.rate = parse(settings.heavy_rate_limit)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.executor = self._new_executor()
+
+    def _new_executor(self) -> Executor:
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            return ProcessPoolExecutor(self.settings.heavy_workers, mp_context=context, initializer=_lower_priority)
+        return ThreadPoolExecutor(self.settings.heavy_workers, thread_name_prefix="maas-heavy")
+
+    def warm(self) -> None:
+        """Start the processes now (before the service takes requests and starts threads)."""
+        list(self.executor.map(_noop, range(self.settings.heavy_workers)))
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def check_rate(self, client: str) -> None:
+        """Raise :class:`Busy` (429) when ``client`` has used up its heavy requests for now."""
+        if not self.limiter.hit(self.rate, "heavy", client):
+            reset = self.limiter.get_window_stats(self.rate, "heavy", client).reset_time
+            wait = max(1.0, reset - time.time())
+            raise Busy(f"too many heavy requests (tours, optimisations, evaluations) from this client: at most {self.settings.heavy_rate_limit}; try again in {math.ceil(wait)} s", 429, wait)
+
+    async def run(self, client: str, fn: Callable[..., Any], *args: Any, deadline_s: float) -> Any:
+        """Run ``fn(state, *args)`` in the pool for ``client``; give up on it (503) after ``deadline_s`` seconds."""
+        self.check_rate(client)
+        wait = self.settings.heavy_wait_s
+        try:
+            await asyncio.wait_for(self.slots.acquire(), timeout=wait)
+        except TimeoutError:
+            raise Busy(f"the server is busy with other tours and optimisations; try again in {math.ceil(wait)} s", 503, wait) from None
+        loop = asyncio.get_running_loop()
+        try:
+            future = self.executor.submit(_call, fn, args)
+        except (BrokenProcessPool, RuntimeError):
+            self.slots.release()
+            self.executor = self._new_executor()
+            raise Busy("the heavy-work pool had to be restarted; try again", 503, 1.0) from None
+        # The slot is given back when the work has really ended, not when the client stops waiting.
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self.slots.release))
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout=deadline_s)
+        except TimeoutError:
+            raise Busy(f"the request took longer than its limit of {deadline_s:g} s and was abandoned", 503, 5.0) from None
+        except BrokenProcessPool:
+            self.executor = self._new_executor()
+            raise Busy("the heavy-work process ended unexpectedly; try again", 503, 1.0) from None
+
+
+def _noop(_: int) -> None:
+    return None
+
