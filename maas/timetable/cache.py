@@ -1,24 +1,68 @@
-"""Keep compiled timetables on disk, keyed by the exact bytes of their feeds.
+"""Keep compiled timetables on disk as plain arrays, keyed by the exact bytes of their feeds.
 
 The key is a SHA-256 over each feed's content digest, its short name and the
 compiler version, so any change to a feed file recompiles and an unchanged set
-loads in a fraction of a second.  Files are written atomically: a crash never
-leaves a half-written cache entry behind.
+loads in a few milliseconds.
+
+An entry is one folder, ``timetable-<key>/``, and nothing in it can run code
+when loaded (a pickle could: whoever can write to the cache folder could make
+every later run execute theirs):
+
+- ``<field>.npy`` for each numpy array of :class:`Timetable`, opened with
+  ``np.load(allow_pickle=False, mmap_mode="r")``: memory-mapped and read-only,
+  so processes that load the same entry share one copy in the page cache;
+- ``data.json``: every other field (id and name lists, ``{lang: name}`` dicts,
+  zone fares, :class:`FeedSummary` records), written and read by the field's
+  type annotation so that the round trip is exact (tuples stay tuples);
+- ``manifest.json``: the format version, compiler version and key, the
+  SHA-256 of ``data.json`` and the dtype, shape and SHA-256 of each array.
+
+Nothing in the folder is trusted.  A load checks the versions, the key, every
+digest, dtype and shape (damage of any kind), then the sizes and index ranges
+of the arrays (so that even a forged, self-consistent entry cannot send the
+compiled routing kernels outside an array); on any mismatch or error the
+timetable is compiled again and the entry replaced.  Entries are written into
+a temporary folder that is renamed into place, so a crash never leaves a
+half-written entry under the entry's name; a replaced entry is renamed aside
+before it is deleted, so processes still mapping its files keep them.
+Pickle files of earlier versions (``timetable-<key>.pickle``) are never
+opened; the one with the key being written is deleted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import json
 import os
-import pickle
+import shutil
 import tempfile
+import time
+import types
+import typing
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from maas.feeds.problems import Problem
 from maas.feeds.reader import feed_digest, feed_name_for
 from maas.timetable.compile import COMPILER_VERSION, compile_feeds, load_feeds
 from maas.timetable.model import Timetable
+
+#: Version of the folder layout below; any other value in a manifest is rebuilt.
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DATA = "data.json"
+#: Leftover temporary folders (a crash while writing) older than this are removed on the next write.
+STALE_SECONDS = 3600.0
+
+
+class CacheEntryError(ValueError):
+    """A cache entry that must not be used: damaged, stale or inconsistent."""
 
 
 def default_cache_dir() -> Path:
@@ -50,6 +94,11 @@ def cache_key(paths: Sequence[str | Path], names: Sequence[str]) -> str:
     return h.hexdigest()[:32]
 
 
+def entry_path(cache_dir: str | Path, key: str) -> Path:
+    """Return the folder of the cache entry with ``key`` in ``cache_dir``."""
+    return Path(cache_dir) / f"timetable-{key}"
+
+
 def load_timetable(
     paths: Sequence[str | Path],
     names: Sequence[str] | None = None,
@@ -60,35 +109,329 @@ def load_timetable(
 ) -> Timetable:
     """Return the compiled timetable of ``paths``, from the cache when possible.
 
+    With the cache, the returned arrays are read-only memory maps of the
+    entry (also right after compiling, when the entry could be written).
     Raises :class:`~maas.errors.FeedError` when a feed has errors (nothing is
     cached then).
     """
     names = list(names) if names else unique_names(paths)
     directory = Path(cache_dir) if cache_dir else default_cache_dir()
     key = cache_key(paths, names)
-    file = directory / f"timetable-{key}.pickle"
-    if use_cache and file.exists():
-        try:
-            with file.open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass  # unreadable entry: rebuild it
-    timetable = compile_feeds(load_feeds(paths, names), progress=progress, on_problems=on_problems)
+    folder = entry_path(directory, key)
     if use_cache:
-        _write_atomically(file, timetable)
+        try:
+            return read_entry(folder, key)
+        except Exception:  # noqa: BLE001 - whatever is wrong with the entry, compiling again answers
+            pass
+    timetable = compile_feeds(load_feeds(paths, names), progress=progress, on_problems=on_problems)
+    if use_cache and _write_entry(folder, key, timetable):
+        try:
+            return read_entry(folder, key)
+        except Exception:  # noqa: BLE001 - e.g. replaced meanwhile by another process: use what we compiled
+            pass
     return timetable
 
 
-def _write_atomically(file: Path, timetable: Timetable) -> None:
+# --- reading ------------------------------------------------------------------------
+
+
+def read_entry(folder: Path, key: str) -> Timetable:
+    """Return the timetable stored in ``folder``; raise when it is not a sound entry for ``key``.
+
+    Raises :class:`CacheEntryError` on a version, key, digest, dtype, shape,
+    size or index mismatch, and whatever reading the files raises (OSError,
+    ValueError, ...) when they are missing or damaged.
+    """
+    manifest = json.loads((folder / MANIFEST).read_bytes())
+    _check_header(manifest, key)
+    data_bytes = (folder / DATA).read_bytes()
+    _expect(_sha256(data_bytes) == manifest["data_sha256"], f"{DATA}: digest mismatch")
+    data = json.loads(data_bytes)
+    hints = _hints(Timetable)
+    arrays, others = _field_kinds()
+    _expect(set(manifest["arrays"]) == set(arrays) and set(data) == set(others), "fields differ from Timetable's")
+    values: dict[str, Any] = {name: _decode(data[name], hints[name]) for name in others}
+    for name in arrays:
+        values[name] = _read_array(folder / f"{name}.npy", manifest["arrays"][name])
+    timetable = Timetable(**values)
+    check_structure(timetable)
+    return timetable
+
+
+def _check_header(manifest: dict, key: str) -> None:
+    _expect(isinstance(manifest, dict), "manifest is not an object")
+    _expect(manifest.get("format") == FORMAT_VERSION, f"format {manifest.get('format')!r}, expected {FORMAT_VERSION}")
+    _expect(manifest.get("compiler") == COMPILER_VERSION, f"compiler {manifest.get('compiler')!r}, expected {COMPILER_VERSION}")
+    _expect(manifest.get("key") == key, "written for another key")
+
+
+def _read_array(file: Path, expected: dict) -> np.ndarray:
+    """Memory-map one array (read-only, never unpickled) and check it against its manifest record."""
+    array = np.load(file, allow_pickle=False, mmap_mode="r")
+    _expect(isinstance(array, np.ndarray), f"{file.name}: not a single array")
+    _expect(array.dtype.kind in "biuf" and array.dtype.isnative, f"{file.name}: dtype {array.dtype} not a native number type")
+    _expect(array.dtype.str == expected["dtype"] and list(array.shape) == expected["shape"], f"{file.name}: dtype or shape mismatch")
+    _expect(_array_sha256(array) == expected["sha256"], f"{file.name}: digest mismatch")
+    # A plain ndarray view of the mapping (it keeps the map open): results of arithmetic on
+    # it are ordinary arrays rather than np.memmap instances pointing nowhere.
+    return array.view(np.ndarray)
+
+
+def _array_sha256(array: np.ndarray) -> str:
+    """Return the SHA-256 of an array's bytes in its memory order, without copying them."""
+    contiguous = array if array.flags.c_contiguous else array.T  # np.load gives C or Fortran order
+    return _sha256(memoryview(np.ascontiguousarray(contiguous)).cast("B"))
+
+
+def _sha256(data: bytes | memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise CacheEntryError(message)
+
+
+# --- checking what was read -----------------------------------------------------------
+
+#: Field-name prefixes and the count that the length of such a field must equal.
+_LENGTH_BY_PREFIX = (
+    ("stop_time_", "stop_times"),
+    ("stop_", "stops"),
+    ("route_", "routes"),
+    ("trip_", "trips"),
+    ("service_", "services"),
+    ("transfer_", "transfers"),
+)
+#: Pattern fields and the count their length must equal.
+_PATTERN_LENGTHS = {
+    "pattern_route": "patterns",
+    "pattern_stop_offsets": "patterns+1",
+    "pattern_trip_offsets": "patterns+1",
+    "pattern_stops": "pattern_stops",
+    "pattern_pickup": "pattern_stops",
+    "pattern_dropoff": "pattern_stops",
+    "pattern_trips": "trips",
+}
+#: Index fields: the count they index into, and their smallest allowed value.
+_INDEX_RANGES = {
+    "stop_feed": ("feeds", 0),
+    "route_feed": ("feeds", 0),
+    "service_feed": ("feeds", 0),
+    "stop_parent": ("stops", -1),
+    "trip_route": ("routes", 0),
+    "trip_service": ("services", 0),
+    "trip_pattern": ("patterns", 0),
+    "pattern_route": ("routes", 0),
+    "pattern_stops": ("stops", 0),
+    "pattern_trips": ("trips", 0),
+    "transfer_from": ("stops", 0),
+    "transfer_to": ("stops", 0),
+}
+
+
+def check_structure(tt: Timetable) -> None:
+    """Raise :class:`CacheEntryError` unless the sizes agree and every index is inside its array.
+
+    The routing kernels are compiled without bounds checks, so an entry is
+    checked as untrusted input before use: per-stop, per-route, per-trip,
+    per-service and per-transfer fields have one item each; CSR offsets run
+    from 0 to their values' length without decreasing; index fields point at
+    existing items; each trip's times lie inside the stop-time arrays.
+    """
+    counts = {
+        "feeds": len(tt.feeds),
+        "stops": tt.n_stops,
+        "routes": tt.n_routes,
+        "trips": tt.n_trips,
+        "patterns": tt.n_patterns,
+        "patterns+1": tt.n_patterns + 1,
+        "pattern_stops": len(tt.pattern_stops),
+        "services": len(tt.service_ids),
+        "transfers": len(tt.transfer_from),
+        "stop_times": tt.n_stop_times,
+    }
+    for f in dataclasses.fields(Timetable):
+        count = _PATTERN_LENGTHS.get(f.name) or next((c for p, c in _LENGTH_BY_PREFIX if f.name.startswith(p)), None)
+        if count is not None and f.compare:
+            _expect(len(getattr(tt, f.name)) == counts[count], f"{f.name}: length is not the number of {count}")
+    _expect(tt.service_runs.ndim == 2, "service_runs is not a table")
+    for name, (count, low) in _INDEX_RANGES.items():
+        _check_range(name, getattr(tt, name), low, counts[count] - 1)
+    _check_offsets("pattern_stop_offsets", tt.pattern_stop_offsets, len(tt.pattern_stops))
+    _check_offsets("pattern_trip_offsets", tt.pattern_trip_offsets, tt.n_trips)
+    n_stops_of_trip = np.diff(tt.pattern_stop_offsets)[tt.trip_pattern]
+    _check_range("trip_time_offset", tt.trip_time_offset, 0, tt.n_stop_times)
+    _check_range("trip_time_offset", tt.trip_time_offset + n_stops_of_trip, 0, tt.n_stop_times)
+
+
+def _check_range(name: str, values: np.ndarray, low: int, high: int) -> None:
+    _expect(values.dtype.kind in "iu", f"{name}: not integers")
+    _expect(len(values) == 0 or (int(values.min()) >= low and int(values.max()) <= high), f"{name}: index out of range")
+
+
+def _check_offsets(name: str, offsets: np.ndarray, end: int) -> None:
+    _expect(offsets.dtype.kind in "iu" and offsets[0] == 0 and offsets[-1] == end, f"{name}: does not run from 0 to {end}")
+    _expect(bool((np.diff(offsets) >= 0).all()), f"{name}: decreases")
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write_entry(folder: Path, key: str, timetable: Timetable) -> None:
+    """Write ``timetable`` into the new folder ``folder`` (arrays, data, then the manifest)."""
+    arrays, others = _field_kinds()
+    hints = _hints(Timetable)
+    folder.mkdir()
+    records = {}
+    for name in arrays:
+        value = getattr(timetable, name)
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"Timetable.{name} is {type(value).__name__}, not an ndarray")
+        np.save(folder / f"{name}.npy", value, allow_pickle=False)
+        written = np.load(folder / f"{name}.npy", allow_pickle=False, mmap_mode="r")
+        records[name] = {"dtype": written.dtype.str, "shape": list(written.shape), "sha256": _array_sha256(written)}
+        del written
+    data = json.dumps({name: _encode(getattr(timetable, name), hints[name]) for name in others}, ensure_ascii=False).encode()
+    (folder / DATA).write_bytes(data)
+    manifest = {"format": FORMAT_VERSION, "compiler": COMPILER_VERSION, "key": key, "data_sha256": _sha256(data), "arrays": records}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    for file in folder.iterdir():
+        file.chmod(0o444)  # other processes map these files: they are replaced, never written again
+
+
+def _write_entry(folder: Path, key: str, timetable: Timetable) -> bool:
+    """Write the entry atomically (temporary folder, then rename); return whether it is in place.
+
+    A read-only or full disk must not stop planning: on OSError the entry is
+    simply not written.
+    """
+    directory = folder.parent
+    tmp: Path | None = None
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(timetable, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
+        directory.mkdir(parents=True, exist_ok=True)
+        _sweep_leftovers(directory)
+        tmp = Path(tempfile.mkdtemp(dir=directory, prefix=f".tmp-{folder.name}-"))
+        write_entry(tmp / "entry", key, timetable)
+        _move_into_place(tmp / "entry", folder)
+        _unlink_quietly(directory / f"{folder.name}.pickle")  # the same key's pickle, never opened
+        return True
     except OSError:
-        # A read-only or full disk must not stop planning: run without the cache.
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except (OSError, NameError):
-            pass
+        return False
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(new: Path, folder: Path) -> None:
+    """Rename ``new`` to ``folder``; an existing (damaged or stale) entry is renamed aside first, then deleted."""
+    try:
+        os.rename(new, folder)
+        return
+    except OSError:
+        if not folder.exists():
+            raise
+    aside = folder.with_name(f".old-{folder.name}-{uuid.uuid4().hex}")
+    os.rename(folder, aside)
+    try:
+        os.rename(new, folder)  # fails only if another process put its entry there meanwhile: keep that one
+    except OSError:
+        pass
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _sweep_leftovers(directory: Path) -> None:
+    """Delete temporary and set-aside folders that a crashed writer left behind (older than STALE_SECONDS)."""
+    limit = time.time() - STALE_SECONDS
+    for pattern in (".tmp-timetable-*", ".old-timetable-*"):
+        for path in directory.glob(pattern):
+            try:
+                if path.is_dir() and not path.is_symlink() and path.stat().st_mtime < limit:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+# --- fields and their JSON form ----------------------------------------------------------
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+@functools.cache
+def _field_kinds() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the Timetable fields stored as ``.npy`` arrays and those stored in ``data.json``.
+
+    Fields with ``compare=False`` are derived caches (``_stop_lookup``) and are not stored.
+    """
+    hints = _hints(Timetable)
+    stored = [f.name for f in dataclasses.fields(Timetable) if f.compare]
+    arrays = tuple(n for n in stored if hints[n] is np.ndarray)
+    return arrays, tuple(n for n in stored if hints[n] is not np.ndarray)
+
+
+def _encode(value: Any, hint: Any) -> Any:
+    """Return ``value`` (of type ``hint``) as JSON-ready data that :func:`_decode` turns back into it."""
+    if _is_json_native(hint):
+        return value
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        field_hints = _hints(hint)
+        return {f.name: _encode(getattr(value, f.name), field_hints[f.name]) for f in dataclasses.fields(hint)}
+    if origin in (typing.Union, types.UnionType):
+        return None if value is None else _encode(value, _non_none(args))
+    if origin is list:
+        return [_encode(v, args[0]) for v in value]
+    if origin is tuple:
+        return [_encode(v, a) for v, a in zip(value, args, strict=True)]
+    if origin is dict:  # keys that are not strings: a list of [key, value] pairs
+        return [[_encode(k, args[0]), _encode(v, args[1])] for k, v in value.items()]
+    raise TypeError(f"no JSON form for {hint!r}")
+
+
+def _decode(data: Any, hint: Any) -> Any:
+    """Return the value of type ``hint`` that :func:`_encode` wrote as ``data``."""
+    if _is_json_native(hint):
+        return data
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        field_hints = _hints(hint)
+        return hint(**{name: _decode(v, field_hints[name]) for name, v in data.items()})
+    if origin in (typing.Union, types.UnionType):
+        return None if data is None else _decode(data, _non_none(args))
+    if origin is list:
+        return [_decode(v, args[0]) for v in data]
+    if origin is tuple:
+        return tuple(_decode(v, a) for v, a in zip(data, args, strict=True))
+    if origin is dict:
+        return {_decode(k, args[0]): _decode(v, args[1]) for k, v in data}
+    raise TypeError(f"no JSON form for {hint!r}")
+
+
+@functools.cache
+def _is_json_native(hint: Any) -> bool:
+    """Whether values of type ``hint`` come back from JSON unchanged (so need no conversion)."""
+    if hint in (str, int, float, bool, type(None)):
+        return True
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        return _is_json_native(args[0])
+    if origin is dict:
+        return args[0] is str and _is_json_native(args[1])
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_json_native(a) for a in args)
+    return False
+
+
+def _non_none(args: tuple) -> Any:
+    (hint,) = [a for a in args if a is not type(None)]
+    return hint

@@ -1,18 +1,27 @@
-"""The on-disk cache of compiled timetables: keyed by content, reused, rebuilt when damaged, never holding errors."""
+"""The on-disk cache of compiled timetables: keyed by content, reused, rebuilt when damaged, never holding errors.
+
+An entry is a folder of ``.npy`` arrays and JSON (see maas.timetable.cache): it
+must round-trip every field exactly, load memory-mapped and read-only, and
+never run code, whatever a writer of the cache folder puts there.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import os
 import pickle
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import maas.timetable.cache as cache_mod
+from maas.defaults import default_feed_paths
 from maas.errors import FeedError
-from maas.timetable.cache import cache_key, default_cache_dir, load_timetable, unique_names
+from maas.timetable.cache import cache_key, default_cache_dir, entry_path, load_timetable, read_entry, unique_names
 from maas.timetable.model import Timetable
 
 ST = (
@@ -22,17 +31,49 @@ ST = (
 )
 
 
+def assert_same_value(a: object, b: object, where: str = "Timetable") -> None:
+    """Assert ``a`` and ``b`` are the same value of the same type, recursively.
+
+    Arrays: dtype, shape and values (NaN equal to NaN); dataclasses: every
+    compared field; lists, tuples and dicts: element by element, in order.
+    """
+    assert type(a) is type(b) or (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)), f"{where}: {type(a)} vs {type(b)}"
+    if isinstance(a, np.ndarray):
+        assert (a.dtype, a.shape) == (b.dtype, b.shape), f"{where}: {a.dtype}{a.shape} vs {b.dtype}{b.shape}"
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), f"{where}: values differ"
+    elif dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            if f.compare:
+                assert_same_value(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), f"{where}: length {len(a)} vs {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same_value(x, y, f"{where}[{i}]")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), f"{where}: keys differ"
+        for k in a:
+            assert_same_value(k, next(key for key in b if key == k), f"{where} key {k!r}")
+            assert_same_value(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, float) and a != a:
+        assert b != b, f"{where}: NaN vs {b!r}"
+    else:
+        assert a == b, f"{where}: {a!r} vs {b!r}"
+
+
 def assert_same_timetable(a: Timetable, b: Timetable) -> None:
-    """Assert two timetables are equal field by field (arrays by value and dtype)."""
+    """Assert two timetables are equal field by field (arrays by value and dtype, everything else by type and value)."""
     assert type(a) is type(b) is Timetable
-    for f in dataclasses.fields(Timetable):
-        if not f.compare:
-            continue
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), f.name
-        else:
-            assert x == y, f.name
+    assert_same_value(a, b)
+
+
+def is_memory_mapped(array: np.ndarray) -> bool:
+    """Whether ``array`` is a view of a memory-mapped file."""
+    base = array
+    while base is not None:
+        if isinstance(base, np.memmap):
+            return True
+        base = getattr(base, "base", None)
+    return False
 
 
 @pytest.fixture
@@ -61,13 +102,24 @@ def _entries(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
 
 
+def _in_memory(tt: Timetable) -> Timetable:
+    """A copy of ``tt`` whose arrays are in memory, not mapped from an entry that the test then damages in place."""
+    return dataclasses.replace(tt, **{f.name: np.array(getattr(tt, f.name)) for f in dataclasses.fields(tt) if isinstance(getattr(tt, f.name), np.ndarray)})
+
+
+def _entry(directory: Path) -> Path:
+    """The one entry folder in ``directory``."""
+    (entry,) = [p for p in directory.iterdir() if p.name.startswith("timetable-")]
+    return entry
+
+
 def test_second_load_comes_from_the_cache(feed, tmp_path, compiles):
     """The second load of unchanged feeds returns an equal timetable without compiling."""
     cache = tmp_path / "cache"
     first = load_timetable([feed], cache_dir=cache, progress=False)
     assert compiles["calls"] == 1
     key = cache_key([feed], ["bus"])
-    assert _entries(cache) == [f"timetable-{key}.pickle"]
+    assert _entries(cache) == [f"timetable-{key}"]
     compiles["fail"] = True
     second = load_timetable([feed], cache_dir=cache, progress=False)
     assert compiles["calls"] == 1
@@ -87,7 +139,7 @@ def test_one_changed_byte_changes_the_key_and_recompiles(feed, tmp_path, compile
     new = load_timetable([feed], cache_dir=cache, progress=False)
     assert compiles["calls"] == 2
     assert (old.stop_names[0], new.stop_names[0]) == ("Ajisu", "Ajisv")
-    assert _entries(cache) == sorted([f"timetable-{before}.pickle", f"timetable-{after}.pickle"])
+    assert _entries(cache) == sorted([f"timetable-{before}", f"timetable-{after}"])
 
 
 def test_key_depends_on_names_content_and_compiler_version(feed, make_feed, monkeypatch):
@@ -106,18 +158,22 @@ def test_unique_names_follow_load_order(tmp_path):
     assert unique_names([tmp_path / "a" / "bus", tmp_path / "b" / "bus.zip", tmp_path / "jr"]) == ["bus", "bus-2", "jr"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
-def test_damaged_cache_file_is_rebuilt(damage, feed, tmp_path, compiles):
-    """A cache entry that cannot be unpickled is compiled again and rewritten, then served from the cache."""
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "missing"])
+@pytest.mark.parametrize("file", ["manifest.json", "data.json", "stop_time_arr.npy", "service_runs.npy"])
+def test_damaged_cache_file_is_rebuilt(file, damage, feed, tmp_path, compiles):
+    """A cache entry with a damaged or missing file is compiled again and rewritten, then served from the cache."""
     cache = tmp_path / "cache"
-    good = load_timetable([feed], cache_dir=cache, progress=False)
-    (entry,) = cache.iterdir()
-    data = entry.read_bytes()
-    entry.write_bytes({"garbage": b"not a pickle at all", "truncated": data[: len(data) // 2], "empty": b""}[damage])
+    good = _in_memory(load_timetable([feed], cache_dir=cache, progress=False))
+    target = _entry(cache) / file
+    data = target.read_bytes()
+    if damage == "missing":
+        target.unlink()
+    else:
+        target.write_bytes({"garbage": b"not an entry at all", "truncated": data[: len(data) // 2], "empty": b""}[damage])
     rebuilt = load_timetable([feed], cache_dir=cache, progress=False)
     assert compiles["calls"] == 2
     assert_same_timetable(good, rebuilt)
-    assert isinstance(pickle.loads(entry.read_bytes()), Timetable)
+    assert_same_timetable(good, read_entry(_entry(cache), cache_key([feed], ["bus"])))
     compiles["fail"] = True
     assert_same_timetable(good, load_timetable([feed], cache_dir=cache, progress=False))
 
@@ -174,7 +230,7 @@ def test_load_without_cache_dir_uses_maas_cache_dir(feed, tmp_path, monkeypatch)
     """load_timetable without cache_dir writes to $MAAS_CACHE_DIR."""
     monkeypatch.setenv("MAAS_CACHE_DIR", str(tmp_path / "env-cache"))
     load_timetable([feed], progress=False)
-    assert _entries(tmp_path / "env-cache") == [f"timetable-{cache_key([feed], ['bus'])}.pickle"]
+    assert _entries(tmp_path / "env-cache") == [f"timetable-{cache_key([feed], ['bus'])}"]
 
 
 def test_maas_info_uses_the_cache(feed, run_cli, compiles, tmp_path):
