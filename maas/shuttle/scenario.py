@@ -45,6 +45,16 @@ _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _ID = r"^[A-Za-z0-9_.\-]+$"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# Size limits of a scenario document: far above any real shuttle, low enough that
+# one request cannot make the service build an enormous model.
+MAX_STOPS = 100
+MAX_RUNS = 300
+MAX_CALLS = 60
+MAX_PARKS = 50
+MAX_ROWS = 50  # shifts, origins
+MAX_ROAD_TIMES = 2000
+MAX_TEXT = 200
+
 
 def _parse_clock_value(value: Any) -> int:
     """Return seconds of ``"HH:MM[:SS]"`` (before validation: any other input is an error)."""
@@ -90,18 +100,18 @@ class StopSpec(_Model):
     ``demand.parks``; every other stop is a station.
     """
 
-    id: str = Field(pattern=_ID, description="Stop id, written as stop_id into the shuttle feed (letters, digits, _ . -).")
-    name: str | None = Field(None, description="Name as on the sign (Japanese in this region).")
-    name_en: str | None = Field(None, description="English name.")
+    id: str = Field(pattern=_ID, max_length=64, description="Stop id, written as stop_id into the shuttle feed (letters, digits, _ . -).")
+    name: str | None = Field(None, max_length=MAX_TEXT, description="Name as on the sign (Japanese in this region).")
+    name_en: str | None = Field(None, max_length=MAX_TEXT, description="English name.")
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude, WGS84 degrees.")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude, WGS84 degrees.")
-    note: str | None = Field(None, description="Where the position comes from and how good it is (e.g. 'approximate, district level').")
+    note: str | None = Field(None, max_length=1000, description="Where the position comes from and how good it is (e.g. 'approximate, district level').")
 
 
 class CallSpec(_Model):
     """One call of a run at a stop."""
 
-    stop: str = Field(description="Id of a stop of ``stops``.")
+    stop: str = Field(max_length=64, description="Id of a stop of ``stops``.")
     time: Clock = Field(description="Arrival time, and departure time unless ``depart`` is given.")
     depart: Clock | None = Field(None, description="Departure time when the bus waits at the stop (not before ``time``).")
 
@@ -109,10 +119,10 @@ class CallSpec(_Model):
 class RunSpec(_Model):
     """One shuttle run (a GTFS trip): its stops in order with their times."""
 
-    id: str = Field(pattern=_ID, description="Run id, written as trip_id.")
-    name: str | None = Field(None, description="Name shown to riders (trip_short_name), e.g. 朝1便.")
-    name_en: str | None = Field(None, description="English name, e.g. 'Morning run 1'.")
-    calls: list[CallSpec] = Field(min_length=2, description="Stops in calling order; times never go backwards.")
+    id: str = Field(pattern=_ID, max_length=64, description="Run id, written as trip_id.")
+    name: str | None = Field(None, max_length=MAX_TEXT, description="Name shown to riders (trip_short_name), e.g. 朝1便.")
+    name_en: str | None = Field(None, max_length=MAX_TEXT, description="English name, e.g. 'Morning run 1'.")
+    calls: list[CallSpec] = Field(min_length=2, max_length=MAX_CALLS, description="Stops in calling order; times never go backwards.")
 
 
 class ServiceSpec(_Model):
@@ -123,7 +133,7 @@ class ServiceSpec(_Model):
     weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], description="Days of the week with service."
     )
-    except_dates: list[dt.date] = Field(default_factory=list, description="Days without service inside the period (holidays).")
+    except_dates: list[dt.date] = Field(default_factory=list, max_length=366, description="Days without service inside the period (holidays).")
 
 
 # --- demand ---------------------------------------------------------------------------------
@@ -132,7 +142,7 @@ class ServiceSpec(_Model):
 class ShiftSpec(_Model):
     """A work shift: employees must be at the park ``margin`` minutes before ``start`` and leave after ``end``."""
 
-    name: str = Field(min_length=1, description="Shift name, e.g. 'day'.")
+    name: str = Field(min_length=1, max_length=MAX_TEXT, description="Shift name, e.g. 'day'.")
     start: Clock = Field(description="Shift start.")
     end: Clock = Field(description="Shift end (after start; may pass 24:00).")
     share: float = Field(ge=0, le=1, description="Share of the park's rail + shuttle riders who work this shift.")
@@ -141,27 +151,27 @@ class ShiftSpec(_Model):
 class OriginSpec(_Model):
     """Where riders board the train: a station of the rail feeds and the share of riders starting there."""
 
-    station: str = Field(min_length=1, description="Stop id in the rail feeds (e.g. shinyamaguchi, FEED:id) or a station name.")
+    station: str = Field(min_length=1, max_length=MAX_TEXT, description="Stop id in the rail feeds (e.g. shinyamaguchi, FEED:id) or a station name.")
     share: float = Field(ge=0, le=1, description="Share of the park's riders who start at this station.")
 
 
 class ParkSpec(_Model):
     """An industrial park: who works there and how many would come by rail + shuttle."""
 
-    stop: str = Field(description="Id of the park's stop in ``stops``.")
-    name: str | None = Field(None, description="Display name (default: the stop's English name).")
+    stop: str = Field(max_length=64, description="Id of the park's stop in ``stops``.")
+    name: str | None = Field(None, max_length=MAX_TEXT, description="Display name (default: the stop's English name).")
     employees: int = Field(ge=0, description="Employees working at the park.")
     rail_shuttle_share: float = Field(ge=0, le=1, description="Share of employees who would commute by rail + shuttle.")
-    shifts: list[ShiftSpec] | None = Field(None, description="The park's shifts (default: demand.shifts); shares sum to 1.")
-    origins: list[OriginSpec] | None = Field(None, description="Where the park's riders board the train (default: demand.origins); shares sum to 1.")
+    shifts: list[ShiftSpec] | None = Field(None, max_length=MAX_ROWS, description="The park's shifts (default: demand.shifts); shares sum to 1.")
+    origins: list[OriginSpec] | None = Field(None, max_length=MAX_ROWS, description="Where the park's riders board the train (default: demand.origins); shares sum to 1.")
 
 
 class DemandSpec(_Model):
     """Demand per park; ``shifts`` and ``origins`` here apply to every park that gives none of its own."""
 
-    parks: list[ParkSpec] = Field(min_length=1, description="The industrial parks.")
-    shifts: list[ShiftSpec] | None = Field(None, description="Default shifts of every park.")
-    origins: list[OriginSpec] | None = Field(None, description="Default origin stations of every park.")
+    parks: list[ParkSpec] = Field(min_length=1, max_length=MAX_PARKS, description="The industrial parks.")
+    shifts: list[ShiftSpec] | None = Field(None, max_length=MAX_ROWS, description="Default shifts of every park.")
+    origins: list[OriginSpec] | None = Field(None, max_length=MAX_ROWS, description="Default origin stations of every park.")
 
 
 # --- fleet and road ----------------------------------------------------------------------------
@@ -190,7 +200,7 @@ class FleetSpec(_Model):
     cost_per_km_yen: float = Field(60.0, ge=0, description="Running cost per vehicle-km (fuel, wear), yen.")
     road_speed_kmh: float = Field(30.0, gt=0, le=120, description="Average road speed of the distance model, km/h.")
     road_detour: float = Field(1.3, ge=1, le=5, description="Road distance / straight-line distance.")
-    road_times: list[RoadTimeSpec] = Field(default_factory=list, description="Known driving times (override the distance model).")
+    road_times: list[RoadTimeSpec] = Field(default_factory=list, max_length=MAX_ROAD_TIMES, description="Known driving times (override the distance model).")
     dwell_minutes: float = Field(1.0, ge=0, le=30, description="Time at each intermediate stop of a run the optimizer builds, minutes.")
     min_layover_minutes: float = Field(3.0, ge=0, le=120, description="Least time between the end of a run and the next run of the same vehicle (after driving there), minutes.")
     paid_layover_max_minutes: float = Field(60.0, ge=0, description="Gaps between runs up to this long are paid vehicle time; longer ones are not (the vehicle is off duty).")
@@ -237,7 +247,7 @@ class OptimizeSpec(_Model):
     grid_minutes: int = Field(5, ge=1, le=60, description="Candidate departure times are multiples of this.")
     to_work_window: tuple[Clock, Clock] | None = Field(None, description="First and last departure of candidate runs to the parks (default: from the shifts).")
     home_window: tuple[Clock, Clock] | None = Field(None, description="First and last departure of candidate runs home (default: from the shifts).")
-    stations: list[str] | None = Field(None, description="Stations candidate runs may serve (default: every station stop).")
+    stations: list[str] | None = Field(None, max_length=MAX_STOPS, description="Stations candidate runs may serve (default: every station stop).")
     max_stations_per_run: int = Field(2, ge=1, le=4, description="Most stations one candidate run calls at.")
     max_parks_per_run: int = Field(3, ge=1, le=6, description="Most parks one candidate run calls at.")
     max_runs: int | None = Field(None, ge=1, description="Most runs in the proposal (null: no limit).")
@@ -255,12 +265,12 @@ class Scenario(_Model):
     repository (the folder holding ``gtfs/``).
     """
 
-    name: str = Field(min_length=1, description="Short name used in reports and file names.")
-    description: str = Field("", description="What the scenario is, and where its numbers come from.")
+    name: str = Field(min_length=1, max_length=MAX_TEXT, description="Short name used in reports and file names.")
+    description: str = Field("", max_length=5000, description="What the scenario is, and where its numbers come from.")
     date: dt.date = Field(description="Service date to evaluate (a day on which the shuttle and the trains run).")
-    rail_feeds: list[str] = Field(default_factory=lambda: ["gtfs/jr"], min_length=1, description="GTFS feeds of the trains (folders or zips).")
-    stops: list[StopSpec] = Field(min_length=2, description="Shuttle stops: stations and parks.")
-    runs: list[RunSpec] | None = Field(None, description="The shuttle runs.")
+    rail_feeds: list[str] = Field(default_factory=lambda: ["gtfs/jr"], min_length=1, max_length=10, description="GTFS feeds of the trains (folders or zips).")
+    stops: list[StopSpec] = Field(min_length=2, max_length=MAX_STOPS, description="Shuttle stops: stations and parks.")
+    runs: list[RunSpec] | None = Field(None, max_length=MAX_RUNS, description="The shuttle runs.")
     runs_feed: str | None = Field(None, description="Or: a GTFS feed holding the runs.")
     service: ServiceSpec = Field(default_factory=ServiceSpec, description="Days the shuttle runs (for the written feed).")
     demand: DemandSpec = Field(description="Employees per park, their shifts and origin stations.")
