@@ -17,9 +17,11 @@ import datetime as dt
 import json
 import logging
 import math
+import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -151,6 +153,14 @@ class ScenarioStore:
             self.engine = self._create_engine()
         except (SQLAlchemyError, ImportError) as exc:  # bad URL or missing driver: reported, retried like an outage
             self._mark_down(exc)
+        after_fork = weakref.WeakMethod(self._after_fork)
+        os.register_at_fork(after_in_child=lambda: (method := after_fork()) is not None and method())
+
+    def _after_fork(self) -> None:
+        """In a forked child (the heavy-work pool): fresh lock and pool, the parent's connections left alone."""
+        self._attempt_lock = threading.RLock()
+        if self.engine is not None:
+            self.engine.dispose(close=False)
 
     # --- connection state ------------------------------------------------------------------------
 
@@ -221,6 +231,8 @@ class ScenarioStore:
             _Base.metadata.create_all(self.engine)
         except (SQLAlchemyError, ImportError) as exc:
             self._mark_down(exc)
+            if self.engine is not None:
+                self.engine.dispose()  # the next attempt opens new connections (a replaced SQLite file, a new server)
             return False
         self._mark_up()
         if self.on_ready is not None and not self._seeded:
@@ -234,8 +246,8 @@ class ScenarioStore:
                 log.exception("built-in scenarios could not be stored")
         return self._ready
 
-    def _connect(self) -> None:
-        """Make sure the schema exists; raise StoreUnavailable while the database is down.
+    def _connect(self, done: str = "") -> None:
+        """Make sure the schema exists; raise StoreUnavailable (message ending in ``done``) while the database is down.
 
         Attempts are spaced (see ``retry_first``): between two, requests get
         the last reason at once.  Only one thread attempts at a time.
@@ -243,21 +255,20 @@ class ScenarioStore:
         if self._ready:
             return
         if time.monotonic() < self._next_attempt or not self._attempt_lock.acquire(blocking=False):
-            raise self._unavailable(self._reason or f"database at {self.safe_url}: connecting")
+            raise self._unavailable(self._reason or f"database at {self.safe_url}: connecting", done)
         try:
             if not self._ready and not self._attempt():
-                raise self._unavailable(self._reason or "")
+                raise self._unavailable(self._reason or "", done)
         finally:
             self._attempt_lock.release()
 
-    def _failure(self, action: str, exc: SQLAlchemyError) -> StoreUnavailable:
+    def _failure(self, action: str, exc: SQLAlchemyError, done: str) -> StoreUnavailable:
         """The exception for a failed operation: full disk (507), database down (503), or refused (503).
 
         The schema check is re-run to tell a database that is gone (every
         later request fails fast until it is back) from one that refused just
         this operation (read-only file, lock): only the first marks the store down.
         """
-        done = "; nothing was changed" if action != "read" else ""
         if _is_disk_full(exc):
             return StoreFull(f"the scenario could not be {action}: the database is full ({self._describe(exc)}){done}", math.ceil(self.retry_max))
         if self._attempt_lock.acquire(blocking=False):
@@ -272,7 +283,8 @@ class ScenarioStore:
     @contextmanager
     def _session(self, action: str, write: bool = False) -> Iterator[Session]:
         """A session on a usable store (one transaction when ``write``); database errors become StoreUnavailable."""
-        self._connect()
+        done = "; nothing was changed" if write else ""
+        self._connect(done)
         try:
             with Session(self.engine) as s:
                 if write:
@@ -281,7 +293,7 @@ class ScenarioStore:
                 else:
                     yield s
         except SQLAlchemyError as exc:
-            raise self._failure(action, exc) from exc
+            raise self._failure(action, exc, done) from exc
 
     def health(self) -> str | None:
         """None when the store answers a read now, else why not (never raises for a database problem)."""

@@ -2,69 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from pathlib import Path
-
 import pytest
 
 from api.store import ScenarioStore
 from maas.errors import InputError
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def _validate(doc: dict) -> None:
     """A stand-in validator: documents need a non-negative 'vehicles'."""
     if doc.get("vehicles", 0) < 0:
         raise InputError("fleet.vehicles: must not be negative", "fleet.vehicles")
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """Start a throw-away PostgreSQL server from Debian's packages (as user postgres), or skip."""
-    initdb, pg_ctl = PG_BIN / "initdb", PG_BIN / "pg_ctl"
-    if not initdb.exists():
-        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
-    runner: list[str] = []
-    if os.geteuid() == 0:
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser: cannot start PostgreSQL")
-        try:
-            import pwd
-
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("no 'postgres' user to run the server as")
-        runner = ["runuser", "-u", "postgres", "--"]
-    data = Path(tempfile.mkdtemp(prefix="maas-pg-"))
-    if runner:
-        shutil.chown(data, "postgres", "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    if subprocess.call([*runner, str(initdb), "-D", str(data / "db"), "-U", "postgres", "--auth=trust", "-E", "UTF8"], **quiet) != 0:
-        pytest.skip("initdb failed: cannot start a PostgreSQL server here")
-    opts = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
-    if subprocess.call([*runner, str(pg_ctl), "-D", str(data / "db"), "-o", opts, "-w", "-l", str(data / "log"), "start"], **quiet) != 0:
-        pytest.skip("pg_ctl start failed: cannot start a PostgreSQL server here")
-    try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        for _ in range(50):
-            try:
-                ScenarioStore(url).engine.dispose()
-                break
-            except Exception:  # server still starting
-                time.sleep(0.1)
-        yield url
-    finally:
-        subprocess.call([*runner, str(pg_ctl), "-D", str(data / "db"), "-m", "fast", "stop"], **quiet)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
