@@ -46,7 +46,10 @@ def evaluation_document(doc: dict) -> dict:
 
 
 def seed(store) -> None:
-    """Store the built-in scenarios when the store is empty (parsed like a scenario file: clock values stay text)."""
+    """Store the built-in scenarios when the store is empty (parsed like a scenario file: clock values stay text).
+
+    The store runs it once (``on_ready``), when its database first answers: at start-up, or later if it is down then.
+    """
     from maas.shuttle.scenario import scenario_data
 
     if store.list():
