@@ -15,7 +15,8 @@ every later run execute theirs):
   zone fares, :class:`FeedSummary` records), written and read by the field's
   type annotation so that the round trip is exact (tuples stay tuples);
 - ``manifest.json``: the format version, compiler version and key, the
-  SHA-256 of ``data.json`` and the dtype, shape and SHA-256 of each array.
+  SHA-256 of ``data.json``, and each array's dtype, shape, file size and
+  SHA-256 (of the array's bytes as mapped, so what is checked is what is used).
 
 Nothing in the folder is trusted.  A load checks the versions, the key, every
 digest, dtype and shape (damage of any kind), then the sizes and index ranges
@@ -167,6 +168,7 @@ def _check_header(manifest: dict, key: str) -> None:
 
 def _read_array(file: Path, expected: dict) -> np.ndarray:
     """Memory-map one array (read-only, never unpickled) and check it against its manifest record."""
+    _expect(file.stat().st_size == expected["bytes"], f"{file.name}: size mismatch")
     array = np.load(file, allow_pickle=False, mmap_mode="r")
     _expect(isinstance(array, np.ndarray), f"{file.name}: not a single array")
     _expect(array.dtype.kind in "biuf" and array.dtype.isnative, f"{file.name}: dtype {array.dtype} not a native number type")
@@ -290,7 +292,12 @@ def write_entry(folder: Path, key: str, timetable: Timetable) -> None:
             raise TypeError(f"Timetable.{name} is {type(value).__name__}, not an ndarray")
         np.save(folder / f"{name}.npy", value, allow_pickle=False)
         written = np.load(folder / f"{name}.npy", allow_pickle=False, mmap_mode="r")
-        records[name] = {"dtype": written.dtype.str, "shape": list(written.shape), "sha256": _array_sha256(written)}
+        records[name] = {
+            "dtype": written.dtype.str,
+            "shape": list(written.shape),
+            "bytes": (folder / f"{name}.npy").stat().st_size,
+            "sha256": _array_sha256(written),
+        }
         del written
     data = json.dumps({name: _encode(getattr(timetable, name), hints[name]) for name in others}, ensure_ascii=False).encode()
     (folder / DATA).write_bytes(data)
@@ -337,7 +344,7 @@ def _move_into_place(new: Path, folder: Path) -> None:
         os.rename(new, folder)  # fails only if another process put its entry there meanwhile: keep that one
     except OSError:
         pass
-    shutil.rmtree(aside, ignore_errors=True)
+    _remove_quietly(aside)
 
 
 def _sweep_leftovers(directory: Path) -> None:
@@ -346,10 +353,18 @@ def _sweep_leftovers(directory: Path) -> None:
     for pattern in (".tmp-timetable-*", ".old-timetable-*"):
         for path in directory.glob(pattern):
             try:
-                if path.is_dir() and not path.is_symlink() and path.stat().st_mtime < limit:
-                    shutil.rmtree(path, ignore_errors=True)
+                if path.lstat().st_mtime < limit:
+                    _remove_quietly(path)
             except OSError:
                 pass
+
+
+def _remove_quietly(path: Path) -> None:
+    """Delete a folder with its files, or a file or link (whatever was found under an entry's name)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        _unlink_quietly(path)
 
 
 def _unlink_quietly(path: Path) -> None:
