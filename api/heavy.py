@@ -19,6 +19,8 @@ import asyncio
 import math
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -53,12 +55,23 @@ class Busy(HttpError):
         super().__init__(message, status, None, {"Retry-After": str(max(1, math.ceil(retry_after_s)))})
 
 
-def _lower_priority() -> None:
-    """Initializer of each heavy process."""
+def _start_heavy_process(parent: int) -> None:
+    """Initializer of each heavy process: lower priority, default signals, and end with the worker that forked it."""
+    # The service worker's handlers (uvicorn's: "exit when idle") were inherited; here a signal must end the process.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         os.nice(NICENESS)
     except OSError:  # not permitted here: run at normal priority
         pass
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="maas-heavy-watchdog").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process once its parent is gone (it would otherwise keep the parent's listening socket open)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _call(fn: Callable[..., Any], args: tuple) -> Any:
@@ -81,7 +94,7 @@ class HeavyPool:
     def _new_executor(self) -> Executor:
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            return ProcessPoolExecutor(self.settings.heavy_workers, mp_context=context, initializer=_lower_priority)
+            return ProcessPoolExecutor(self.settings.heavy_workers, mp_context=context, initializer=_start_heavy_process, initargs=(os.getpid(),))
         return ThreadPoolExecutor(self.settings.heavy_workers, thread_name_prefix="maas-heavy")
 
     def warm(self) -> None:

@@ -2,6 +2,13 @@
 """Load test of the running service on loopback with wrk: journeys and tours at 1, 8 and 32 clients.
 
     python bench/load.py [--workers 2] [--duration 20] [--port 8790]
+    python bench/load.py --isolation [--code DIR]   # 16 journey clients alone, then with 8 tour clients
+
+``--isolation`` measures whether heavy work starves light work: journeys alone,
+then the same journeys while 8 clients ask for tours on the same server, as
+ratios, with every tour answer counted by status (200, 429, 503, other).
+``--code DIR`` serves another checkout of maas (e.g. the previous version, via
+``git worktree add``) with this environment, for a before/after in one run.
 
 Starts ``maas serve --workers N`` on 127.0.0.1, waits for /healthz, drives it
 with wrk (Debian package ``wrk``; installed with apt-get when missing and
@@ -49,7 +56,21 @@ request = function()
   end
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
+counts = {}  -- a global: done() reads it from each thread
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+response = function(status, headers, body)
+  local key = tostring(status)
+  counts[key] = (counts[key] or 0) + 1
+end
 done = function(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("counts")) do total[k] = (total[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(total) do table.insert(parts, string.format("\"%s\":%d", k, v)) end
+  io.write("STATUS{" .. table.concat(parts, ",") .. "}\n")
   io.write(string.format("JSON{\"requests\":%d,\"duration_us\":%d,\"errors\":%d,\"non2xx\":%d,\"p50_us\":%d,\"p95_us\":%d,\"p99_us\":%d}\n",
     summary.requests, summary.duration, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.errors.status, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
@@ -114,6 +135,7 @@ def run_wrk(wrk: str, base: str, script: Path, clients: int, duration: int) -> d
     ).stdout
     m = re.search(r"JSON(\{.*\})", out)
     data = json.loads(m.group(1))
+    statuses = json.loads(re.search(r"STATUS(\{.*\})", out).group(1))
     secs = data["duration_us"] / 1e6
     return {
         "clients": clients,
@@ -124,6 +146,7 @@ def run_wrk(wrk: str, base: str, script: Path, clients: int, duration: int) -> d
         "p99_ms": round(data["p99_us"] / 1000, 1),
         "errors": data["errors"],
         "non2xx": data["non2xx"],
+        "statuses": dict(sorted(statuses.items())),
     }
 
 
@@ -135,17 +158,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--skip-tours", action="store_true")
+    parser.add_argument("--isolation", action="store_true", help="16 journey clients alone, then with 8 tour clients (heavy work must not starve journeys)")
+    parser.add_argument("--code", type=Path, help="serve the maas checkout in this folder instead of this one (before/after runs)")
     args = parser.parse_args()
     wrk = ensure_wrk()
     base = f"http://127.0.0.1:{args.port}"
-    maas = str(Path(sys.executable).parent / "maas")
+    env = {**os.environ, "PYTHONPATH": str(args.code.resolve())} if args.code else None
     server = subprocess.Popen(
-        [maas, "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers), "--log-level", "warning"],
+        [sys.executable, "-m", "maas", "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers), "--log-level", "warning"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, so the workers stop with it
+        cwd=args.code or ROOT,
+        env=env,
     )
-    results: dict = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "workers": args.workers, "machine": machine(), "journeys": [], "tours": []}
+    code = str(args.code or "this checkout")
+    results: dict = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "workers": args.workers, "code": code, "machine": machine(), "journeys": [], "tours": []}
     try:
         wait_healthy(base)
         with tempfile.TemporaryDirectory() as tmp:
@@ -154,6 +182,9 @@ def main() -> None:
             tscript = Path(tmp) / "tours.lua"
             tscript.write_text(LUA.replace("{PATHS}", "{}").replace("{BODIES}", lua_list(tour_bodies())).replace("{METHOD}", "POST"))
             run_wrk(wrk, base, jscript, 2, 5)  # warm-up: JIT and day views in every worker
+            if args.isolation:
+                results["isolation"] = isolation(wrk, base, jscript, tscript, args.duration)
+                return
             for c in (int(x) for x in args.clients.split(",")):
                 r = run_wrk(wrk, base, jscript, c, args.duration)
                 results["journeys"].append(r)
@@ -169,10 +200,32 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        save(results, "isolation" if args.isolation else "load")
+
+
+def save(results: dict, kind: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"load-{dt.date.today().isoformat()}.json"
+    out = RESULTS / f"{kind}-{dt.date.today().isoformat()}{'-' + Path(results['code']).name if results['code'] != 'this checkout' else ''}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"wrote {out}")
+
+
+def isolation(wrk: str, base: str, jscript: Path, tscript: Path, duration: int) -> dict:
+    """Journeys (16 clients) alone, then while 8 clients ask for tours; the ratios the issue asks for."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = run_wrk(wrk, base, jscript, 16, duration)
+    print(f"journeys alone      {alone['rps']:>7} req/s  p95 {alone['p95_ms']} ms  statuses {alone['statuses']}", flush=True)
+    with ThreadPoolExecutor(1) as pool:
+        tours = pool.submit(run_wrk, wrk, base, tscript, 8, duration + 6)
+        time.sleep(3)  # the tour clients are busy before journeys are measured
+        mixed = run_wrk(wrk, base, jscript, 16, duration)
+        heavy = tours.result()
+    print(f"journeys with tours {mixed['rps']:>7} req/s  p95 {mixed['p95_ms']} ms  statuses {mixed['statuses']}", flush=True)
+    print(f"tours (8 clients)   {heavy['rps']:>7} req/s  p50 {heavy['p50_ms']} ms  p95 {heavy['p95_ms']} ms  statuses {heavy['statuses']}  socket errors {heavy['errors']}", flush=True)
+    ratios = {"throughput_with_tours_over_alone": round(mixed["rps"] / alone["rps"], 3), "p95_with_tours_over_alone": round(mixed["p95_ms"] / alone["p95_ms"], 3)}
+    print(f"ratios: throughput {ratios['throughput_with_tours_over_alone']} (goal >= 0.5), p95 {ratios['p95_with_tours_over_alone']} (goal <= 2)", flush=True)
+    return {"journeys_alone": alone, "journeys_with_tours": mixed, "tours": heavy, **ratios}
 
 
 def machine() -> dict:
