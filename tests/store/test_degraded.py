@@ -105,9 +105,8 @@ def assert_down(client: TestClient, *words: str) -> None:
     assert health.status_code == 200
     doc = health.json()
     assert doc["status"] == "degraded" and doc["parts"]["timetable"] == "ok"
-    assert doc["parts"]["scenario_store"].startswith("unavailable: ")
-    for word in words:
-        assert word in doc["parts"]["scenario_store"]
+    # The public health check names the part, not where the database lives (planners get the reason).
+    assert doc["parts"]["scenario_store"] == "unavailable"
     assert doc["feeds"] and doc["trips"] > 0 and doc["service_dates"]
     assert "the scenario store is unavailable" in message
 
