@@ -28,7 +28,7 @@ from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 6
+COMPILER_VERSION = 7
 
 
 @dataclass
