@@ -13,7 +13,9 @@ every later run execute theirs):
   so processes that load the same entry share one copy in the page cache;
 - ``data.json``: every other field (id and name lists, ``{lang: name}`` dicts,
   zone fares, :class:`FeedSummary` records), written and read by the field's
-  type annotation so that the round trip is exact (tuples stay tuples);
+  type annotation so that the round trip is exact (tuples stay tuples; a
+  tuple-keyed dict is stored as columns, one per key part and one of values,
+  each as its distinct values and a code per item);
 - ``manifest.json``: the format version, compiler version and key, the
   SHA-256 of ``data.json``, and each array's dtype, shape, file size and
   SHA-256 (of the array's bytes as mapped, so what is checked is what is used).
@@ -32,8 +34,10 @@ opened; the one with the key being written is deleted.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -43,7 +47,7 @@ import time
 import types
 import typing
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +59,7 @@ from maas.timetable.compile import COMPILER_VERSION, compile_feeds, load_feeds
 from maas.timetable.model import Timetable
 
 #: Version of the folder layout below; any other value in a manifest is rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 DATA = "data.json"
 #: Leftover temporary folders (a crash while writing) older than this are removed on the next write.
@@ -147,16 +151,33 @@ def read_entry(folder: Path, key: str) -> Timetable:
     _check_header(manifest, key)
     data_bytes = (folder / DATA).read_bytes()
     _expect(_sha256(data_bytes) == manifest["data_sha256"], f"{DATA}: digest mismatch")
-    data = json.loads(data_bytes)
     hints = _hints(Timetable)
     arrays, others = _field_kinds()
-    _expect(set(manifest["arrays"]) == set(arrays) and set(data) == set(others), "fields differ from Timetable's")
-    values: dict[str, Any] = {name: _decode(data[name], hints[name]) for name in others}
+    with _collector_paused():
+        data = json.loads(data_bytes)
+        _expect(set(manifest["arrays"]) == set(arrays) and set(data) == set(others), "fields differ from Timetable's")
+        values: dict[str, Any] = {name: _decode(data[name], hints[name]) for name in others}
     for name in arrays:
         values[name] = _read_array(folder / f"{name}.npy", manifest["arrays"][name])
     timetable = Timetable(**values)
     check_structure(timetable)
     return timetable
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects that form no cycles.
+
+    Zone fares are hundreds of thousands of tuples in dicts: every allocation
+    would count towards a collection that finds nothing (a third of the time).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_header(manifest: dict, key: str) -> None:
@@ -408,8 +429,10 @@ def _encode(value: Any, hint: Any) -> Any:
         return [_encode(v, args[0]) for v in value]
     if origin is tuple:
         return [_encode(v, a) for v, a in zip(value, args, strict=True)]
-    if origin is dict:  # keys that are not strings: a list of [key, value] pairs
-        return [[_encode(k, args[0]), _encode(v, args[1])] for k, v in value.items()]
+    if origin is dict:  # tuple keys: one column per part of the key, and the values (fast to parse and rebuild)
+        arity = _tuple_key_arity(args)
+        columns = [list(c) for c in zip(*value)] if value else [[] for _ in range(arity)]
+        return {"keys": [_categorical(c) for c in columns], "values": _categorical(list(value.values()))}
     raise TypeError(f"no JSON form for {hint!r}")
 
 
@@ -428,7 +451,9 @@ def _decode(data: Any, hint: Any) -> Any:
     if origin is tuple:
         return tuple(_decode(v, a) for v, a in zip(data, args, strict=True))
     if origin is dict:
-        return {_decode(k, args[0]): _decode(v, args[1]) for k, v in data}
+        _expect(len(data["keys"]) == _tuple_key_arity(args), "key columns do not match the key type")
+        keys = zip(*[_uncategorical(c) for c in data["keys"]], strict=True)
+        return dict(zip(keys, _uncategorical(data["values"]), strict=True))
     raise TypeError(f"no JSON form for {hint!r}")
 
 
@@ -445,6 +470,33 @@ def _is_json_native(hint: Any) -> bool:
     if origin in (typing.Union, types.UnionType):
         return all(_is_json_native(a) for a in args)
     return False
+
+
+def _categorical(column: list) -> dict[str, list]:
+    """Return a column as its distinct values and, per item, the position of its value among them.
+
+    Zone ids and fares repeat across thousands of zone pairs: small integers
+    parse faster than the strings and floats, and the decoded dicts share one
+    object per distinct value.
+    """
+    distinct = list(dict.fromkeys(column))
+    position = {v: i for i, v in enumerate(distinct)}
+    return {"distinct": distinct, "codes": [position[v] for v in column]}
+
+
+def _uncategorical(data: dict[str, list]) -> list:
+    """Return the column that :func:`_categorical` wrote as ``data``."""
+    distinct = data["distinct"]
+    return [distinct[i] for i in data["codes"]]
+
+
+def _tuple_key_arity(args: tuple) -> int:
+    """Return the length of a ``dict[tuple[...], V]``'s keys; TypeError for other non-string keys or values that need conversion."""
+    key, value = args
+    parts = typing.get_args(key)
+    if typing.get_origin(key) is not tuple or Ellipsis in parts or not all(_is_json_native(a) for a in (*parts, value)):
+        raise TypeError(f"no JSON form for dict[{key!r}, {value!r}]")
+    return len(parts)
 
 
 def _non_none(args: tuple) -> Any:
