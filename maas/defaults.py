@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: The default feeds, in load order (rail, buses, the commuter shuttle).
-DEFAULT_FEEDS = ("jr", "bus", "techno-shuttle")
+#: The default feeds when the data folder has no catalog (a copy made before ``gtfs/feeds.toml``).
+#: With a catalog, the catalog decides: see :func:`default_feed_paths`.
+DEFAULT_FEEDS = ("jrbus", "jr", "bus", "techno-shuttle")
 
 
 def data_root() -> Path:
@@ -21,9 +22,25 @@ def data_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def default_catalog_path() -> Path:
+    """Return the feed catalog of the default data (``gtfs/feeds.toml``)."""
+    return data_root() / "gtfs" / "feeds.toml"
+
+
 def default_feed_paths() -> list[Path]:
-    """Return the paths of the default feeds that exist."""
-    gtfs = data_root() / "gtfs"
+    """Return the default feeds that hold data, in the catalog's order.
+
+    The catalog (``gtfs/feeds.toml``) lists every feed, so adding one is one
+    ``[[feed]]`` entry; an entry whose folder has no ``stops.txt`` yet is
+    skipped.  Without a catalog, :data:`DEFAULT_FEEDS` is used.  A catalog
+    with mistakes raises :class:`~maas.feeds.catalog.CatalogError`.
+    """
+    from maas.feeds.catalog import load_catalog
+
+    path = default_catalog_path()
+    if path.is_file():
+        return load_catalog(path).present_paths()
+    gtfs = path.parent
     return [gtfs / name for name in DEFAULT_FEEDS if (gtfs / name / "stops.txt").exists()]
 
 

@@ -4,6 +4,9 @@ Reading never judges the content: every file becomes a table of strings with
 the line number each record starts on, so that the checker
 (:mod:`maas.feeds.validate`) can point at file, line and field.  Only what
 stops a file from being read at all (not UTF-8, no header) is reported here.
+Files that are not part of GTFS or GTFS-JP (vendor extras, READMEs, receipts
+of file-sanitising systems, whatever their encoding) are not read at all:
+their names are kept in ``Feed.ignored_files`` for the checker to mention.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import io
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +24,7 @@ import pandas as pd
 
 from maas.errors import FeedError
 from maas.feeds.problems import Problem
+from maas.feeds.schema import KNOWN_FILES
 
 #: Name of the extra column holding each record's line number in its file.
 LINE = "_line"
@@ -32,7 +37,9 @@ class Feed:
     ``name`` is short and unique among the feeds loaded together (by default
     the folder or zip name without extension, e.g. ``jr``); it namespaces the
     feed's ids when several feeds are combined.  ``digest`` is a SHA-256 over
-    the raw bytes of every file, used as the cache key of compiled timetables.
+    the raw bytes of every GTFS file, used as the cache key of compiled
+    timetables.  ``ignored_files`` names what is not GTFS or GTFS-JP (path
+    inside the zip or folder; a folder ends with ``/``).
     """
 
     name: str
@@ -40,6 +47,7 @@ class Feed:
     tables: dict[str, pd.DataFrame]
     read_problems: list[Problem] = field(default_factory=list)
     digest: str = ""
+    ignored_files: list[str] = field(default_factory=list)
 
     def has(self, filename: str) -> bool:
         """Return True when the file is present and has at least one record."""
@@ -68,28 +76,31 @@ def feed_name_for(path: Path) -> str:
     return name or "feed"
 
 
-def read_feed(path: str | Path, name: str | None = None) -> Feed:
-    """Read every ``*.txt`` file of a feed folder or zip into text tables.
+def read_feed(path: str | Path, name: str | None = None, only: Collection[str] | None = None) -> Feed:
+    """Read every GTFS / GTFS-JP ``*.txt`` file of a feed folder or zip into text tables.
 
-    Raises :class:`FeedError` only when the path itself cannot be opened as a
-    feed (missing, not a zip or folder); problems with the files inside are
+    ``only`` limits reading to those files (for a quick look such as the
+    service dates; the digest is then left empty).  Raises
+    :class:`FeedError` only when the path itself cannot be opened as a feed
+    (missing, not a zip or folder); problems with the files inside are
     returned in ``Feed.read_problems``.
     """
     path = Path(path)
     name = name or feed_name_for(path)
-    raw = _read_raw_files(path)
+    raw, ignored = _read_raw_files(path, only)
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     for filename in sorted(raw):
         table = _parse_file(raw[filename], filename, name, problems)
         if table is not None:
             tables[filename] = table
-    return Feed(name=name, source=path, tables=tables, read_problems=problems, digest=_digest(raw))
+    digest = _digest(raw) if only is None else ""
+    return Feed(name=name, source=path, tables=tables, read_problems=problems, digest=digest, ignored_files=ignored)
 
 
 def feed_digest(path: str | Path) -> str:
     """Return the SHA-256 content digest of a feed without parsing it (see ``Feed.digest``)."""
-    return _digest(_read_raw_files(Path(path)))
+    return _digest(_read_raw_files(Path(path))[0])
 
 
 def _digest(raw: dict[str, bytes]) -> str:
@@ -99,45 +110,97 @@ def _digest(raw: dict[str, bytes]) -> str:
     return hasher.hexdigest()
 
 
-def _read_raw_files(path: Path) -> dict[str, bytes]:
-    """Return ``{filename: bytes}`` for the feed's ``.txt`` files; FeedError when they cannot be read."""
+def _read_raw_files(path: Path, only: Collection[str] | None = None) -> tuple[dict[str, bytes], list[str]]:
+    """Return ``{filename: bytes}`` of the feed's GTFS files and the names of the others; FeedError when unreadable."""
     try:
-        return _read_raw_files_unchecked(path)
+        return _read_raw_files_unchecked(path, only)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise FeedError(f"{path}: the zip file is damaged or uses an unsupported format ({exc})") from exc
     except (OSError, RuntimeError) as exc:
         raise FeedError(f"{path}: cannot be read ({exc})") from exc
 
 
-def _read_raw_files_unchecked(path: Path) -> dict[str, bytes]:
+def is_gtfs_file(name: str) -> bool:
+    """True for a file GTFS or GTFS-JP defines (``stops.txt``, ``office_jp.txt``, ``shapes.txt``, ...)."""
+    return name in KNOWN_FILES
+
+
+def _wanted(name: str, only: Collection[str] | None) -> bool:
+    """A GTFS text file to read (``locations.geojson`` is GTFS but not a table)."""
+    return name.endswith(".txt") and (only is None or name in only)
+
+
+def _read_raw_files_unchecked(path: Path, only: Collection[str] | None) -> tuple[dict[str, bytes], list[str]]:
+    files: dict[str, bytes] = {}
+    ignored: list[str] = []
     if path.is_dir():
-        files = {p.name: p.read_bytes() for p in path.glob("*.txt") if p.is_file()}
-        if not files:
+        for p in sorted(path.iterdir()):
+            if not p.is_file():
+                ignored.append(p.name + "/")
+            elif not is_gtfs_file(p.name):
+                ignored.append(p.name)
+            elif _wanted(p.name, only):
+                files[p.name] = p.read_bytes()
+        if not files and only is None:
             raise FeedError(f"{path}: no GTFS .txt files in this folder")
-        return files
+        return files, ignored
     if not path.exists():
         raise FeedError(f"{path}: no such file or folder")
     if not zipfile.is_zipfile(path):
         raise FeedError(f"{path}: not a zip file or a folder of GTFS .txt files")
     with zipfile.ZipFile(path) as zf:
         # macOS adds __MACOSX/<folder>/._<name> resource forks: never feed files.
-        members = [
-            m
-            for m in zf.infolist()
-            if not m.is_dir() and m.filename.lower().endswith(".txt") and not m.filename.startswith("__MACOSX/")
-        ]
-        # Feeds are sometimes zipped with a top folder: use the folder holding stops.txt.
-        base = ""
-        if not any("/" not in m.filename for m in members):
-            homes = sorted({m.filename.rsplit("/", 1)[0] for m in members if m.filename.endswith("/stops.txt")})
-            base = (homes[0] + "/") if homes else ""
-        files = {}
+        members = [m for m in zf.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+        base = zip_base([m.filename for m in members])
         for m in members:
-            if m.filename.startswith(base) and "/" not in m.filename[len(base) :]:
-                files[m.filename[len(base) :]] = zf.read(m)
-    if not files:
+            inner = m.filename[len(base) :] if m.filename.startswith(base) else None
+            if inner is None or "/" in inner or not is_gtfs_file(inner):
+                ignored.append(zip_member_name(m))
+            elif _wanted(inner, only):
+                files[inner] = zf.read(m)
+    if not files and only is None:
         raise FeedError(f"{path}: the zip holds no GTFS .txt files")
-    return files
+    return files, sorted(ignored)
+
+
+def zip_base(names: list[str]) -> str:
+    """Return the folder of a zip that holds the feed (``""`` for the root), ending with ``/``.
+
+    Feeds are often zipped with a top folder (``google_transit/stops.txt``),
+    sometimes beside extra files at the root (a sanitising receipt): the feed
+    is the shallowest folder holding ``stops.txt``; without one, the single
+    top folder every file shares, else the root.
+    """
+    if "stops.txt" in names:
+        return ""
+    homes = sorted({n.rsplit("/", 1)[0] for n in names if n.endswith("/stops.txt")}, key=lambda h: (h.count("/"), h))
+    if homes:
+        return homes[0] + "/"
+    tops = {n.split("/", 1)[0] for n in names}
+    if len(tops) == 1 and all("/" in n for n in names):
+        return tops.pop() + "/"
+    return ""
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """Return a member's name as its author wrote it.
+
+    Zips made on Japanese Windows store names in Shift_JIS (CP932) without
+    the UTF-8 flag; Python reads those as CP437 mojibake.  Re-decode them so
+    that messages show ``無害化レポート.txt``, not ``û│è¥ë╗...``.
+    """
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _parse_file(data: bytes, filename: str, feed: str, problems: list[Problem]) -> pd.DataFrame | None:

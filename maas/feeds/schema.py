@@ -293,6 +293,33 @@ GTFS_FILES: dict[str, FileSpec] = {
 #: Files a usable feed must have (calendar.txt or calendar_dates.txt is checked apart).
 REQUIRED_FILES = tuple(name for name, spec in GTFS_FILES.items() if spec.required)
 
+#: Every file the GTFS reference and GTFS-JP (標準的なバス情報フォーマット) define, checked or not.  Anything
+#: else in a feed (vendor files such as ``*_mobustation.txt``, a README, a file-sanitising receipt) is
+#: reported as "unknown file, ignored" and never read.  ``fare_rider_categories.txt`` is the older
+#: GTFS fares proposal some Japanese feeds carry.
+KNOWN_FILES = frozenset(GTFS_FILES) | {
+    "shapes.txt",
+    "levels.txt",
+    "pathways.txt",
+    "attributions.txt",
+    "timeframes.txt",
+    "rider_categories.txt",
+    "fare_rider_categories.txt",
+    "fare_media.txt",
+    "fare_products.txt",
+    "fare_leg_rules.txt",
+    "fare_leg_join_rules.txt",
+    "fare_transfer_rules.txt",
+    "areas.txt",
+    "stop_areas.txt",
+    "networks.txt",
+    "route_networks.txt",
+    "location_groups.txt",
+    "location_group_stops.txt",
+    "locations.geojson",
+    "booking_rules.txt",
+}
+
 #: GTFS route_type → our travel mode.  Extended route types (100-1799) map by range.
 RAIL_ROUTE_TYPES = {0, 1, 2, 5, 7, 12}
 BUS_ROUTE_TYPES = {3, 11}

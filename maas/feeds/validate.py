@@ -70,6 +70,7 @@ def validate_feed(feed: Feed) -> list[Problem]:
     report = _Report(feed.name)
     for p in feed.read_problems:
         report.problems.append(p)
+    _check_unknown_files(feed, report)
     _check_files_and_columns(feed, report)
     _check_values(feed, report)
     _check_ids(feed, report)
@@ -84,6 +85,13 @@ def validate_feed(feed: Feed) -> list[Problem]:
 
 
 # --- files and columns -------------------------------------------------------
+
+
+def _check_unknown_files(feed: Feed, report: _Report) -> None:
+    """Files GTFS and GTFS-JP do not define are named and ignored: real feeds carry vendor extras, never a reason to refuse."""
+    for name in feed.ignored_files:
+        what = "folder" if name.endswith("/") else "file"
+        report.add("warning", "unknown_file", f"unknown {what}, ignored: {name} is not part of GTFS or GTFS-JP", name)
 
 
 def _check_files_and_columns(feed: Feed, report: _Report) -> None:

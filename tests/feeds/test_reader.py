@@ -50,7 +50,7 @@ def test_zip_made_by_macos_finder_reads(feed_text, tmp_path):
 
 
 def test_nested_zip_uses_the_folder_holding_stops(feed_text, tmp_path):
-    """In a zip with several folders, the one holding stops.txt is the feed; other folders are ignored."""
+    """In a zip with several folders, the one holding stops.txt is the feed; other files are named and ignored."""
     path = tmp_path / "several.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("docs/readme.txt", "not a feed file\n")
@@ -61,11 +61,14 @@ def test_nested_zip_uses_the_folder_holding_stops(feed_text, tmp_path):
     feed = read_feed(path)
     assert "readme.txt" not in feed.tables
     assert feed.table("agency.txt")["agency_id"].tolist() == ["A1"]
-    assert validate_feed(feed) == []
+    problems = validate_feed(feed)
+    assert {(p.severity, p.code, p.file) for p in problems} == {
+        ("warning", "unknown_file", name) for name in ("docs/readme.txt", "docs/notes/agency.txt", "gtfs/shapes.geojson")
+    }
 
 
 def test_non_txt_files_and_subfolders_are_ignored(feed_text, write_feed):
-    """Only the folder's own *.txt files are read (no README.md, no sub-folder files)."""
+    """Only the folder's own GTFS files are read (no README.md, no sub-folder files); the rest are named."""
     path = write_feed(feed_text)
     (path / "README.md").write_text("# notes\n")
     (path / "old").mkdir()
@@ -73,6 +76,7 @@ def test_non_txt_files_and_subfolders_are_ignored(feed_text, write_feed):
     feed = read_feed(path)
     assert sorted(feed.tables) == sorted(feed_text.files)
     assert feed.table("stops.txt")["stop_id"].tolist() == ["AJS", "MTU", "TPK"]
+    assert feed.ignored_files == ["README.md", "old/"]
 
 
 def test_feed_names():

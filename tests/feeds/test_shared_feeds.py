@@ -29,6 +29,21 @@ KNOWN_WARNINGS = {
     "jp_mlit_sample_rinkobus": Counter({("dangling_reference", "routes_jp.txt"): 1}),
     # 13 calendar.txt services have every weekday flag 0 and no calendar_dates.
     "jp_yamanashi_busmaps": Counter({("service_never_runs", "calendar.txt"): 13}),
+    # Caltrain's own extra files (not GTFS): named as "unknown file, ignored", never read.
+    "caltrain": Counter(
+        {
+            ("unknown_file", name): 1
+            for name in (
+                "calendar_attributes.txt",
+                "directions.txt",
+                "farezone_attributes.txt",
+                "realtime_routes.txt",
+                "realtime_trips.txt",
+                "stop_attributes.txt",
+                "timepoints.txt",
+            )
+        }
+    ),
 }
 
 
