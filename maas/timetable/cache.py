@@ -226,8 +226,13 @@ _LENGTH_BY_PREFIX = (
     ("service_", "services"),
     ("transfer_", "transfers"),
 )
-#: Pattern fields and the count their length must equal.
+#: Pattern and shape fields and the count their length must equal.
 _PATTERN_LENGTHS = {
+    "shape_ids": "shapes",
+    "shape_offsets": "shapes+1",
+    "shape_lon": "shape_points",
+    "shape_lat": "shape_points",
+    "shape_dist": "shape_points",
     "pattern_route": "patterns",
     "pattern_stop_offsets": "patterns+1",
     "pattern_trip_offsets": "patterns+1",
@@ -245,6 +250,7 @@ _INDEX_RANGES = {
     "trip_route": ("routes", 0),
     "trip_service": ("services", 0),
     "trip_pattern": ("patterns", 0),
+    "trip_shape": ("shapes", -1),
     "pattern_route": ("routes", 0),
     "pattern_stops": ("stops", 0),
     "pattern_trips": ("trips", 0),
@@ -273,6 +279,9 @@ def check_structure(tt: Timetable) -> None:
         "services": len(tt.service_ids),
         "transfers": len(tt.transfer_from),
         "stop_times": tt.n_stop_times,
+        "shapes": len(tt.shape_ids),
+        "shapes+1": len(tt.shape_ids) + 1,
+        "shape_points": len(tt.shape_lon),
     }
     for f in dataclasses.fields(Timetable):
         count = _PATTERN_LENGTHS.get(f.name) or next((c for p, c in _LENGTH_BY_PREFIX if f.name.startswith(p)), None)
@@ -283,6 +292,7 @@ def check_structure(tt: Timetable) -> None:
         _check_range(name, getattr(tt, name), low, counts[count] - 1)
     _check_offsets("pattern_stop_offsets", tt.pattern_stop_offsets, len(tt.pattern_stops))
     _check_offsets("pattern_trip_offsets", tt.pattern_trip_offsets, tt.n_trips)
+    _check_offsets("shape_offsets", tt.shape_offsets, len(tt.shape_lon))
     n_stops_of_trip = np.diff(tt.pattern_stop_offsets)[tt.trip_pattern]
     _check_range("trip_time_offset", tt.trip_time_offset, 0, tt.n_stop_times)
     _check_range("trip_time_offset", tt.trip_time_offset + n_stops_of_trip, 0, tt.n_stop_times)

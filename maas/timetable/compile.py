@@ -26,6 +26,7 @@ from maas.feeds.translations import feed_language, translated_names, translation
 from maas.feeds.validate import validate_feed
 from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
+from maas.timetable.shapes import compile_shapes, read_shapes
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
 COMPILER_VERSION = 7
@@ -185,6 +186,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
             "service_id": tr["service_id"].astype(str).to_numpy(),
             "headsign": feed.column("trips.txt", "trip_headsign").astype(str).to_numpy(),
             "short": feed.column("trips.txt", "trip_short_name").astype(str).to_numpy(),
+            "shape_id": feed.column("trips.txt", "shape_id").astype(str).to_numpy(),
         }
     )
     # Transfers of type 2 (a station's rule applies to its platforms; see _assemble).
@@ -244,6 +246,7 @@ def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
     d = np.where(d < 0, a, d)
     pickup = parse_number(feed.column("stop_times.txt", "pickup_type"), integer=True).values
     dropoff = parse_number(feed.column("stop_times.txt", "drop_off_type"), integer=True).values
+    shape_dist = parse_number(feed.column("stop_times.txt", "shape_dist_traveled"))
     frame = pd.DataFrame(
         {
             "trip_id": st["trip_id"].astype(str).to_numpy(),
@@ -253,6 +256,7 @@ def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
             "dep": d,
             "pickup": pickup != 1,
             "dropoff": dropoff != 1,
+            "shape_dist": np.where(shape_dist.empty | shape_dist.bad, np.nan, shape_dist.values),
         }
     )
     frame = frame.sort_values(["trip_id", "seq"], kind="stable").reset_index(drop=True)
@@ -460,6 +464,16 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
                         tf_from.append(u)
                         tf_to.append(v)
                         tf_secs.append(int(secs))
+    shapes = compile_shapes(
+        [read_shapes(p.feed) for p in parts],
+        trips["feed"].to_numpy()[src],
+        trips["shape_id"].to_numpy()[src].tolist(),
+        time_offset,
+        stop_arr[take],
+        st["shape_dist"].to_numpy(np.float64)[take],
+        stops["lon"].to_numpy(np.float64),
+        stops["lat"].to_numpy(np.float64),
+    )
     return Timetable(
         feeds=[p.summary for p in parts],
         timezone=parts[0].summary.timezone if parts else "UTC",
@@ -508,6 +522,7 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         transfer_from=np.array(tf_from, np.int32),
         transfer_to=np.array(tf_to, np.int32),
         transfer_seconds=np.array(tf_secs, np.int32),
+        **shapes,
     )
 
 

@@ -121,6 +121,21 @@ class Timetable:
     - ``route_zone_fares``: per route, ``{(origin zone, destination zone): yen}``
       from rules naming both zones (see ``stop_zones``); a ride between two
       such zones costs that fare instead of the route fare.
+
+    Shapes from shapes.txt (only those a trip uses; see ``maas.timetable.shapes``):
+
+    - ``shape_ids``: the feed's ``shape_id``.
+    - ``shape_offsets`` / ``shape_lon``, ``shape_lat``: CSR, int64 offsets and
+      float64 degrees of each shape's points in sequence order.
+    - ``shape_dist``: float64 metres along the shape (great-circle, from its
+      first point) of each point, same layout as ``shape_lon``.
+    - ``trip_shape``: int32 shape index of each trip, -1 when the trip has no
+      shape or its shape does not fit its stops (drawn stop to stop).
+    - ``stop_time_shape_dist``: float32 metres along the trip's shape (the scale
+      of ``shape_dist``) where each stop time's stop lies, never decreasing
+      along a trip; NaN for trips without a shape.  From the feeds'
+      ``shape_dist_traveled`` where both files give it, else by projecting
+      the stops onto the shape in order.
     """
 
     feeds: list[FeedSummary]
@@ -177,6 +192,14 @@ class Timetable:
     transfer_from: np.ndarray
     transfer_to: np.ndarray
     transfer_seconds: np.ndarray
+
+    shape_ids: list[str]
+    shape_offsets: np.ndarray
+    shape_lon: np.ndarray
+    shape_lat: np.ndarray
+    shape_dist: np.ndarray
+    trip_shape: np.ndarray
+    stop_time_shape_dist: np.ndarray
 
     _stop_lookup: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
