@@ -1,5 +1,6 @@
 // The visitor map: stops, lines and POIs; journeys; day tours; the shuttle page for planners.
-// Plain JavaScript over the service's own API (no build step, no internet needed).
+// Plain JavaScript over the service's own API (no build step, no internet needed). Everything from
+// data or users is put into the page as text (see el below), and nothing needs inline scripts or styles.
 "use strict";
 
 const TEXT = {
@@ -13,7 +14,7 @@ const TEXT = {
     planning: "Planning…", none: "No journey found.", transfers: "transfers", min: "min", walk: "walk",
     visits: "visits", back: "back", left_out: "Left out", day: "Day", set_from: "From set to", set_to: "To set to",
     no_scenarios: "No shuttle scenarios available.", served: "served on time", vehicles: "vehicles", mean_wait: "mean wait",
-    cost: "cost", employees: "employees", seats: "seats", yen: " yen",
+    cost: "cost", employees: "employees", seats: "seats", yen: " yen", api_key: "API key", use_key: "Use key",
   },
   ja: {
     title: "山口 経路検索", tab_journey: "経路", tab_tour: "日帰り観光", tab_shuttle: "シャトル（計画者向け）",
@@ -25,15 +26,43 @@ const TEXT = {
     planning: "検索中…", none: "経路が見つかりません。", transfers: "回乗換", min: "分", walk: "徒歩",
     visits: "か所", back: "帰着", left_out: "含まれなかった観光地", day: "日目", set_from: "出発地：", set_to: "目的地：",
     no_scenarios: "シナリオがありません。", served: "定時到着", vehicles: "車両", mean_wait: "平均待ち",
-    cost: "費用", employees: "従業員", seats: "座席", yen: "円",
+    cost: "費用", employees: "従業員", seats: "座席", yen: "円", api_key: "APIキー", use_key: "キーを使用",
   },
 };
 const INTERESTS = ["history", "nature", "onsen", "food", "art", "culture", "shopping", "family"];
 const MODE_COLOR = { rail: "#1f6feb", bus: "#e8590c", shuttle: "#2b8a3e", walk: "#6b7785" };
 
-const state = { lang: (navigator.language || "ja").startsWith("en") ? "en" : "ja", pick: "from", stops: null, pois: null, routes: null };
+const SVG_NS = "http://www.w3.org/2000/svg";
+const KEY_STORAGE = "maas.apiKey";
+
+const state = { lang: (navigator.language || "ja").startsWith("en") ? "en" : "ja", pick: "from", stops: null, pois: null, routes: null, afterKey: null };
 const $ = (id) => document.getElementById(id);
 const t = (key) => (TEXT[state.lang] || TEXT.en)[key] || key;
+
+// --- building the page ----------------------------------------------------------------------
+// Names, messages and labels come from data and from users, so they reach the page only as text
+// nodes and attribute values, never as markup: no innerHTML anywhere.
+
+// Children as append() takes them: nested lists flattened, null and false left out (strings become text nodes).
+const nodes = (children) => children.flat(Infinity).filter((c) => c != null && c !== false);
+
+// Set attributes (true → present, false/null → absent) and append the children.
+function build(node, attrs, children) {
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value != null && value !== false) node.setAttribute(name, value === true ? "" : value);
+  }
+  node.append(...nodes(children));
+  return node;
+}
+
+// el("li", { class: "selected" }, "text", childNode, [more, nodes]) → an HTML element.
+const el = (tag, attrs, ...children) => build(document.createElement(tag), attrs, children);
+// The same for the SVG of the time–distance diagram.
+const svgEl = (tag, attrs, ...children) => build(document.createElementNS(SVG_NS, tag), attrs, children);
+// Replace what an element of the page shows (children as for el).
+const show = (id, ...children) => $(id).replaceChildren(...nodes(children));
+// Leaflet shows a string as HTML but a node as it is: tooltips and popups get nodes.
+const textLabel = (text) => el("span", {}, text);
 
 // --- map ----------------------------------------------------------------------------
 const map = L.map("map", { zoomControl: true, preferCanvas: true }).setView([34.15, 131.4], 10);
@@ -45,19 +74,31 @@ const layers = {
   routes: L.layerGroup().addTo(map), stops: L.layerGroup().addTo(map), pois: L.layerGroup().addTo(map), plan: L.layerGroup().addTo(map),
 };
 
-function api(path, options) {
+// --- the service's API ------------------------------------------------------------------------
+// The planners' key lives in sessionStorage only: it goes when the tab closes and, unlike a cookie,
+// is sent only where this code sends it (the scenario endpoints).
+const storedKey = () => sessionStorage.getItem(KEY_STORAGE);
+
+function authHeaders(path) {
+  const key = path.startsWith("v1/scenarios") && storedKey();
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+// Fetch JSON; a failed request throws an Error with the server's message and the HTTP status.
+function api(path, options = {}) {
   const sep = path.includes("?") ? "&" : "?";
-  return fetch(`${path}${sep}lang=${state.lang}`, options).then(async (r) => {
+  const headers = { ...options.headers, ...authHeaders(path) };
+  return fetch(`${path}${sep}lang=${state.lang}`, { ...options, headers }).then(async (r) => {
     const body = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error((body.error && body.error.message) || `HTTP ${r.status}`);
+    if (!r.ok) throw Object.assign(new Error((body.error && body.error.message) || `HTTP ${r.status}`), { status: r.status });
     return body;
   });
 }
 
 function setStatus(id, text, error = false) {
-  const el = $(id);
-  el.textContent = text || "";
-  el.classList.toggle("error", !!error);
+  const node = $(id);
+  node.textContent = text || "";
+  node.classList.toggle("error", !!error);
 }
 
 function hhmm(iso) { return iso ? iso.slice(11, 16) : ""; }
@@ -70,13 +111,17 @@ function pickPlace(name) {
   if ($("j-from").value && $("j-to").value && state.pick === "from") planJourney();
 }
 
+function poiPopup(p) {
+  return el("div", {}, el("b", {}, p.name), el("br"), p.opening_hours || "", el("br"), `${p.fee_yen} yen · ${p.visit_minutes} min`);
+}
+
 function drawNetwork() {
   layers.routes.clearLayers(); layers.stops.clearLayers(); layers.pois.clearLayers();
   for (const f of state.routes.features) {
     const p = f.properties;
     const colour = p.color || MODE_COLOR[p.mode] || "#555";
     L.geoJSON(f, { style: { color: colour, weight: p.mode === "rail" ? 3 : 2, opacity: 0.6 } })
-      .bindTooltip(`${p.name} (${p.mode})`).addTo(layers.routes);
+      .bindTooltip(textLabel(`${p.name} (${p.mode})`)).addTo(layers.routes);
   }
   const names = new Set();
   for (const f of state.stops.features) {
@@ -85,7 +130,7 @@ function drawNetwork() {
     const [lon, lat] = f.geometry.coordinates;
     names.add(p.names.en || p.name); names.add(p.names.ja || p.name);
     L.circleMarker([lat, lon], { radius: p.kind === "station" ? 5 : 4, color: "#22303c", weight: 1, fillColor: "#fff", fillOpacity: 1 })
-      .bindTooltip(p.name, { className: "stop-label" })
+      .bindTooltip(textLabel(p.name), { className: "stop-label" })
       .on("click", () => pickPlace(p.id))
       .addTo(layers.stops);
   }
@@ -94,12 +139,12 @@ function drawNetwork() {
     const [lon, lat] = f.geometry.coordinates;
     names.add(p.names.en); names.add(p.names.ja);
     L.circleMarker([lat, lon], { radius: 5, color: "#c2255c", weight: 1, fillColor: "#f783ac", fillOpacity: 0.9 })
-      .bindTooltip(`${p.name} · ${p.category}`)
-      .bindPopup(`<b>${p.name}</b><br>${p.opening_hours || ""}<br>${p.fee_yen} yen · ${p.visit_minutes} min`)
+      .bindTooltip(textLabel(`${p.name} · ${p.category}`))
+      .bindPopup(poiPopup(p))
       .on("click", () => pickPlace(p.id))
       .addTo(layers.pois);
   }
-  $("places").innerHTML = [...names].filter(Boolean).sort().map((n) => `<option value="${n.replace(/"/g, "&quot;")}">`).join("");
+  show("places", [...names].filter(Boolean).sort().map((n) => el("option", { value: n })));
 }
 
 async function loadNetwork() {
@@ -131,35 +176,33 @@ function legText(leg) {
   return `${hhmm(leg.departure)} ${leg.from.name} — ${name}${leg.headsign ? " (" + leg.headsign + ")" : ""} → ${hhmm(leg.arrival)} ${leg.to.name}`;
 }
 
+function journeyItem(j) {
+  const fare = j.fare_yen != null ? ` · ${Math.round(j.fare_yen)}${t("yen")}` : "";
+  const li = el("li", {},
+    el("div", { class: "summary" },
+      el("span", {}, `${hhmm(j.departure)} → ${hhmm(j.arrival)}`),
+      el("span", {}, `${Math.round(j.duration_s / 60)} ${t("min")} · ${j.transfers} ${t("transfers")}${fare}`)),
+    el("ul", { class: "legs" }, j.legs.map((leg) => el("li", { class: `mode-${leg.mode}` }, legText(leg)))));
+  li.addEventListener("click", () => {
+    document.querySelectorAll("#j-results li.selected").forEach((x) => x.classList.remove("selected"));
+    li.classList.add("selected");
+    showJourney(j);
+  });
+  return li;
+}
+
 async function planJourney() {
   const from = $("j-from").value.trim(), to = $("j-to").value.trim();
   if (!from || !to) return;
   setStatus("j-status", t("planning"));
-  $("j-results").innerHTML = "";
+  show("j-results");
   const when = $("j-arrive").checked ? `arrive_by=${$("j-time").value}` : `depart=${$("j-time").value}`;
   try {
     const doc = await api(`v1/journeys?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&date=${$("j-date").value}&${when}`);
     setStatus("j-status", doc.journeys.length ? `${doc.query.from.name} → ${doc.query.to.name}` : t("none"));
-    doc.journeys.forEach((j, i) => {
-      const li = document.createElement("li");
-      li.innerHTML = `<div class="summary"><span>${hhmm(j.departure)} → ${hhmm(j.arrival)}</span><span>${Math.round(j.duration_s / 60)} ${t("min")} · ${j.transfers} ${t("transfers")}${j.fare_yen != null ? ` · ${Math.round(j.fare_yen)}${t("yen")}` : ""}</span></div>`;
-      const legs = document.createElement("ul");
-      legs.className = "legs";
-      for (const leg of j.legs) {
-        const item = document.createElement("li");
-        item.className = `mode-${leg.mode}`;
-        item.textContent = legText(leg);
-        legs.appendChild(item);
-      }
-      li.appendChild(legs);
-      li.addEventListener("click", () => {
-        document.querySelectorAll("#j-results li.selected").forEach((x) => x.classList.remove("selected"));
-        li.classList.add("selected");
-        showJourney(j);
-      });
-      $("j-results").appendChild(li);
-      if (i === 0) li.click();
-    });
+    const items = doc.journeys.map(journeyItem);
+    show("j-results", items);
+    if (items.length) items[0].click();
   } catch (e) {
     setStatus("j-status", e.message, true);
   }
@@ -167,13 +210,13 @@ async function planJourney() {
 
 // --- tours ------------------------------------------------------------------------------
 function interestBoxes() {
-  $("t-interests").innerHTML = `<legend>${t("interests")}</legend>` + INTERESTS.map(
-    (i) => `<label><input type="checkbox" value="${i}" ${i === "history" ? "checked" : ""}> ${i}</label>`).join("");
+  show("t-interests", el("legend", {}, t("interests")), INTERESTS.map(
+    (i) => el("label", {}, el("input", { type: "checkbox", value: i, checked: i === "history" }), ` ${i}`)));
 }
 
 async function planTour() {
   setStatus("t-status", t("planning"));
-  $("t-result").innerHTML = "";
+  show("t-result");
   $("t-plan").disabled = true;
   const interests = [...document.querySelectorAll("#t-interests input:checked")].map((x) => x.value);
   const body = { start: $("t-start").value.trim(), date: $("t-date").value, from: $("t-from").value, until: $("t-until").value, interests, pace: $("t-pace").value };
@@ -188,48 +231,50 @@ async function planTour() {
   }
 }
 
+function timelineItem(time, text, extraClass) {
+  return el("div", { class: extraClass ? `item ${extraClass}` : "item" }, el("span", { class: "time" }, time), el("span", {}, text));
+}
+
+function tourDay(day) {
+  const heading = state.lang === "ja" ? `${day.day}${t("day")}` : `${t("day")} ${day.day}`;
+  const items = day.legs.flatMap((leg, k) => {
+    const rides = leg.legs.filter((x) => x.mode !== "walk").map((x) => (x.route_names && x.route_names[state.lang]) || x.route);
+    const v = day.visits[k];
+    return [
+      timelineItem(`${hhmm(leg.departure)}–${hhmm(leg.arrival)}`, rides.length ? rides.join(" → ") : t("walk")),
+      v && timelineItem(`${hhmm(v.visit_start)}–${hhmm(v.visit_end)}`, v.name, "visit"),
+    ];
+  });
+  return el("div", { class: "day" },
+    el("h3", {}, `${heading} · ${day.date}`), items, timelineItem(hhmm(day.back), `${t("back")}: ${day.end.name}`));
+}
+
 function showTour(doc) {
   const it = doc.itinerary;
   layers.plan.clearLayers();
   const geo = L.geoJSON(doc.geojson, {
     style: (f) => ({ color: MODE_COLOR[f.properties.mode] || "#333", weight: 4, dashArray: f.properties.mode === "walk" ? "6 6" : null }),
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 9, color: "#c2255c", fillColor: "#c2255c", fillOpacity: 0.9 })
-      .bindTooltip(`${f.properties.day}.${f.properties.order} ${f.properties.name}`, { permanent: true, direction: "right", className: "stop-label" }),
+      .bindTooltip(textLabel(`${f.properties.day}.${f.properties.order} ${f.properties.name}`), { permanent: true, direction: "right", className: "stop-label" }),
   }).addTo(layers.plan);
   if (geo.getLayers().length) map.fitBounds(geo.getBounds(), { padding: [40, 40], maxZoom: 15 });
-  const out = $("t-result");
-  for (const day of it.days) {
-    const div = document.createElement("div");
-    div.className = "day";
-    const heading = state.lang === "ja" ? `${day.day}${t("day")}` : `${t("day")} ${day.day}`;
-    let html = `<h3>${heading} · ${day.date}</h3>`;
-    day.legs.forEach((leg, k) => {
-      const rides = leg.legs.filter((x) => x.mode !== "walk").map((x) => (x.route_names && x.route_names[state.lang]) || x.route);
-      html += `<div class="item"><span class="time">${hhmm(leg.departure)}–${hhmm(leg.arrival)}</span><span>${rides.length ? rides.join(" → ") : t("walk")}</span></div>`;
-      const v = day.visits[k];
-      if (v) html += `<div class="item visit"><span class="time">${hhmm(v.visit_start)}–${hhmm(v.visit_end)}</span><span>${v.name}</span></div>`;
-    });
-    html += `<div class="item"><span class="time">${hhmm(day.back)}</span><span>${t("back")}: ${day.end.name}</span></div>`;
-    div.innerHTML = html;
-    out.appendChild(div);
-  }
   const tot = it.totals;
-  out.insertAdjacentHTML("beforeend", `<div class="totals">${tot.visits} ${t("visits")} · ${(tot.walk_m / 1000).toFixed(1)} km ${t("walk")} · ${tot.cost_yen}${t("yen")}</div>`);
-  if (it.left_out.length) {
-    out.insertAdjacentHTML("beforeend", `<div class="left-out"><b>${t("left_out")}:</b> ${it.left_out.slice(0, 6).map((x) => `${x.name} (${x.reason})`).join(", ")}</div>`);
-  }
+  show("t-result",
+    it.days.map(tourDay),
+    el("div", { class: "totals" }, `${tot.visits} ${t("visits")} · ${(tot.walk_m / 1000).toFixed(1)} km ${t("walk")} · ${tot.cost_yen}${t("yen")}`),
+    it.left_out.length > 0 && el("div", { class: "left-out" },
+      el("b", {}, `${t("left_out")}:`), ` ${it.left_out.slice(0, 6).map((x) => `${x.name} (${x.reason})`).join(", ")}`));
 }
 
 // --- shuttle (planners) ---------------------------------------------------------------------
 async function loadScenarios() {
-  const select = $("s-scenario");
   try {
     const list = await api("v1/scenarios");
-    select.innerHTML = list.scenarios.map((s) => `<option value="${s.id}">${s.name}</option>`).join("");
+    show("s-scenario", list.scenarios.map((s) => el("option", { value: s.id }, s.name)));
     if (!list.scenarios.length) setStatus("s-status", t("no_scenarios"));
-    else if (!$("s-kpis").innerHTML) evaluateScenario();
+    else if (!$("s-kpis").hasChildNodes()) evaluateScenario();
   } catch (e) {
-    setStatus("s-status", e.message, true);
+    shuttleFailed(e, loadScenarios);
   }
 }
 
@@ -242,62 +287,104 @@ async function evaluateScenario() {
     setStatus("s-status", "");
     showEvaluation(doc);
   } catch (e) {
-    setStatus("s-status", e.message, true);
+    shuttleFailed(e, evaluateScenario);
   }
+}
+
+// A 401 means the server wants a planner's key: a stored one was refused, so forget it and ask again.
+// Any other failure (403 when the server has no keys and we are not on its machine, …) is only shown.
+function shuttleFailed(e, retry) {
+  if (e.status === 401) {
+    sessionStorage.removeItem(KEY_STORAGE);
+    askForKey(retry);
+  }
+  setStatus("s-status", e.message, true);
+}
+
+function askForKey(retry) {
+  state.afterKey = retry;
+  $("s-auth").hidden = false;
+  $("s-key").focus();
+}
+
+function useKey() {
+  const key = $("s-key").value.trim();
+  if (!key) return;
+  sessionStorage.setItem(KEY_STORAGE, key);
+  $("s-key").value = "";  // the key stays in sessionStorage only, not in the page
+  $("s-auth").hidden = true;
+  setStatus("s-status", t("planning"));
+  const retry = state.afterKey || loadScenarios;
+  state.afterKey = null;
+  retry();
+}
+
+function kpi(label, value) { return el("div", { class: "kpi" }, label, el("b", {}, value)); }
+
+function loadBar(r, most) {
+  const over = (r.wanted_peak || 0) > (r.seats || 0);
+  const name = state.lang === "en" ? (r.name_en || r.id) : (r.name || r.id);
+  const fill = el("span", { class: over ? "fill over" : "fill" });
+  fill.style.width = `${Math.round(100 * (r.peak_load || 0) / most)}%`;  // CSSOM, which the page's CSP allows (inline style attributes it may not)
+  return el("div", { class: "bar" },
+    el("span", { class: "label" }, name),
+    el("span", { class: "track" }, fill),
+    el("span", {}, `${(r.peak_load || 0).toFixed(0)}/${r.seats ?? "?"}${over ? " (" + (r.wanted_peak || 0).toFixed(0) + ")" : ""}`));
 }
 
 function showEvaluation(doc) {
   const ev = doc.evaluation || {};
   const k = ev.totals || {};
-  $("s-kpis").innerHTML = [
-    [t("served"), `${k.to_work_on_time ?? "–"} / ${k.riders ?? "–"}`],
-    [t("mean_wait"), `${k.mean_wait_min ?? "–"} ${t("min")}`],
-    [t("vehicles"), k.vehicles ?? "–"],
-    [t("cost"), k.cost_yen != null ? `${Math.round(k.cost_yen)} yen` : "–"],
-  ].map(([label, value]) => `<div class="kpi">${label}<b>${value}</b></div>`).join("");
+  show("s-kpis",
+    kpi(t("served"), `${k.to_work_on_time ?? "–"} / ${k.riders ?? "–"}`),
+    kpi(t("mean_wait"), `${k.mean_wait_min ?? "–"} ${t("min")}`),
+    kpi(t("vehicles"), k.vehicles ?? "–"),
+    kpi(t("cost"), k.cost_yen != null ? `${Math.round(k.cost_yen)} yen` : "–"));
   const runs = ev.runs || [];
   const most = Math.max(1, ...runs.map((r) => Math.max(r.wanted_peak || 0, r.seats || 0)));
-  $("s-load").innerHTML = runs.map((r) => {
-    const width = Math.round(100 * (r.peak_load || 0) / most);
-    const over = (r.wanted_peak || 0) > (r.seats || 0);
-    const name = state.lang === "en" ? (r.name_en || r.id) : (r.name || r.id);
-    return `<div class="bar"><span class="label">${name}</span><span class="track"><span class="fill ${over ? "over" : ""}" style="width:${width}%;display:block"></span></span><span>${(r.peak_load || 0).toFixed(0)}/${r.seats ?? "?"}${over ? " (" + (r.wanted_peak || 0).toFixed(0) + ")" : ""}</span></div>`;
-  }).join("");
+  show("s-load", runs.map((r) => loadBar(r, most)));
   const panels = (doc.diagram && doc.diagram.periods || []).flatMap((p) => p.panels || []);
-  $("s-marey").innerHTML = panels.map(mareyPanel).join("");
+  show("s-marey", panels.map(mareyPanel));
 }
 
-function minutesOf(hhmm) { const [h, m] = hhmm.split(":").map(Number); return h * 60 + m; }
+function minutesOf(clock) { const [h, m] = clock.split(":").map(Number); return h * 60 + m; }
+
+function clockOf(minutes) { return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`; }
 
 function mareyPanel(panel) {
   const lines = panel.lines || [];
   const pts = lines.flatMap((l) => l.points || []);
-  if (!pts.length) return "";
+  if (!pts.length) return null;
   const W = 340, H = 200, left = 70, bottom = 18;
   const xs = pts.map((p) => minutesOf(p[0])), ys = pts.map((p) => p[1]);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
   const sx = (v) => left + (W - left - 6) * (v - x0) / Math.max(1, x1 - x0);
   const sy = (v) => 6 + (H - bottom - 12) * (v - y0) / Math.max(1e-9, y1 - y0);
-  let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><text x="4" y="${H - 4}" font-size="8">${panel.title || ""}</text>`;
-  for (const a of panel.axis || []) {
+  const axis = (panel.axis || []).map((a) => {
     const y = sy(a.km);
-    svg += `<line x1="${left}" x2="${W - 6}" y1="${y}" y2="${y}" stroke="#e3e7eb"/><text x="2" y="${y + 3}" font-size="7">${a.name}</text>`;
-  }
-  for (const l of lines) {
+    return [
+      svgEl("line", { x1: left, x2: W - 6, y1: y, y2: y, stroke: "#e3e7eb" }),
+      svgEl("text", { x: 2, y: y + 3, "font-size": 7 }, a.name),
+    ];
+  });
+  const paths = lines.map((l) => {
     const d = (l.points || []).map((p, i) => `${i ? "L" : "M"}${sx(minutesOf(p[0])).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(" ");
-    const colour = l.kind === "shuttle" ? MODE_COLOR.shuttle : MODE_COLOR.rail;
-    svg += `<path d="${d}" fill="none" stroke="${colour}" stroke-width="${l.kind === "shuttle" ? 2.2 : 1.2}"><title>${l.label || ""}</title></path>`;
-  }
+    const shuttle = l.kind === "shuttle";
+    return svgEl("path", { d, fill: "none", stroke: shuttle ? MODE_COLOR.shuttle : MODE_COLOR.rail, "stroke-width": shuttle ? 2.2 : 1.2 },
+      svgEl("title", {}, l.label || ""));
+  });
+  const ticks = [];
   for (let m = Math.ceil(x0 / 30) * 30; m <= x1; m += 30) {
-    svg += `<text x="${sx(m) - 10}" y="${H - bottom + 8}" font-size="7">${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}</text>`;
+    ticks.push(svgEl("text", { x: sx(m) - 10, y: H - bottom + 8, "font-size": 7 }, clockOf(m)));
   }
-  return svg + "</svg>";
+  return svgEl("svg", { viewBox: `0 0 ${W} ${H}` },
+    svgEl("text", { x: 4, y: H - 4, "font-size": 8 }, panel.title || ""), axis, paths, ticks);
 }
 
 // --- page -------------------------------------------------------------------------------------
 function translate() {
   document.documentElement.lang = state.lang;
-  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll("[data-i18n]").forEach((node) => { node.textContent = t(node.dataset.i18n); });
   $("lang").textContent = state.lang === "ja" ? "English" : "日本語";
   interestBoxes();
 }
@@ -318,6 +405,8 @@ function init() {
   $("j-plan").addEventListener("click", planJourney);
   $("t-plan").addEventListener("click", planTour);
   $("s-evaluate").addEventListener("click", evaluateScenario);
+  $("s-key-save").addEventListener("click", useKey);
+  $("s-key").addEventListener("keydown", (e) => { if (e.key === "Enter") useKey(); });
   $("lang").addEventListener("click", () => { state.lang = state.lang === "ja" ? "en" : "ja"; translate(); loadNetwork(); });
   $("collapse").addEventListener("click", () => { $("panel").classList.toggle("collapsed"); $("map").classList.toggle("expanded"); map.invalidateSize(); });
   loadNetwork().catch((e) => setStatus("j-status", e.message, true));

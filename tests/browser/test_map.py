@@ -2,16 +2,21 @@
 
 Screenshots are saved to ``test-artifacts/``.  Skips with a reason when
 Chromium is missing (``python3 dev.py test`` installs it where it can).
+Every page must end without JavaScript errors and without Content-Security-Policy
+violations (the server forbids inline scripts and styles).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -20,26 +25,49 @@ from api.main import create_app
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Runs before the page's own scripts: keeps every CSP violation the page causes.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+PLANNER_KEY = "test-key-123"
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
 
 
-@pytest.fixture(scope="module")
-def base_url(service_state):
-    """Serve the app on a free loopback port in a background thread."""
+@contextmanager
+def serve(state):
+    """Serve the app on ``state`` on a free loopback port in a background thread; yield its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(state=service_state), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(state=state), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(service_state):
+    """The service as on a laptop: no planners' keys, so scenarios answer loopback clients without one."""
+    with serve(service_state) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def keyed_url(service_state):
+    """The service with a planners' key configured: scenario requests need ``Authorization: Bearer``."""
+    settings = dataclasses.replace(service_state.settings, api_keys=(PLANNER_KEY,))
+    with serve(dataclasses.replace(service_state, settings=settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -52,31 +80,52 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+@contextmanager
+def open_page(browser, url: str, **context_options):
+    """Open the map at ``url`` in a fresh offline context; fail afterwards on JavaScript errors or CSP violations."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, "locale": "en-US", **context_options})
     # Stay offline: tiles from the internet are refused; the map must draw without them.
     context.route("http*://tile.openstreetmap.org/**", lambda route: route.abort())
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(base_url + "/")
-    yield pg
-    context.close()
+    pg.goto(url + "/")
+    try:
+        yield pg
+        violations = pg.evaluate("window.__cspViolations")
+    finally:
+        context.close()
     assert not errors, f"JavaScript errors: {errors}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def page(browser, base_url):
+    with open_page(browser, base_url) as pg:
+        yield pg
+
+
+def wait_until(pg, condition: str, arg=None, **options) -> None:
+    """Wait until the JavaScript expression ``condition`` (which may use ``arg``) is true.
+
+    Playwright evaluates a plain expression with eval() on every poll, which the map's CSP refuses
+    (no 'unsafe-eval'); wrapped in an arrow function it is evaluated once and then only called.
+    """
+    pg.wait_for_function(f"(arg) => ({condition})", arg=arg, **options)
 
 
 def shot(pg, name: str) -> None:
     """Save a screenshot once the map has finished any zoom or pan animation."""
     ARTIFACTS.mkdir(exist_ok=True)
-    pg.wait_for_function("!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
+    wait_until(pg, "!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
     pg.wait_for_timeout(300)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def test_map_draws_network_offline(page):
     """Stops, lines and POIs are drawn from the service alone (no tiles)."""
-    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas').length > 0")
+    wait_until(page, "document.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas').length > 0")
     assert page.locator("#places option").count() > 50
     shot(page, "map-network")
 
@@ -106,7 +155,7 @@ def test_journey_shows_a_known_fare(page):
 
 def test_pick_places_on_the_map(page):
     """Clicking a stop on the map fills From, then To (markers are drawn on a canvas, so click their pixels)."""
-    page.wait_for_function("typeof state !== 'undefined' && state.stops !== null")
+    wait_until(page, "typeof state !== 'undefined' && state.stops !== null")
     xy = """(id) => {
         const f = state.stops.features.find((f) => f.properties.id === id);
         const [lon, lat] = f.geometry.coordinates;
@@ -117,10 +166,10 @@ def test_pick_places_on_the_map(page):
     }"""
     x, y = page.evaluate(xy, "st_ajisu")
     page.mouse.click(x, y)
-    page.wait_for_function("document.getElementById('j-from').value !== ''")
+    wait_until(page, "document.getElementById('j-from').value !== ''")
     x, y = page.evaluate(xy, "st_kusae")
     page.mouse.click(x, y)
-    page.wait_for_function("document.getElementById('j-to').value !== ''")
+    wait_until(page, "document.getElementById('j-to').value !== ''")
     assert page.input_value("#j-from") != page.input_value("#j-to")
 
 
@@ -158,13 +207,85 @@ def test_shuttle_page_opens(page):
 
 def test_phone_layout(browser, base_url):
     """On a phone-sized screen the panel sits below the map and the map stays visible."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    context.route("http*://tile.openstreetmap.org/**", lambda route: route.abort())
-    pg = context.new_page()
-    pg.goto(base_url + "/")
-    pg.wait_for_timeout(1000)
-    map_box = pg.locator("#map").bounding_box()
-    panel_box = pg.locator("#panel").bounding_box()
-    assert map_box["height"] > 300 and panel_box["y"] >= map_box["y"] + map_box["height"] - 1
-    shot(pg, "map-phone")
-    context.close()
+    with open_page(browser, base_url, viewport={"width": 390, "height": 844}, is_mobile=True, locale=None) as pg:
+        pg.wait_for_timeout(1000)
+        map_box = pg.locator("#map").bounding_box()
+        panel_box = pg.locator("#panel").bounding_box()
+        assert map_box["height"] > 300 and panel_box["y"] >= map_box["y"] + map_box["height"] - 1
+        shot(pg, "map-phone")
+
+
+# --- text stays text ---------------------------------------------------------------------------------
+
+#: Names with markup that would run script if the page treated them as HTML.
+IMG_MARKUP = """<img src=x onerror="window.__xss=1;document.title='X'">"""
+SVG_MARKUP = """<svg onload="window.__xss=2;document.title='X'">"""
+
+
+@pytest.fixture
+def hostile_scenario(base_url):
+    """The seeded scenario saved again with markup in its name, run names and station names; deleted afterwards."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        seeded = http.get("/v1/scenarios").json()["scenarios"][-1]
+        doc = http.get(f"/v1/scenarios/{seeded['id']}").json()["scenario"]
+        for run in doc["runs"]:
+            run["name"], run["name_en"] = f"{SVG_MARKUP} {run['id']}", f"{IMG_MARKUP} {run['id']}"
+        for stop in doc["stops"]:
+            stop["name"], stop["name_en"] = f"{SVG_MARKUP} {stop['id']}", f"{IMG_MARKUP} {stop['id']}"
+        saved = http.post("/v1/scenarios", json={"name": IMG_MARKUP + SVG_MARKUP, "scenario": doc})
+        saved.raise_for_status()
+        try:
+            yield saved.json()
+        finally:
+            http.delete(f"/v1/scenarios/{saved.json()['id']}").raise_for_status()
+
+
+def text_of(page, selector: str) -> str:
+    return page.evaluate("(s) => document.querySelector(s).textContent", selector)
+
+
+def test_names_from_data_stay_text(page, hostile_scenario):
+    """A scenario named with markup shows the markup as text on every tab and runs no script."""
+    title = page.title()
+    for tab in ("journey", "tour", "shuttle"):
+        page.click(f"nav button[data-tab={tab}]")
+    page.wait_for_selector("#s-kpis .kpi", timeout=30_000)  # the first evaluation, started by opening the tab
+    wait_until(page, "document.getElementById('s-status').textContent === ''", timeout=30_000)
+    page.select_option("#s-scenario", hostile_scenario["id"])
+    page.click("#s-evaluate")
+    wait_until(page, "document.getElementById('s-status').textContent === ''", timeout=30_000)
+    assert page.evaluate("document.getElementById('s-scenario').selectedOptions[0].textContent") == IMG_MARKUP + SVG_MARKUP
+    assert "<img src=x" in text_of(page, "#s-load .bar .label")
+    assert "<img src=x" in text_of(page, "#s-marey")  # station names in the diagram's titles and axes
+    assert page.locator("#s-marey svg").count() >= 2
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.title() == title
+    assert page.locator("[onerror], [onload]").count() == 0
+    shot(page, "xss-shuttle")
+
+
+# --- planners' key -------------------------------------------------------------------------------------
+
+
+def test_shuttle_asks_for_the_planners_key(browser, keyed_url):
+    """With keys on the server the shuttle tab asks for one, says when it is wrong, and keeps it for the session only."""
+    refused = httpx.get(keyed_url + "/v1/scenarios", headers={"Authorization": "Bearer wrong-key"})
+    assert refused.status_code == 401
+    with open_page(browser, keyed_url) as pg:
+        pg.click("nav button[data-tab=shuttle]")
+        pg.wait_for_selector("#s-key", state="visible")
+        pg.fill("#s-key", "wrong-key")
+        pg.click("#s-key-save")
+        pg.wait_for_selector("#s-key", state="visible")
+        wait_until(pg, "document.getElementById('s-status').textContent === arg", refused.json()["error"]["message"])
+        assert pg.evaluate("sessionStorage.getItem('maas.apiKey')") is None
+        shot(pg, "shuttle-key-wrong")
+        pg.fill("#s-key", PLANNER_KEY)
+        pg.press("#s-key", "Enter")
+        pg.wait_for_selector("#s-kpis .kpi", timeout=30_000)
+        assert pg.is_hidden("#s-auth")
+        assert pg.locator("#s-scenario option").count() >= 1
+        assert pg.evaluate("sessionStorage.getItem('maas.apiKey')") == PLANNER_KEY
+        assert pg.evaluate("localStorage.length") == 0
+        assert pg.context.cookies() == []
+        shot(pg, "shuttle-key")
