@@ -19,7 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import errors
 from api.heavy import HeavyPool
-from api.routers import catalog, health, journeys, shuttle, tours
+from api.routers import catalog, feeds, health, journeys, shuttle, tours
 from api.security import BodyLimit, SecurityHeaders
 from api.settings import Settings
 from api.state import ServiceState
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
     app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(BodyLimit, limit=app_settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
-    for router in (health.router, catalog.router, journeys.router, tours.router, shuttle.router, shuttle.scenarios):
+    for router in (health.router, catalog.router, feeds.router, journeys.router, tours.router, shuttle.router, shuttle.scenarios):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="map")
     return app

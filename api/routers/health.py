@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import State
+from api.routers.feeds import loaded_feeds
 from maas.timetable.summary import summarize
 
 router = APIRouter(tags=["health"])
@@ -19,13 +20,18 @@ def healthz(state: State) -> dict:
     and the map are still served).
     """
     s = summarize(state.network.timetable)
+    feeds = loaded_feeds(state)
     store_problem = state.store.health()
     # Public: say which part is down, not where the database lives (the reason is logged and given to planners).
     parts = {"timetable": "ok", "scenario_store": "ok" if store_problem is None else "unavailable"}
     return {
         "status": "ok" if all(v == "ok" for v in parts.values()) else "degraded",
         "parts": parts,
-        "feeds": [{"name": f["name"], "version": f["version"], "trips": f["trips"]} for f in s["feeds"]],
+        # Each feed's kind, licence, attribution and validity; `warnings` from 30 days before a feed's end.
+        "feeds": [
+            {k: f[k] for k in ("name", "kind", "licence", "attribution", "version", "trips", "validity", "warning")} for f in feeds
+        ],
+        "warnings": [f"{f['name']}: {f['warning']}" for f in feeds if f["warning"]],
         "trips": s["trips"],
         "stops": s["stops"],
         "pois": len(state.network.pois),

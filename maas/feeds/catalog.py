@@ -284,7 +284,11 @@ class FeedStatus:
         """The feed's warning, if any (ending soon, ended, no dates, no data)."""
         if not self.present:
             return "no data yet" + (": run `maas feeds update " + self.name + "`" if self.url else "")
-        return self.validity.warning if self.validity else None
+        if self.validity is None or self.validity.warning is None:
+            return None
+        if self.kind == "trial" and self.validity.ended:
+            return self.validity.warning + ": a past trial, kept as a record"
+        return self.validity.warning
 
     def to_dict(self) -> dict:
         """JSON form (the same keys in ``maas feeds list --json``, ``maas info --json``, ``/healthz``, ``/v1/feeds``)."""

@@ -35,6 +35,7 @@ from maas.routing.journeys import Journey, build_journey
 from maas.routing.kernel import INF
 from maas.routing.places import Place
 from maas.routing.raptor import DESTINATION, ORIGIN, Endpoint, RawPath, RawWalk, SearchState, pareto_rounds, reconstruct, run
+from maas.timetable.summary import coverage_message
 
 MODES = frozenset({"rail", "bus", "shuttle", "ferry", "other"})
 MAX_TRANSFERS_LIMIT = 20
@@ -106,12 +107,13 @@ class Planner:
 
     # --- building blocks -----------------------------------------------------
     def view(self, date: dt.date, modes: frozenset[str] | None, reverse: bool = False) -> DayView:
-        """Return the (cached) day view of a date."""
+        """Return the (cached) day view of a date; InputError (field ``date``) when no feed serves it."""
         key = (date, modes, reverse)
         with self._lock:
             if key in self._views:
                 self._views.move_to_end(key)
                 return self._views[key]
+        self.check_date(date)
         v = build_day_view(self.network.timetable, date, modes, reverse)
         with self._lock:
             self._views[key] = v
@@ -163,13 +165,17 @@ class Planner:
         return self.network.walk_seconds(origin.lat, origin.lon, destination.lat, destination.lon, walk)
 
     def check_date(self, date: dt.date, field: str = "date") -> dt.date:
-        """Return ``date`` when a trip runs that day or the day before; else raise InputError with the coverage."""
+        """Return ``date`` when a trip runs that day or the day before; else raise InputError naming each feed's dates.
+
+        Every query goes through here (``plan``, and ``view`` for reach,
+        matrices, departures and tours), so a date no loaded feed serves is
+        answered "no timetable for 2027-03-01: jrbus covers 2026-08-13 ..
+        2027-02-13, ..." rather than "no journey found".
+        """
         tt = self.network.timetable
         if date > dt.date.min and (tt.services_on(date).any() or tt.services_on(date - dt.timedelta(days=1)).any()):
             return date
-        span = tt.service_dates()
-        cover = f"{span[0]} to {span[1]}" if span else "no dates at all"
-        raise InputError(f"{field}: no trip runs on {date} (the loaded timetables cover {cover})", field)
+        raise InputError(coverage_message(tt, date), field)
 
     # --- the queries -----------------------------------------------------------
     def plan(self, q: JourneyQuery) -> list[Journey]:

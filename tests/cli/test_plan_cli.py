@@ -79,7 +79,7 @@ def test_ambiguous_name_tells_candidates_apart():
     [
         (["--date", "2026-13-01"], "date"),
         (["--depart", "7h"], "depart"),
-        (["--date", "2031-01-01"], "no trip runs"),
+        (["--date", "2031-01-01"], "no timetable for 2031-01-01: "),
         (["--modes", "plane"], "mode"),
     ],
 )
