@@ -21,6 +21,7 @@ from maas.feeds.calendar import service_days
 from maas.feeds.parse import parse_number, parse_time
 from maas.feeds.problems import Problem, has_errors
 from maas.feeds.reader import Feed, read_feed
+from maas.feeds.romaji import with_english
 from maas.feeds.schema import mode_of_route_type
 from maas.feeds.translations import feed_language, translated_names, translation_form
 from maas.feeds.validate import validate_feed
@@ -145,7 +146,10 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
             "zone": feed.column("stops.txt", "zone_id").astype(str).to_numpy()[keep],
         }
     )
-    stops["names"] = [names_i18n.get(s, {}) for s in stops["stop_id"]]
+    # English for every stop a visitor must read: the feed's, else its reading romanised, else a generated one.
+    named = [with_english(n, names_i18n.get(s, {})) for n, s in zip(stops["name"], stops["stop_id"])]
+    stops["names"] = [names for names, _ in named]
+    stops["name_source"] = [source for _, source in named]
     # Routes.
     rt = feed.table("routes.txt")
     rtype = parse_number(rt["route_type"], integer=True).values
@@ -481,6 +485,7 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         stop_ids=stops["stop_id"].tolist(),
         stop_names=stops["name"].tolist(),
         stop_names_i18n=stops["names"].tolist(),
+        stop_name_source=stops["name_source"].tolist(),
         stop_lat=stops["lat"].to_numpy(np.float64),
         stop_lon=stops["lon"].to_numpy(np.float64),
         stop_parent=parent,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from maas.feeds.translations import pick_name
 from maas.when import date_to_day, day_to_date
 
 
@@ -59,7 +60,14 @@ class Timetable:
     - ``stop_feed``: int16, index into ``feeds`` of the feed that defines the stop.
     - ``stop_ids``: the feed's own ``stop_id``.
     - ``stop_names``: ``stop_name`` as the feed writes it (its own language).
-    - ``stop_names_i18n``: ``{language: name}`` from the stop and translations.txt.
+    - ``stop_names_i18n``: ``{language: name}`` from the stop and translations.txt
+      (canonical tags: ``ja``, ``ja-Hrkt`` for the kana reading, ``en``, ``ko``,
+      ``zh-Hans``, ``zh-Hant``), always with an ``en`` name for Japanese stops.
+    - ``stop_name_source``: where each stop's ``en`` name comes from: ``feed``
+      (the feed's translation, or its own name is already Latin), ``reading``
+      (its ``ja-Hrkt`` reading romanised in Hepburn) or ``generated`` (no
+      reading: one guessed by a dictionary, which may misread a place name);
+      see :mod:`maas.feeds.romaji`.
     - ``stop_lat``, ``stop_lon``: float64 degrees.
     - ``stop_parent``: int32 stop index of the parent station, -1 if none.
     - ``stop_location_type``: int8 GTFS location_type (0 stop/platform, 1 station).
@@ -145,6 +153,7 @@ class Timetable:
     stop_ids: list[str]
     stop_names: list[str]
     stop_names_i18n: list[dict[str, str]]
+    stop_name_source: list[str]
     stop_lat: np.ndarray
     stop_lon: np.ndarray
     stop_parent: np.ndarray
@@ -245,24 +254,12 @@ class Timetable:
         return f"{self.stop_names[stop]} [{self.feeds[self.stop_feed[stop]].name}:{self.stop_ids[stop]}]"
 
     def stop_name(self, stop: int, lang: str | None = None) -> str:
-        """Return the stop's name in ``lang`` when known, else its own name."""
-        if lang:
-            names = self.stop_names_i18n[stop]
-            if lang in names:
-                return names[lang]
-            base = lang.split("-")[0]
-            for key, value in names.items():
-                if key.split("-")[0] == base and "Hrkt" not in key:
-                    return value
-        return self.stop_names[stop]
+        """Return the stop's name in ``lang``, else in English, else its own name (``lang`` None: its own name)."""
+        return pick_name(self.stop_names_i18n[stop], lang, self.stop_names[stop])
 
     def route_name(self, route: int, lang: str | None = None) -> str:
-        """Return the route's short (else long) name in ``lang`` when known."""
-        if lang:
-            names = self.route_names_i18n[route]
-            if lang in names:
-                return names[lang]
-        return self.route_short_names[route] or self.route_long_names[route]
+        """Return the route's short (else long) name in ``lang``, else in English, else its own name."""
+        return pick_name(self.route_names_i18n[route], lang, self.route_short_names[route] or self.route_long_names[route])
 
     def ride_fare(self, route: int, board: int, alight: int) -> float | None:
         """Return the yen of one ride from stop ``board`` to ``alight``: the zone fare of the pair, else the route fare, else None."""
