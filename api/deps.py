@@ -11,6 +11,7 @@ from fastapi import Depends, Header, Query, Request
 from api.heavy import HeavyPool
 from api.security import client_address, require_planner
 from api.state import ServiceState
+from maas.feeds.translations import canonical_language
 
 
 def get_state(request: Request) -> ServiceState:
@@ -18,20 +19,60 @@ def get_state(request: Request) -> ServiceState:
     return request.app.state.maas
 
 
+#: Languages names are served in (a name missing in one falls back to English, then to the feed's own).
+LANGUAGES = ("ja", "en", "ko", "zh-Hans", "zh-Hant")
+
+
 def get_lang(
-    lang: Annotated[str | None, Query(description="Language of names: ja or en (default: from Accept-Language, else ja).", pattern="^(ja|en)$")] = None,
+    lang: Annotated[
+        str | None,
+        Query(
+            description="Language of names: ja, en, ko, zh-Hans or zh-Hant (default: from Accept-Language, else ja). "
+            "A name the data lacks in that language is given in English, else as the feed writes it.",
+            pattern="^(ja|en|ko|zh-Hans|zh-Hant)$",
+        ),
+    ] = None,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> str:
-    """Return ``ja`` or ``en``: the ``lang`` parameter, else the first of Accept-Language we know."""
+    """Return one of :data:`LANGUAGES`: the ``lang`` parameter, else the most preferred of Accept-Language we serve."""
     if lang:
         return lang
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("en"):
-            return "en"
-        if tag.startswith("ja"):
-            return "ja"
-    return "ja"
+    return language_of_header(accept_language or "")
+
+
+def language_of_header(header: str) -> str:
+    """Return the served language an Accept-Language header prefers most (by q-value, then order), else ``ja``.
+
+    ``zh-CN``/``zh-SG``/``zh-Hans`` and plain ``zh`` mean zh-Hans; ``zh-TW``/``zh-HK``/``zh-Hant`` mean zh-Hant.
+    """
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        served = _served(tag.strip())
+        if served and q > 0:
+            ranked.append((-q, i, served))
+    return min(ranked)[2] if ranked else "ja"
+
+
+def _served(tag: str) -> str | None:
+    """The served language for one Accept-Language tag, or None."""
+    canonical = canonical_language(tag) if tag and tag != "*" else ""
+    if canonical == "zh":
+        return "zh-Hans"
+    base = canonical.split("-")[0]
+    if canonical in LANGUAGES:
+        return canonical
+    if base in ("ja", "en", "ko"):
+        return base
+    return None
 
 
 State = Annotated[ServiceState, Depends(get_state)]

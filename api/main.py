@@ -31,7 +31,8 @@ the techno-park shuttle, sightseeing tours, and commuter-shuttle scenarios.
 
 Timetables of the default data are **modeled** from published service patterns, not official.
 Errors are JSON `{"error": {"status", "field", "message"}}`; bad input never gives a 500.
-Names come in Japanese or English (`lang=ja|en` or `Accept-Language`)."""
+Names come in Japanese, English, Korean or Chinese (`lang=ja|en|ko|zh-Hans|zh-Hant` or `Accept-Language`),
+falling back to English, then to the feed's own name."""
 
 
 def _operation_id(route: APIRoute) -> str:

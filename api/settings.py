@@ -60,7 +60,7 @@ class Settings:
         feeds = tuple(Path(p) for p in env["MAAS_FEEDS"].split(":") if p) if env.get("MAAS_FEEDS") else base.feeds
         return cls(
             feeds=feeds,
-            pois=Path(env["MAAS_POIS"]) if env.get("MAAS_POIS") else (base.pois if not env.get("MAAS_FEEDS") else None),
+            pois=Path(env["MAAS_POIS"]) if env.get("MAAS_POIS") else base.pois,  # the region's POIs with MAAS_FEEDS too
             osm=Path(env["MAAS_OSM"]) if env.get("MAAS_OSM") else None,
             database_url=env.get("MAAS_DATABASE_URL", ""),
             tour_time_limit_s=_number(env, "MAAS_TOUR_TIME_LIMIT", base.tour_time_limit_s),

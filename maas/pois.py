@@ -44,8 +44,8 @@ class Poi:
     extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def name(self, lang: str | None = None) -> str:
-        """Return the English name for ``en*``, else the Japanese one."""
-        if lang and lang.lower().startswith("en") and self.name_en:
+        """Return the Japanese name for ``ja*`` (or no language), else the English one (POIs have only these two)."""
+        if lang and not lang.lower().startswith("ja") and self.name_en:
             return self.name_en
         return self.name_ja or self.name_en
 

@@ -8,7 +8,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Lang, State
-from maas.routing.places import stop_ref
+from maas.routing.places import normalize, stop_ref
 from maas.when import date_and_time, format_clock
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -34,6 +34,7 @@ def _stop_features(state, lang: str) -> list[dict]:
                     "id": stop_ref(state.network, s),
                     "name": tt.stop_name(s, lang),
                     "names": tt.stop_names_i18n[s],
+                    "name_source": tt.stop_name_source[s],
                     "kind": "station" if tt.stop_location_type[s] == 1 else "stop",
                     "parent": stop_ref(state.network, int(tt.stop_parent[s])) if tt.stop_parent[s] >= 0 else None,
                     "feed": tt.feeds[tt.stop_feed[s]].name,
@@ -48,7 +49,7 @@ def _stop_features(state, lang: str) -> list[dict]:
 def stops(
     state: State,
     lang: Lang,
-    q: Annotated[str | None, Query(description="Text to look for in any of the names.", max_length=100)] = None,
+    q: Annotated[str | None, Query(description="Text to look for in any of the names (as the place search compares them: Shin-Yamaguchi, shin yamaguchi and 新山口駅 all match).", max_length=100)] = None,
     kind: Annotated[str | None, Query(description="stop or station.", pattern="^(stop|station)$")] = None,
 ) -> dict:
     """Every stop and station with its names, feed and the modes serving it."""
@@ -56,8 +57,12 @@ def stops(
     if kind:
         features = [f for f in features if f["properties"]["kind"] == kind]
     if q:
-        needle = q.lower()
-        features = [f for f in features if any(needle in str(n).lower() for n in (f["properties"]["id"], *f["properties"]["names"].values()))]
+        needle, key = q.lower(), normalize(q)
+        features = [
+            f
+            for f in features
+            if any(needle in str(n).lower() or (key and key in normalize(str(n))) for n in (f["properties"]["id"], *f["properties"]["names"].values()))
+        ]
     return {"type": "FeatureCollection", "features": features}
 
 

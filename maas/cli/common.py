@@ -46,15 +46,16 @@ def load_network(
 ) -> Network:
     """Return the network of the given feeds (or the default data) with POIs and streets.
 
-    The region's POIs come with the default data; with ``--feed`` they are
-    loaded only when ``--pois`` names a file.
+    The region's POIs (``pois/pois.geojson``) are loaded with the default data
+    and with ``--feed`` alike, so that POI ids such as ``akiyoshido_cave`` keep
+    working on other feeds; ``--pois FILE`` loads that file instead.
     """
     from maas.network.network import Network
     from maas.network.osm import StreetNetwork
     from maas.pois import load_pois
 
     tt = load_feeds_or_default(feeds)
-    poi_path = pois if pois else (None if feeds else default_pois_path())
+    poi_path = pois if pois else default_pois_path()
     poi_list = load_pois(poi_path) if poi_path and (pois or poi_path.exists()) else []
     streets = StreetNetwork.from_file(osm) if osm else None
     return Network(tt, poi_list, streets)

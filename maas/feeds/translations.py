@@ -15,6 +15,7 @@ where a row names one record (``record_id``) or every record whose field has
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -22,6 +23,67 @@ from maas.feeds.reader import Feed
 
 #: Which table each GTFS file name corresponds to in ``table_name``.
 _TABLE_OF_FILE = {"stops.txt": "stops", "routes.txt": "routes", "trips.txt": "trips", "agency.txt": "agency"}
+
+
+#: Chinese regions and the script their names are written in (feeds say zh-cn / zh-tw; we serve zh-Hans / zh-Hant).
+_CHINESE_SCRIPT_OF_REGION = {"CN": "Hans", "SG": "Hans", "MY": "Hans", "TW": "Hant", "HK": "Hant", "MO": "Hant"}
+#: Scripts of kana readings: a reading is never served as a name in place of the Japanese one.
+_READING_SCRIPTS = {"Hrkt", "Hira", "Kana"}
+
+
+def canonical_language(tag: str) -> str:
+    """Return a language tag in its BCP 47 casing, Chinese by script rather than region.
+
+    ``EN`` → ``en``, ``ja-hrkt`` → ``ja-Hrkt``, ``en_gb`` → ``en-GB``;
+    ``zh-cn``/``zh-SG`` → ``zh-Hans`` and ``zh-tw``/``zh-HK`` → ``zh-Hant`` (what
+    a reader needs is the script, and that is how the service is asked:
+    ``lang=zh-Hans``).  Other subtags are dropped.
+    """
+    parts = [p for p in str(tag).strip().replace("_", "-").split("-") if p]
+    if not parts:
+        return ""
+    lang = parts[0].lower()
+    script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha() or len(p) == 3 and p.isdigit()), "")
+    if lang == "zh":
+        script = script or _CHINESE_SCRIPT_OF_REGION.get(region, "")
+        return f"zh-{script}" if script else "zh"
+    return "-".join(x for x in (lang, script, region) if x)
+
+
+def _language_parts(tag: str) -> tuple[str, str]:
+    """(language, script) of a canonical tag."""
+    parts = tag.split("-")
+    return parts[0], next((p for p in parts[1:] if len(p) == 4), "")
+
+
+def _in_language(names: Mapping[str, str], lang: str) -> str:
+    """The name in ``lang`` exactly, else in a tag of the same language and script (en for en-GB), else ''."""
+    want = canonical_language(lang)
+    if names.get(want):
+        return names[want]
+    base, script = _language_parts(want)
+    for key, value in names.items():
+        kbase, kscript = _language_parts(canonical_language(key))
+        if value and kbase == base and (kscript == script or not kscript) and kscript not in _READING_SCRIPTS:
+            return value
+    if not script:  # "en-GB" asked, only "en-US" known: still English
+        for key, value in names.items():
+            kbase, kscript = _language_parts(canonical_language(key))
+            if value and kbase == base and kscript not in _READING_SCRIPTS:
+                return value
+    return ""
+
+
+def pick_name(names: Mapping[str, str], lang: str | None, own: str) -> str:
+    """Return the name to show in ``lang``: that language's, else English, else ``own`` (the feed's own name).
+
+    ``lang`` None gives the own name.  A kana reading (ja-Hrkt) is given only
+    when asked for by name; zh-Hans and zh-Hant do not stand in for each other.
+    """
+    if not lang:
+        return own
+    return _in_language(names, lang) or _in_language(names, "en") or own
 
 
 def translation_form(feed: Feed) -> str | None:
@@ -50,10 +112,11 @@ def translated_names(feed: Feed, filename: str, id_col: str, field: str) -> dict
     """Return ``{record_id: {language: text}}`` for one name field of one file.
 
     The record's own value is included under the feed's language.  Languages
-    are lower-case BCP 47 tags as the feed gives them (``en``, ``ja-Hrkt``…).
+    are BCP 47 tags in :func:`canonical_language` form (``en``, ``ja-Hrkt``,
+    ``zh-Hans`` for the feed's ``zh-cn``…).
     """
     table = feed.table(filename)
-    own_lang = feed_language(feed)
+    own_lang = canonical_language(feed_language(feed))
     names: dict[str, dict[str, str]] = {}
     if id_col not in table.columns:
         return names
@@ -68,7 +131,7 @@ def translated_names(feed: Feed, filename: str, id_col: str, field: str) -> dict
         by_text: dict[str, dict[str, str]] = defaultdict(dict)
         for text, lang, translation in zip(tr["trans_id"], tr["lang"], tr["translation"]):
             if text and lang and translation:
-                by_text[str(text)][str(lang)] = str(translation)
+                by_text[str(text)][canonical_language(lang)] = str(translation)
         for rid, value in zip(table[id_col], values):
             for lang, translation in by_text.get(str(value), {}).items():
                 names[str(rid)].setdefault(lang, translation)
@@ -81,11 +144,12 @@ def translated_names(feed: Feed, filename: str, id_col: str, field: str) -> dict
     for rid, fv, lang, translation in zip(record_ids, field_values, rows["language"], rows["translation"]):
         if not (lang and translation):
             continue
+        lang = canonical_language(lang)
         if rid:
             if str(rid) in names:
-                names[str(rid)][str(lang)] = str(translation)
+                names[str(rid)][lang] = str(translation)
         elif fv:
-            by_value[str(fv)][str(lang)] = str(translation)
+            by_value[str(fv)][lang] = str(translation)
     if by_value:
         for rid, value in zip(table[id_col], values):
             for lang, translation in by_value.get(str(value), {}).items():

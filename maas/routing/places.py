@@ -1,12 +1,16 @@
 """Turn what a person types into a place: a stop id, a station or stop name, a POI, or ``lat,lon``.
 
 Names match in any language the data carries (Japanese, English, kana
-readings), forgivingly: case, spaces, hyphens, long vowels (ō/ou/o) and a
-trailing "station" / "駅" / "eki" do not matter ("shin yamaguchi", "Shin-
-Yamaguchi" and "新山口" are the same).  Several stops with the same name close
-together (a station's platforms, the bus stop in front of it) form one place.
-An unknown or ambiguous name raises :class:`PlaceNotFoundError` listing the
-closest candidates.
+readings, the romanised names of :mod:`maas.feeds.romaji`), forgivingly:
+case, full-width letters, spaces, hyphens, long vowels (ō/ou/oo/o), Hepburn
+variants (m/n before b and p, tch/cch), a trailing "Sta." / "Station" / "駅" /
+"駅前" / "eki", and kana for romaji do not matter ("shin yamaguchi",
+"Shin-Yamaguchi", "Shinyamaguchi", "新山口", "新山口駅" and "しんやまぐち" are
+the same).  Stops of any feed whose names agree that way and that lie close
+together (a station's platforms, the bus stops in front of it, each with
+several poles) form one place, and the planner uses all of its stops.  An
+unknown name, or one naming places far apart, raises
+:class:`PlaceNotFoundError` listing the closest candidates with their modes.
 """
 
 from __future__ import annotations
@@ -14,20 +18,27 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from maas.errors import InputError, PlaceNotFoundError
+from maas.feeds.romaji import is_kana, kana_to_romaji
+from maas.feeds.translations import pick_name
 from maas.geo import haversine_m
 from maas.network.network import Network
 
-#: Stops sharing a name within this distance are one place.
+#: Stops sharing a name are one place when each lies within this distance of another one of them.
 CLUSTER_M = 400.0
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-_SUFFIXES = ("station", "sta", "eki", "駅", "えき", "エキ", "停留所", "バス停")
-_MACRONS = str.maketrans({"ō": "o", "ū": "u", "ā": "a", "ī": "i", "ē": "e", "Ō": "o", "Ū": "u"})
+#: Endings that say "the station" (or "the stop in front of it") and not which one.
+_JA_SUFFIXES = ("駅前", "駅", "えきまえ", "えき", "エキマエ", "エキ", "停留所", "バス停", "ていりゅうじょ", "ばすてい")
+_LATIN_SUFFIX = re.compile(r"[\s\-.]+(?:station|sta|stn|eki|ekimae|bus\s*stop)\.?$")
+_MACRONS = str.maketrans({c: b for b, cs in (("a", "āâÂĀ"), ("i", "īîÎĪ"), ("u", "ūûÛŪ"), ("e", "ēêÊĒ"), ("o", "ōôÔŌ")) for c in cs})
+#: Hepburn variants written either way: ん as m before b/p, っち as tch or cch.
+_VARIANTS = (("mb", "nb"), ("mp", "np"), ("cch", "tch"))
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,8 @@ class Place:
     names: dict[str, str] = field(default_factory=dict)
 
     def display(self, lang: str | None = None) -> str:
-        """Return the name in ``lang`` when known."""
-        if lang and lang in self.names:
-            return self.names[lang]
-        return self.name
+        """Return the name in ``lang``, else in English, else the own name (``lang`` None: the own name)."""
+        return pick_name(self.names, lang, self.name)
 
     def to_dict(self, lang: str | None = None) -> dict:
         """Return ``{"id", "name", "lat", "lon"}`` plus the kind and names."""
@@ -66,16 +75,22 @@ class Place:
         }
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """Return the comparable form of a name (see module docstring)."""
+    """Return the comparable form of a name (see module docstring); used on the data and on what is typed alike."""
     t = unicodedata.normalize("NFKC", text).translate(_MACRONS).lower().strip()
-    t = re.sub(r"\(.*?\)|（.*?）", " ", t)
-    t = t.replace("ou", "o").replace("oo", "o").replace("uu", "u")
-    t = re.sub(r"[\s\-‐–—_'’.,・/]+", "", t)
-    for suffix in _SUFFIXES:
+    t = re.sub(r"\(.*?\)", " ", t).strip()
+    t = _LATIN_SUFFIX.sub("", t) or t
+    for suffix in _JA_SUFFIXES:
         if t.endswith(suffix) and len(t) > len(suffix):
-            t = t[: -len(suffix)]
+            t = t[: -len(suffix)].rstrip()
             break
+    if is_kana(t):
+        t = kana_to_romaji(t.replace(" ", "").replace("・", ""))
+    t = re.sub(r"[\s\-‐–—_'’.,・/]+", "", t)
+    t = t.replace("ou", "o").replace("oo", "o").replace("uu", "u")
+    for variant, usual in _VARIANTS:
+        t = t.replace(variant, usual)
     return t
 
 
@@ -196,25 +211,39 @@ class PlaceIndex:
         raise PlaceNotFoundError(f"{field_name}: '{text}' matches several POIs: " + "; ".join(labels), field_name, labels)
 
     def _clusters(self, stops: list[int]) -> list[list[int]]:
+        """Group stops that share a name into places: each within CLUSTER_M of another of its group (single link)."""
         tt = self.network.timetable
-        clusters: list[list[int]] = []
-        for s in stops:
-            for c in clusters:
-                if haversine_m(tt.stop_lat[s], tt.stop_lon[s], tt.stop_lat[c[0]], tt.stop_lon[c[0]]) <= CLUSTER_M:
-                    c.append(s)
-                    break
-            else:
-                clusters.append([s])
-        return clusters
+        lat, lon = tt.stop_lat[stops], tt.stop_lon[stops]
+        group = list(range(len(stops)))
+
+        def root(i: int) -> int:
+            while group[i] != i:
+                group[i] = group[group[i]]
+                i = group[i]
+            return i
+
+        for i in range(len(stops)):
+            near = np.flatnonzero(haversine_m(lat[i], lon[i], lat, lon) <= CLUSTER_M)
+            for j in near:
+                group[root(int(j))] = root(i)
+        clusters: dict[int, list[int]] = {}
+        for i, s in enumerate(stops):
+            clusters.setdefault(root(i), []).append(s)
+        return list(clusters.values())
 
     def _cluster_place(self, cluster: list[int]) -> Place:
+        """One place for a group of stops: named and placed after its station (else its first stop), with every stop of all of them."""
         tt = self.network.timetable
         members: list[int] = []
         for s in cluster:
             members.extend(self._stop_place(s).stops)
         head = min(cluster, key=lambda s: (tt.stop_location_type[s] != 1, s))
         base = self._stop_place(head)
-        return Place(base.kind, base.id, base.name, base.lat, base.lon, tuple(dict.fromkeys(members)), base.names)
+        names = dict(base.names)
+        for s in cluster:  # a language the head lacks (a bus feed's Korean, say) comes from another member
+            for lang, name in tt.stop_names_i18n[s].items():
+                names.setdefault(lang, name)
+        return Place(base.kind, base.id, base.name, base.lat, base.lon, tuple(dict.fromkeys(members)), names)
 
     def _fuzzy(self, text: str, key: str, field_name: str) -> Place:
         if not self._keys:

@@ -64,7 +64,7 @@ def test_each_form_gives_language_to_name(text, form, named_feed, write_feed):
 
 @pytest.mark.parametrize("text", [LEGACY, GTFS_BY_RECORD, GTFS_BY_VALUE], ids=["legacy", "record_id", "field_value"])
 def test_translations_reach_the_compiled_timetable(text, named_feed, write_feed):
-    """Compiled stops and routes answer in English, fall back from en-GB to en, and to their own name otherwise."""
+    """Compiled stops and routes answer in English, fall back from en-GB to en and from other languages to English."""
     named_feed.set("translations.txt", text)
     tt = compile_feeds([read_feed(write_feed(named_feed))], progress=False)
     ajs = tt.stops_with_id("AJS")[0]
@@ -73,8 +73,10 @@ def test_translations_reach_the_compiled_timetable(text, named_feed, write_feed)
     assert tt.stop_name(ajs, "en") == "Ajisu Station"
     assert tt.stop_name(ajs, "en-GB") == "Ajisu Station"
     assert tt.stop_name(ajs, "ja-Hrkt") == "あじすえき"
-    assert tt.stop_name(ajs, "ko") == "阿知須駅"
-    assert tt.stop_name(tpk, "en") == "テクノパーク"
+    assert tt.stop_name(ajs, "ko") == "Ajisu Station"  # no Korean: English
+    assert tt.stop_name(ajs) == "阿知須駅"
+    assert tt.stop_name(tpk, "en") == "Techno Park"  # no translation, no reading: generated
+    assert tt.stop_name_source[ajs] == "feed" and tt.stop_name_source[tpk] == "generated"
     assert tt.route_name(0, "en") == "Ube Line"
     assert tt.route_name(0) == "TS"
 

@@ -1,0 +1,474 @@
+"""Readable Latin names for Japanese stops: the feed's English, else its kana reading in Hepburn, else a generated one.
+
+Real GTFS-JP feeds often give a stop only its Japanese name and a kana
+reading (``ja-Hrkt``), so a visitor can neither read nor type it.  This
+module turns a name and its reading into the English a Japanese operator
+would print, in the style the feeds' own English uses (simplified Hepburn,
+long vowels not marked)::
+
+    新山口駅   しんやまぐちえき       → Shin-Yamaguchi Sta.
+    湯田温泉通 ゆだおんせんどおり     → Yuda Onsen-dori
+    山口県庁前 やまぐちけんちょうまえ → Yamaguchi Kencho-mae
+    秋芳洞     あきよしどう           → Akiyoshido
+    萩バスセンター                    → Hagi Bus Center
+
+How: the name is cut into runs of one script (kanji with hiragana, katakana,
+Latin); the reading is laid along them (a katakana run reads as itself, so
+the kanji runs get what lies between).  Each kanji run sheds known endings
+(駅 → " Sta.", 前 → "-mae", 温泉 → " Onsen" …) and beginnings (新 → "Shin-",
+東 → "Higashi-" …); what remains is one word.  Katakana runs become English
+where they are common loanwords (センター → Center), Latin runs stay as
+written.  When nothing fits, the whole reading is one word.
+
+When a stop has no reading, :func:`generated_reading` asks pykakasi (a
+dictionary-based converter) for one; such names are marked ``generated`` in
+the compiled timetable because a dictionary may read a place name wrongly.
+
+Everything here is a pure function of its text (pykakasi aside, which is
+loaded once, on first need).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Where a stop's English name comes from (the compiled timetable keeps one per stop).
+SOURCE_FEED = "feed"  # the feed's own translation (or its own name is already Latin)
+SOURCE_READING = "reading"  # romanised from the feed's kana reading (ja-Hrkt)
+SOURCE_GENERATED = "generated"  # romanised from a reading pykakasi guessed
+NAME_SOURCES = (SOURCE_FEED, SOURCE_READING, SOURCE_GENERATED)
+
+#: Language tags that hold a kana reading.
+READING_LANGUAGES = ("ja-Hrkt", "ja-Hira", "ja-Kana")
+
+# --- kana → Hepburn ------------------------------------------------------------------
+
+_BASE = dict(
+    zip(
+        "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわゐゑをんがぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゔぁぃぅぇぉゃゅょゎ",
+        "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho ma mi mu me mo "
+        "ya yu yo ra ri ru re ro wa i e o n ga gi gu ge go za ji zu ze zo da ji zu de do ba bi bu be bo "
+        "pa pi pu pe po vu a i u e o ya yu yo wa".split(),
+        strict=True,
+    )
+)
+#: Two-kana syllables (a kana and a small one).
+_DIGRAPHS = {
+    **{k + s: c + v for k, c in (("き", "ky"), ("ぎ", "gy"), ("に", "ny"), ("ひ", "hy"), ("び", "by"), ("ぴ", "py"), ("み", "my"), ("り", "ry"))
+       for s, v in (("ゃ", "a"), ("ゅ", "u"), ("ょ", "o"))},
+    **{k + s: c + v for k, c in (("し", "sh"), ("じ", "j"), ("ち", "ch"), ("ぢ", "j")) for s, v in (("ゃ", "a"), ("ゅ", "u"), ("ょ", "o"), ("ぇ", "e"))},
+    "てぃ": "ti", "でぃ": "di", "とぅ": "tu", "どぅ": "du", "でゅ": "dyu", "てゅ": "tyu",
+    "ふぁ": "fa", "ふぃ": "fi", "ふぇ": "fe", "ふぉ": "fo", "ふゅ": "fyu",
+    "うぃ": "wi", "うぇ": "we", "うぉ": "wo", "ゔぁ": "va", "ゔぃ": "vi", "ゔぇ": "ve", "ゔぉ": "vo",
+    "つぁ": "tsa", "つぃ": "tsi", "つぇ": "tse", "つぉ": "tso", "いぇ": "ye",
+}  # fmt: skip
+_SMALL = set("ぁぃぅぇぉゃゅょゎ")
+_HIRAGANA = re.compile(r"^[\u3041-\u309f\u30fc]+$")
+
+
+def to_hiragana(text: str) -> str:
+    """Return ``text`` with katakana turned into hiragana (ー and everything else kept)."""
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
+def is_kana(text: str) -> bool:
+    """True when ``text`` (NFKC, spaces ignored) is kana only: a reading, not a name in kanji or Latin."""
+    t = to_hiragana(unicodedata.normalize("NFKC", text)).replace(" ", "").replace("・", "")
+    return bool(t) and bool(_HIRAGANA.match(t))
+
+
+def _syllables(kana: str) -> list[str]:
+    """Split hiragana into syllables: a kana with its small kana, ん, っ and ー on their own."""
+    out: list[str] = []
+    i = 0
+    while i < len(kana):
+        pair = kana[i : i + 2]
+        if len(pair) == 2 and pair in _DIGRAPHS:
+            out.append(pair)
+            i += 2
+        else:
+            out.append(kana[i])
+            i += 1
+    return out
+
+
+def kana_to_romaji(kana: str) -> str:
+    """Return the simplified-Hepburn romaji of a kana word, lower case (しんやまぐち → shinyamaguchi).
+
+    As Japanese signs and the feeds' English write it: long vowels are not
+    marked (おう, おお, うう → o, o, u; ー is dropped), ん is m before b and p
+    (げんばく → gembaku), っ doubles the next consonant (っち → tch).  A long
+    vowel is only taken as long once (おおうち → ouchi), and a trailing or
+    の-following お stays (のみのお → nominoo), as does the う of のうえ (いけのうえ → ikenoue).
+    Characters that are not kana pass through unchanged.
+    """
+    sylls = _syllables(to_hiragana(kana))
+    roman: list[str] = []  # one entry per syllable (possibly "")
+    long_: list[bool] = []
+    for i, s in enumerate(sylls):
+        nxt = sylls[i + 1] if i + 1 < len(sylls) else ""
+        prev_i = next((j for j in range(len(roman) - 1, -1, -1) if roman[j]), -1)
+        prev = roman[prev_i] if prev_i >= 0 else ""
+        prev_vowel = prev[-1] if prev and prev[-1] in "aiueo" else ""
+        prev_long = long_[prev_i] if prev_i >= 0 else True
+        r = _DIGRAPHS.get(s) or _BASE.get(s)
+        if s == "ー":
+            r, prev_long = "", True
+            if prev_i >= 0:
+                long_[prev_i] = True
+        elif s == "う" and prev_vowel in ("o", "u") and not prev_long and not (nxt == "え" and sylls[i - 1] == "の"):
+            r = ""
+            long_[prev_i] = True
+        elif s == "お" and prev_vowel == "o" and not prev_long and nxt and sylls[i - 1] != "の":
+            r = ""
+            long_[prev_i] = True
+        elif s == "っ":
+            r = "\0"  # resolved below, once the next syllable is known
+        elif s == "ん":
+            r = "\1"
+        elif r is None:
+            r = s
+        roman.append(r)
+        long_.append(False)
+    text = "".join(roman)
+    text = re.sub("\0(ch)", r"t\1", text)
+    text = re.sub("\0([bcdfghjklmnpqrstvwxyz])", r"\1\1", text)
+    text = text.replace("\0", "")
+    text = re.sub("\1(?=[bp])", "m", text)
+    return text.replace("\1", "n")
+
+
+# --- name rules ------------------------------------------------------------------------
+
+#: Endings of a station name: (kanji, reading, English); 駅前 is the stop in front of the station.
+_STATION_ENDINGS = (
+    ("駅新幹線口", "えきしんかんせんぐち", " Sta. Shinkansen Entrance"),
+    ("駅入口", "えきいりぐち", " Sta. Entrance"),
+    ("駅北口", "えききたぐち", " Sta. North Entrance"),
+    ("駅南口", "えきみなみぐち", " Sta. South Entrance"),
+    ("駅東口", "えきひがしぐち", " Sta. East Entrance"),
+    ("駅西口", "えきにしぐち", " Sta. West Entrance"),
+    ("駅前", "えきまえ", " Sta."),
+    ("駅", "えき", " Sta."),
+)
+#: Endings written as a word of their own ("Yuda Onsen", "Akiyoshi Shogakko").
+_WORD_ENDINGS = (
+    "温泉:おんせん 公園:こうえん 小学校:しょうがっこう 中学校:ちゅうがっこう 高校:こうこう 高等学校:こうとうがっこう "
+    "大学:だいがく 病院:びょういん 郵便局:ゆうびんきょく 公民館:こうみんかん 会館:かいかん 美術館:びじゅつかん "
+    "博物館:はくぶつかん 図書館:としょかん 体育館:たいいくかん 市役所:しやくしょ 役場:やくば 県庁:けんちょう 庁舎:ちょうしゃ "
+    "団地:だんち 支所:ししょ 学園:がくえん 神社:じんじゃ 温泉街:おんせんがい 市場:いちば"
+)
+#: Endings that have a usual English name.
+_ENGLISH_ENDINGS = (("空港", "くうこう", " Airport"), ("港", "こう", " Port"))
+#: Endings joined with a hyphen, lower case ("-mae", "-dori"): (kanji, readings, core length needed).
+_BOUND_ENDINGS = (
+    ("前", ("まえ",), 1),
+    ("入口", ("いりぐち",), 1),
+    ("北口", ("きたぐち",), 1),
+    ("南口", ("みなみぐち",), 1),
+    ("東口", ("ひがしぐち",), 1),
+    ("西口", ("にしぐち",), 1),
+    ("通り", ("どおり", "とおり"), 1),
+    ("通", ("どおり", "とおり"), 1),
+    ("中央", ("ちゅうおう",), 2),
+    ("北", ("きた",), 2),
+    ("南", ("みなみ",), 2),
+    ("東", ("ひがし",), 2),
+    ("西", ("にし",), 2),
+)
+#: 口 is "-guchi" only after a word ending (温泉口 → " Onsen-guchi"); 山口, 中尾口 are names.
+_MOUTH = ("口", ("ぐち", "くち"))
+#: Beginnings: (kanji, reading, English, core length needed).
+_PREFIXES = (
+    ("道の駅", "みちのえき", "Michi-no-Eki ", 1),
+    ("新", "しん", "Shin-", 2),
+    ("東", "ひがし", "Higashi-", 1),
+    ("西", "にし", "Nishi-", 1),
+    ("南", "みなみ", "Minami-", 1),
+    ("北", "きた", "Kita-", 1),
+    ("上", "かみ", "Kami-", 2),
+    ("下", "しも", "Shimo-", 2),
+    ("中", "なか", "Naka-", 2),
+    ("長門", "ながと", "Nagato ", 1),
+    ("周防", "すおう", "Suo ", 1),
+    ("安芸", "あき", "Aki ", 1),
+    ("石見", "いわみ", "Iwami ", 1),
+)
+#: One-kanji cores that a direction prefix does not split off (東山 is Higashiyama, not Higashi-Yama).
+_GENERIC_ONE_KANJI = set("山川田側町原口野谷浦島村条坂台丘沢浜畑方区市岡")
+
+#: Common katakana loanwords in stop names and their English.
+_LOANWORDS = {
+    "センター": "Center", "バス": "Bus", "ターミナル": "Terminal", "ドーム": "Dome", "タウン": "Town",
+    "スポーツ": "Sports", "ハイツ": "Heights", "ホテル": "Hotel", "ゴルフ": "Golf", "パーク": "Park",
+    "プラザ": "Plaza", "ホール": "Hall", "サイエンス": "Science", "エアポート": "Airport", "キャンパス": "Campus",
+    "ショッピング": "Shopping", "モール": "Mall", "ニュー": "New", "シティ": "City", "シティー": "City",
+    "ステーション": "Station", "インター": "Interchange", "グラン": "Grand", "ランド": "Land", "テクノ": "Techno",
+    "リサーチ": "Research", "ビル": "Bldg.", "ホーム": "Home", "マート": "Mart", "ストア": "Store", "クリニック": "Clinic",
+    "ガーデン": "Garden", "ヒルズ": "Hills", "ビーチ": "Beach", "ポート": "Port", "フェリー": "Ferry", "ロード": "Road",
+    "スクエア": "Square", "アリーナ": "Arena", "スタジアム": "Stadium", "ミュージアム": "Museum", "ハウス": "House",
+    "ニュータウン": "New Town", "ハイランド": "Highland", "ヒル": "Hill", "ライフ": "Life",
+}  # fmt: skip
+#: Kana names of Latin letters, for readings of names such as ＮＴＴ山口前 (えぬてぃーてぃー…).
+_LETTER_NAMES = dict(
+    zip(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "えー びー しー でぃー いー えふ じー えいち あい じぇー けー える えむ えぬ おー ぴー きゅー あーる えす てぃー ゆー ぶい だぶりゅー えっくす わい ぜっと".split(),
+        strict=True,
+    )
+)
+
+
+def _script(c: str) -> str:
+    """The kind of run a character belongs to: jp (kanji, hiragana), kata, latin or sep."""
+    if "\u3041" <= c <= "\u309f" or "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆ヶヵ〇":
+        return "jp"
+    if "\u30a1" <= c <= "\u30ff" and c != "・":
+        return "kata"
+    if c.isascii() and c.isalnum():
+        return "latin"
+    return "sep"
+
+
+def _runs(name: str) -> list[tuple[str, str]]:
+    """Cut a name into (script, text) runs; one katakana character between kanji (四ノ宮, 四ツ道路) stays in the kanji run."""
+    kinds = [_script(c) for c in name]
+    for i, c in enumerate(name):
+        if kinds[i] == "kata" and 0 < i < len(name) - 1 and kinds[i - 1] == "jp" and kinds[i + 1] == "jp" and c != "ー":
+            kinds[i] = "jp"
+    runs: list[tuple[str, str]] = []
+    for c, k in zip(name, kinds):
+        if runs and runs[-1][0] == k:
+            runs[-1] = (k, runs[-1][1] + c)
+        else:
+            runs.append((k, c))
+    return runs
+
+
+def _known_reading(kind: str, text: str) -> str | None:
+    """The reading a run must have when it can be told from the text (kana), else None."""
+    if kind == "kata":
+        return to_hiragana(text)
+    if kind == "jp" and _HIRAGANA.match(text):
+        return text
+    if kind == "latin" and text.isalpha() and text.isupper():
+        return "".join(_LETTER_NAMES[c] for c in text)
+    return None
+
+
+def _align(runs: list[tuple[str, str]], reading: str) -> list[str] | None:
+    """Give each run its part of ``reading``, or None when the reading does not fit the runs."""
+    parts: list[str] = []
+    pos = 0
+    for i, (kind, text) in enumerate(runs):
+        if kind == "sep":
+            parts.append("")
+            continue
+        known = _known_reading(kind, text)
+        if known is not None and reading.startswith(known, pos):
+            parts.append(known)
+            pos += len(known)
+            continue
+        if kind == "latin":  # read some other way (or not at all): give it nothing
+            parts.append("")
+            continue
+        if kind == "kata":
+            return None
+        # A kanji run: up to the next run whose reading is known; when an unknown run comes
+        # first (萩・明倫センター, 中国電力・ｙａｂ前), the run's dictionary reading tells where it ends.
+        following = [(k, t) for k, t in runs[i + 1 :] if k != "sep"]
+        if following and _known_reading(*following[0]) is None:
+            guess = generated_reading(text)
+            if guess and reading.startswith(guess, pos) and pos + len(guess) < len(reading):
+                parts.append(guess)
+                pos += len(guess)
+                continue
+        end = len(reading)
+        for kind2, text2 in runs[i + 1 :]:
+            known2 = _known_reading(kind2, text2)
+            if kind2 == "sep" or known2 is None:
+                continue
+            found = reading.find(known2, pos + 1)
+            if found < 0:
+                if kind2 == "latin":
+                    continue
+                return None
+            end = found
+            break
+        if end <= pos:
+            return None
+        parts.append(reading[pos:end])
+        pos = end
+    return parts if pos == len(reading) else None
+
+
+def _cap(word: str) -> str:
+    """Capitalise the first letter of a romanised word."""
+    return word[:1].upper() + word[1:]
+
+
+def _peel(text: str, reading: str, first: bool) -> tuple[str, str, str, str] | None:
+    """Split a kanji run into (prefix English, core text, core reading, suffix English).
+
+    ``first``: the run begins the name (then a core must remain; a later run,
+    such as the 前 of 原爆ドーム前, may be all suffix).
+    """
+    suffix = ""
+    while True:
+        step = _peel_ending(text, reading, first)
+        if step is None:
+            break
+        text, reading, english = step
+        if english.startswith("-") and suffix.startswith(" "):  # 中央 before 図書館: "Chuo Toshokan"
+            english = " " + _cap(english[1:])
+        suffix = english + suffix
+        if not text:
+            return "", "", "", suffix
+    prefix = ""
+    for kanji, kana, english, need in _PREFIXES:
+        core = text[len(kanji) :]
+        word_prefix = english.endswith(" ")
+        if text.startswith(kanji) and reading.startswith(kana) and len(core) >= need and (word_prefix or not _HIRAGANA.match(core[:1])):
+            stem = core[:-1] if len(core) > 1 and core[-1] in "橋寺町駅" else core
+            if need == 1 and len(stem) == 1 and stem in _GENERIC_ONE_KANJI:
+                continue
+            prefix, text, reading = english, core, reading[len(kana) :]
+            break
+    return prefix, text, reading, suffix
+
+
+def _peel_ending(text: str, reading: str, first: bool) -> tuple[str, str, str] | None:
+    """Remove one known ending from (text, reading): return what is left and the English for it."""
+    keep = 1 if first else 0
+    for kanji, kana, english in _STATION_ENDINGS:
+        if text.endswith(kanji) and reading.endswith(kana) and len(text) - len(kanji) >= keep and len(reading) - len(kana) >= keep:
+            return text[: -len(kanji)], reading[: -len(kana)], english
+    for kanji, kanas, need in _BOUND_ENDINGS:
+        for kana in kanas:
+            if text.endswith(kanji) and reading.endswith(kana) and len(text) - len(kanji) >= (need if keep else 0):
+                return text[: -len(kanji)], reading[: -len(kana)], "-" + kana_to_romaji(kana)
+    for kanji, kana, english in _ENGLISH_ENDINGS:
+        if text.endswith(kanji) and reading.endswith(kana) and len(text) - len(kanji) >= keep:
+            return text[: -len(kanji)], reading[: -len(kana)], english
+    for item in _WORD_ENDINGS.split():
+        kanji, kana = item.split(":")
+        if text.endswith(kanji) and reading.endswith(kana) and len(text) - len(kanji) >= keep:
+            return text[: -len(kanji)], reading[: -len(kana)], " " + _cap(kana_to_romaji(kana))
+    kanji, kanas = _MOUTH
+    for kana in kanas:
+        rest = text[: -len(kanji)]
+        after_word = any(rest.endswith(w.split(":")[0]) for w in _WORD_ENDINGS.split()) or (not rest and not first)
+        if text.endswith(kanji) and reading.endswith(kana) and after_word:
+            return rest, reading[: -len(kana)], "-" + kana_to_romaji(kana)
+    return None
+
+
+def _katakana_english(text: str) -> str:
+    """English for a katakana run made of known loanwords (バスセンター → Bus Center), else its romaji, capitalised."""
+    words: list[str] = []
+    i = 0
+    while i < len(text):
+        for j in range(len(text), i, -1):
+            if text[i:j] in _LOANWORDS:
+                words.append(_LOANWORDS[text[i:j]])
+                i = j
+                break
+        else:
+            return _cap(kana_to_romaji(text))
+    return " ".join(words)
+
+
+def romanize(name: str, reading: str) -> str:
+    """Return the English form of a Japanese stop name from its kana reading (see the module docstring).
+
+    ``reading`` is hiragana or katakana.  A reading that ends in まえ for a
+    name without 前 (a slip seen in real feeds) loses the まえ.
+    """
+    name = unicodedata.normalize("NFKC", name).strip()
+    reading = to_hiragana(unicodedata.normalize("NFKC", reading)).replace(" ", "").replace("・", "")
+    if reading.endswith("まえ") and not name.endswith("前"):
+        reading = reading[:-2]
+    runs = _runs(name)
+    parts = _align(runs, reading)
+    if parts is None:
+        runs, parts = [("jp", name)], [reading]
+    out = ""
+    for i, ((kind, text), part) in enumerate(zip(runs, parts)):
+        if kind == "sep":
+            out += " " if out and not out.endswith(" ") else ""
+            continue
+        if kind == "latin":
+            word = text
+        elif kind == "kata":
+            word = _katakana_english(text)
+        else:
+            prefix, _core, core_reading, suffix = _peel(text, part, first=(out == ""))
+            core = _cap(kana_to_romaji(core_reading)) if core_reading else ""
+            if not prefix and not core and suffix.startswith("-") and out:
+                out = out.rstrip() + suffix
+                continue
+            word = prefix + core + suffix
+        if out and not out.endswith(" "):
+            out += " "
+        out += word
+    return re.sub(r"\s+", " ", out).strip()
+
+
+# --- readings that the feed does not give ------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _kakasi():  # noqa: ANN202 - pykakasi has no type hints
+    """The pykakasi converter, built once on first need (its dictionaries take a moment to load)."""
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+@lru_cache(maxsize=4096)
+def generated_reading(name: str) -> str:
+    """Return a hiragana reading of ``name`` guessed by pykakasi (Latin and other characters kept)."""
+    return "".join(item["hira"] for item in _kakasi().convert(unicodedata.normalize("NFKC", name)))
+
+
+def has_japanese(text: str) -> bool:
+    """True when ``text`` has kana or kanji (a name that needs romanising)."""
+    return any(_script(c) in ("jp", "kata") for c in unicodedata.normalize("NFKC", text))
+
+
+def reading_of(names: dict[str, str]) -> str:
+    """Return the kana reading among a stop's names (ja-Hrkt and the like), or ''."""
+    for lang in READING_LANGUAGES:
+        if names.get(lang):
+            return names[lang]
+    return ""
+
+
+@lru_cache(maxsize=8192)
+def english_name(name: str, reading: str, translation: str) -> tuple[str, str]:
+    """Return (English name, source) for one stop: its translation, else its romanised reading, else a generated one.
+
+    ``source`` is one of :data:`NAME_SOURCES`.  A name that has no Japanese
+    characters is its own English name (source ``feed``).
+    """
+    if translation:
+        return translation, SOURCE_FEED
+    if not name or not has_japanese(name):
+        return name, SOURCE_FEED
+    if reading and is_kana(reading):
+        return romanize(name, reading), SOURCE_READING
+    return romanize(name, generated_reading(name)), SOURCE_GENERATED
+
+
+def with_english(name: str, names: dict[str, str]) -> tuple[dict[str, str], str]:
+    """Return a stop's ``{language: name}`` with an ``en`` entry added where the feed has none, and its source.
+
+    ``names`` uses canonical language tags (see
+    :func:`maas.feeds.translations.canonical_language`); it is not changed.
+    """
+    english, source = english_name(name, reading_of(names), names.get("en", ""))
+    if english and not names.get("en"):
+        names = {**names, "en": english}
+    return names, source
