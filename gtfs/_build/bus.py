@@ -1,8 +1,14 @@
 """gtfs/bus: modeled bus lines useful to visitors (service_facts.md §1, §6, §8).
 
 Every timetable here is MODELED.  Stop positions are never invented: each stop
-sits at a sourced station position, a sourced POI (pois_reference.csv) or the
-airport reference point (places_yamaguchi.csv), and stop_desc says which.
+sits at a sourced station position, a sourced POI (pois_reference.csv), the
+airport reference point (places_yamaguchi.csv) or a stop of the official
+ＪＲバス中国 feed (gtfs/jrbus), and stop_desc says which.
+
+Chugoku JR Bus's own service is not modeled: its official feed (gtfs/jrbus)
+carries it (防長線, 秋吉線, the Akiyoshido loop and its スーパーはぎ号 trips).
+Of the jointly run スーパーはぎ号 only the share that feed does not carry is
+modeled here (see build_trips).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from common import (
     shared_data_dir,
     ymd,
 )
+from jrbus_facts import pole_position, super_hagi_days, super_hagi_trips
 from stations import load_stations
 
 MINE_BUS_START = dt.date(2023, 6, 30)
@@ -31,21 +38,15 @@ AGENCIES = [
     ("bocho", "防長交通", "https://www.bochobus.co.jp/", "防長交通株式会社", "Bocho Kotsu (Bocho Bus)", "ぼうちょうこうつう"),
     ("ubecity", "宇部市交通局", "https://www.city.ube.yamaguchi.jp/", "宇部市交通局", "Ube City Transport Bureau",
      "うべしこうつうきょく"),
-    ("jrbus", "中国ジェイアールバス", "https://www.chugoku-jrbus.co.jp/", "中国ジェイアールバス株式会社", "Chugoku JR Bus",
-     "ちゅうごくじぇいあーるばす"),
     ("jrwest", "西日本旅客鉄道", "https://www.westjr.co.jp/", "西日本旅客鉄道株式会社",
      "West Japan Railway Company (JR West)", "にしにほんりょかくてつどう"),
 ]
 
 STATION_STOP = "position = station position (TrainLCD/StationAPI {cd}); the bus stop itself is nearby (approximate)"
 
-# stop_id -> (name_ja, name_en, kana, kind, key)  kind: station | poi | airport
+# stop_id -> (name_ja, name_en, kana, kind, key)  kind: station | poi | airport | official (key = stop_name in gtfs/jrbus)
 STOPS = {
     "bus_shinyamaguchi": ("新山口駅", "Shin-Yamaguchi Station", "しんやまぐちえき", "station", "新山口"),
-    "bus_yamaguchi_eki": ("山口駅", "Yamaguchi Station", "やまぐちえき", "station", "山口"),
-    "bus_hofu_eki": ("防府駅", "Hofu Station", "ほうふえき", "station", "防府"),
-    "bus_yudaonsen_ekiiriguchi": ("湯田温泉駅入口", "Yuda Onsen Station Entrance", "ゆだおんせんえきいりぐち", "station",
-                                  "湯田温泉"),
     "bus_higashihagi_eki": ("東萩駅", "Higashi-Hagi Station", "ひがしはぎえき", "station", "東萩"),
     "bus_hagi_eki": ("萩駅", "Hagi Station", "はぎえき", "station", "萩"),
     "bus_tamae_eki": ("玉江駅", "Tamae Station", "たまええき", "station", "玉江"),
@@ -62,10 +63,10 @@ STOPS = {
     "bus_itamochi_eki": ("板持駅", "Itamochi Station", "いたもちえき", "station", "板持"),
     "bus_nagatoshi_eki": ("長門市駅", "Nagatoshi Station", "ながとしえき", "station", "長門市"),
     "bus_yudaonsen": ("湯田温泉", "Yuda Onsen", "ゆだおんせん", "poi", "湯田温泉観光案内所"),
-    "bus_kencho_mae": ("県庁前", "Kencho-mae (Prefectural Office)", "けんちょうまえ", "poi", "山口市歴史民俗資料館"),
-    "bus_akiyoshido": ("秋芳洞", "Akiyoshido Cave (bus terminal)", "あきよしどう", "poi",
-                       "秋吉台観光交流センター（秋芳洞バスターミナル）"),
-    "bus_hagi_meirin": ("萩・明倫センター", "Hagi Meirin Center", "はぎめいりんせんたー", "poi", "萩城城下町"),
+    "bus_kencho_mae": ("県庁前", "Kencho-mae (Prefectural Office)", "けんちょうまえ", "official", "山口県庁前"),
+    "bus_akiyoshido": ("秋芳洞", "Akiyoshido Cave (bus terminal)", "あきよしどう", "official", "秋芳洞"),
+    "bus_hagi_meirin": ("萩・明倫センター", "Hagi Meirin Center", "はぎめいりんせんたー", "official", "萩・明倫センター"),
+    "bus_hagi_bus_center": ("萩バスセンター", "Hagi Bus Center", "はぎばすせんたー", "official", "萩バスセンター"),
     "bus_shoin_jinja": ("松陰神社前", "Shoin Shrine", "しょういんじんじゃまえ", "poi", "松陰神社"),
     "bus_togei_no_mura": ("陶芸の村公園", "Togei no Mura Park", "とうげいのむらこうえん", "poi", "萩・陶芸の村公園"),
     "bus_hagi_hansharo": ("萩反射炉", "Hagi Reverberatory Furnace", "はぎはんしゃろ", "poi", "萩反射炉"),
@@ -81,14 +82,6 @@ STOPS = {
 POI_DESC = {
     "bus_yudaonsen": "position = Yuda Onsen Tourist Information (pois_reference.csv); the Yuda Onsen bus stop is nearby "
                      "(approximate)",
-    "bus_kencho_mae": "position = Yamaguchi City Museum of History and Folklore (pois_reference.csv), the nearest sourced "
-                      "feature; the real Kencho-mae stop at the prefectural office is some hundreds of metres away "
-                      "(approximate; verify)",
-    "bus_akiyoshido": "position = Akiyoshidai Tourism Exchange Center (Akiyoshido bus terminal), pois_reference.csv; "
-                      "sources disagree by 280 m; verify",
-    "bus_hagi_meirin": "position = prefecture area point of Hagi castle town (Minami-Furuhagi), pois_reference.csv, the "
-                       "nearest sourced feature; the real stop at Hagi Meirin Gakusha / Hagi City Hall is some hundreds "
-                       "of metres away (approximate; verify)",
     "bus_shoin_jinja": "position = Shoin Shrine (Ritsushi-den hall in the grounds), pois_reference.csv; the stop is nearby "
                        "(approximate)",
     "bus_togei_no_mura": "position = Hagi Togei no Mura Park, pois_reference.csv; the stop is nearby (approximate)",
@@ -109,16 +102,14 @@ POI_DESC = {
 ROUTES = [
     # route_id, agency, short, long, long_en, color
     ("bocho_akiyoshido", "bocho", "秋芳洞線", "新山口駅〜秋芳洞", "Shin-Yamaguchi Station - Akiyoshido Cave", "8C6E3F"),
-    ("bocho_superhagi", "bocho", "スーパーはぎ号", "スーパーはぎ号（新山口駅〜萩・明倫センター〜東萩駅）",
-     "Super Hagi express bus (Shin-Yamaguchi - Hagi Meirin Center - Higashi-Hagi)", "1B7F3B"),
+    ("bocho_superhagi", "bocho", "スーパーはぎ号", "スーパーはぎ号（新山口駅〜萩・明倫センター〜萩バスセンター〜東萩駅）",
+     "Super Hagi express bus (Shin-Yamaguchi - Hagi Meirin Center - Hagi Bus Center - Higashi-Hagi)", "1B7F3B"),
     ("ubecity_airport_sy", "ubecity", "空港連絡バス", "新山口駅〜山口宇部空港", "Airport bus Shin-Yamaguchi - Yamaguchi Ube Airport",
      "005BAC"),
     ("ubecity_airport_shinkawa", "ubecity", "空港線", "宇部新川駅〜山口宇部空港",
      "Airport bus Ube-Shinkawa - Yamaguchi Ube Airport", "3A8FD8"),
     ("ubecity_tokiwa", "ubecity", "ときわ公園線", "宇部新川駅〜ときわ公園入口", "Ube-Shinkawa - Tokiwa Park", "00A497"),
     ("bocho_yuda", "bocho", "湯田温泉線", "新山口駅〜湯田温泉〜県庁前", "Shin-Yamaguchi - Yuda Onsen - Kencho-mae", "D7003A"),
-    ("jrbus_bocho", "jrbus", "防長線", "防長線（防府駅〜山口駅〜湯田温泉駅入口）",
-     "JR Bus Bocho Line (Hofu Station - Yamaguchi Station - Yuda Onsen)", "E4007F"),
     ("hagi_maaru_east", "bocho", "まぁーるバス東回り", "萩循環まぁーるバス 東回り（松陰先生）",
      "Hagi Maaru loop bus, East loop (Shoin-sensei)", "F39800"),
     ("hagi_maaru_west", "bocho", "まぁーるバス西回り", "萩循環まぁーるバス 西回り（晋作くん）",
@@ -147,6 +138,8 @@ def load_positions():
             r = pois[key]
             lat, lon = float(r["lat"]), float(r["lon"])
             desc = POI_DESC[sid]
+        elif kind == "official":
+            lat, lon, desc = pole_position(key)
         else:
             r = places[key]
             lat, lon = float(r["lat"]), float(r["lon"])
@@ -192,13 +185,28 @@ def build_trips(pos):
         T.add("bocho_akiyoshido", "bus_daily", 0, "秋芳洞", [(SY, 0), ("bus_akiyoshido", 40)], t)
     for tok in ("09:40", "11:40", "13:40", "15:40", "17:10", "18:40"):
         T.add("bocho_akiyoshido", "bus_daily", 1, "新山口駅", [("bus_akiyoshido", 0), (SY, 42)], hm(tok))
-    # Super Hagi (§8): 6 express round trips, 60 / 67 / 70 min; Hagi Bus Center left out (no sourced position)
-    for tok in ("07:30", "09:30", "11:30", "13:30", "16:00", "18:30"):
-        T.add("bocho_superhagi", "bus_daily", 0, "東萩駅", [(SY, 0), ("bus_hagi_meirin", 60),
-                                                           ("bus_higashihagi_eki", 70)], hm(tok))
-    for tok in ("06:30", "08:30", "10:30", "13:00", "15:30", "17:30"):
-        T.add("bocho_superhagi", "bus_daily", 1, "新山口駅", [("bus_higashihagi_eki", 0), ("bus_hagi_meirin", 10),
-                                                             (SY, 70)], hm(tok))
+    # Super Hagi (§8): 6 express round trips a day, run jointly by Bocho Kotsu and Chugoku JR Bus; 60 / 67 / 70 min.
+    # Chugoku JR Bus's trips are in its official feed (gtfs/jrbus): 2 round trips on the days that feed gives
+    # (Saturdays, and some summer weekdays).  Modeled here: the rest.  Of our 6 modeled departures each way, the
+    # one nearest in time to each official departure runs only on days without official Super Hagi trips
+    # (service superhagi_no_jrbus); the other 4 run daily.  Running times between the stops: the official trips'.
+    official = super_hagi_trips()
+    out_calls = next(t.calls for t in official if t.first == "新山口駅")
+    back_calls = next(t.calls for t in official if t.first == "東萩")
+    ids = {"新山口駅": SY, "萩・明倫センター": "bus_hagi_meirin", "萩バスセンター": "bus_hagi_bus_center", "東萩": "bus_higashihagi_eki"}
+    out_pattern = [(ids[n], m - out_calls[0][1]) for n, m in out_calls]
+    back_pattern = [(ids[n], m - back_calls[0][1]) for n, m in back_calls]
+    for direction, head, pattern, first, toks in (
+        (0, "東萩駅", out_pattern, "新山口駅", ("07:30", "09:30", "11:30", "13:30", "16:00", "18:30")),
+        (1, "新山口駅", back_pattern, "東萩", ("06:30", "08:30", "10:30", "13:00", "15:30", "17:30")),
+    ):
+        mine = [hm(t) for t in toks]
+        theirs = sorted({t.start for t in official if t.first == first})
+        yield_to_official = {min(mine, key=lambda m, o=o: (abs(m - o), m)) for o in theirs}
+        assert len(yield_to_official) == len(theirs), (theirs, yield_to_official)
+        for t in mine:
+            T.add("bocho_superhagi", "superhagi_no_jrbus" if t in yield_to_official else "bus_daily", direction, head,
+                  pattern, t)
     # Airport - SY (§8 and the 2026 airport timetable noted in feeds/PROVENANCE.md): 9 each way, 30-32 min
     A = "bus_ube_airport"
     for tok in "06:25 08:15 09:05 11:20 13:30 14:00 16:45 17:35 18:40".split():
@@ -224,26 +232,6 @@ def build_trips(pos):
             T.add("bocho_yuda", svc, 0, "県庁前", [(SY, 0), (Yd, 30), (K, 45)], t)
         for t in every("06:30", "19:30", step):
             T.add("bocho_yuda", svc, 1, "新山口駅", [(K, 0), (Yd, 15), (SY, 45)], t)
-    # Hofu - Yamaguchi - Yuda Onsen (JR Bus Bocho line, §8): weekday mornings 2-4/h, else 1-2/h;
-    # Hofu-Yamaguchi 45 min, Hofu-Yuda Onsen eki-iriguchi 65 min; over 30 a weekday
-    H, Ym, Ye = "bus_hofu_eki", "bus_yamaguchi_eki", "bus_yudaonsen_ekiiriguchi"
-    wd_out = ("06:30 06:50 07:10 07:30 07:50 08:20 08:50 09:30 10:30 11:30 12:30 13:30 14:30 15:30 16:10 16:50 "
-              "17:30 18:10 18:50 19:40 20:30").split()
-    wd_in = ("06:20 06:45 07:10 07:35 08:00 08:40 09:20 10:20 11:20 12:20 13:20 14:20 15:20 16:00 16:40 17:20 "
-             "18:00 18:40 19:30 20:20 21:10").split()
-    we = [fmt(t)[:5] for t in every("07:30", "19:30", 60)]
-    for svc, outs, ins in (("bus_weekday", wd_out, wd_in), ("bus_saturday", we, we),
-                           ("bus_sunday_holiday", we, we)):
-        for i, tok in enumerate(outs):
-            if i % 2 == 0:
-                T.add("jrbus_bocho", svc, 0, "湯田温泉駅入口", [(H, 0), (Ym, 45), (Ye, 65)], hm(tok))
-            else:
-                T.add("jrbus_bocho", svc, 0, "山口駅", [(H, 0), (Ym, 45)], hm(tok))
-        for i, tok in enumerate(ins):  # times = departure from Yamaguchi station
-            if i % 2 == 1:
-                T.add("jrbus_bocho", svc, 1, "防府駅", [(Ye, 0), (Ym, 20), (H, 65)], hm(tok) - 20)
-            else:
-                T.add("jrbus_bocho", svc, 1, "防府駅", [(Ym, 0), (H, 45)], hm(tok))
     # Hagi Maaru loops (§8): every 30 min 07:00-18:00, ~60 min a loop, start/end at the Meirin/City Hall stop
     east = ["bus_hagi_meirin", "bus_higashihagi_eki", "bus_shoin_jinja", "bus_togei_no_mura", "bus_hagi_hansharo",
             "bus_hagi_seamart", "bus_hagi_meirin"]
@@ -280,18 +268,16 @@ FARES = [
     # fare_id, price, agency, rules [(route, origin, destination)] (origin/destination None = any)
     ("akiyoshido_1170", 1170, "bocho", [("bocho_akiyoshido", None, None)]),
     ("superhagi_2090", 2090, "bocho", [("bocho_superhagi", "bus_shinyamaguchi", "bus_hagi_meirin"),
+                                       ("bocho_superhagi", "bus_shinyamaguchi", "bus_hagi_bus_center"),
                                        ("bocho_superhagi", "bus_shinyamaguchi", "bus_higashihagi_eki"),
                                        ("bocho_superhagi", "bus_hagi_meirin", "bus_shinyamaguchi"),
+                                       ("bocho_superhagi", "bus_hagi_bus_center", "bus_shinyamaguchi"),
                                        ("bocho_superhagi", "bus_higashihagi_eki", "bus_shinyamaguchi")]),
     ("airport_sy_890", 890, "ubecity", [("ubecity_airport_sy", None, None)]),
     ("airport_shinkawa_310", 310, "ubecity", [("ubecity_airport_shinkawa", None, None)]),
     ("tokiwa_260", 260, "ubecity", [("ubecity_tokiwa", None, None)]),
     ("yuda_sy_kencho_670", 670, "bocho", [("bocho_yuda", "bus_shinyamaguchi", "bus_kencho_mae"),
                                           ("bocho_yuda", "bus_kencho_mae", "bus_shinyamaguchi")]),
-    ("jrbus_hofu_yamaguchi_870", 870, "jrbus", [("jrbus_bocho", "bus_hofu_eki", "bus_yamaguchi_eki"),
-                                                ("jrbus_bocho", "bus_yamaguchi_eki", "bus_hofu_eki")]),
-    ("jrbus_hofu_yuda_1010", 1010, "jrbus", [("jrbus_bocho", "bus_hofu_eki", "bus_yudaonsen_ekiiriguchi"),
-                                             ("jrbus_bocho", "bus_yudaonsen_ekiiriguchi", "bus_hofu_eki")]),
     ("hagi_maaru_100", 100, "bocho", [("hagi_maaru_east", None, None), ("hagi_maaru_west", None, None)]),
 ]
 
@@ -308,6 +294,7 @@ def build_calendars():
         calendar_row("bus_daily", "1111111", FEED_START, FEED_END),
         calendar_row("minebus_weekday", "1111100", MINE_BUS_START, FEED_END),
         calendar_row("minebus_weekend_holiday", "0000011", MINE_BUS_START, FEED_END),
+        calendar_row("superhagi_no_jrbus", "1111111", FEED_START, FEED_END),
     ]
     cd = []
     for d in sorted(off):
@@ -320,6 +307,9 @@ def build_calendars():
         if d >= MINE_BUS_START and d.weekday() < 5:
             cd.append({"service_id": "minebus_weekday", "date": ymd(d), "exception_type": "2"})
             cd.append({"service_id": "minebus_weekend_holiday", "date": ymd(d), "exception_type": "1"})
+    for d in sorted(super_hagi_days()):  # the official Super Hagi trips run: the modeled share steps aside
+        if FEED_START <= d <= FEED_END:
+            cd.append({"service_id": "superhagi_no_jrbus", "date": ymd(d), "exception_type": "2"})
     cd.sort(key=lambda r: (r["service_id"], r["date"]))
     return cal, cd
 
@@ -363,7 +353,7 @@ def build():
         tr(long, long_en)
     short_en = {"秋芳洞線": "Akiyoshido Line", "スーパーはぎ号": "Super Hagi", "空港連絡バス": "Airport Bus",
                 "空港線": "Airport Line", "ときわ公園線": "Tokiwa Park Line", "湯田温泉線": "Yuda Onsen Line",
-                "防長線": "Bocho Line", "まぁーるバス東回り": "Maaru Bus East loop",
+"まぁーるバス東回り": "Maaru Bus East loop",
                 "まぁーるバス西回り": "Maaru Bus West loop", "美祢線代行バス": "Mine Line replacement bus"}
     for _, _, short, *_ in ROUTES:
         tr(short, short_en[short])

@@ -32,17 +32,19 @@ HEADSIGN_EN = {
     "米子": "Yonago", "鳥取": "Tottori", "長門市": "Nagatoshi", "東萩": "Higashi-Hagi",
     "厚狭": "Asa", "仙崎": "Senzaki", "小野田": "Onoda", "長門本山": "Nagato-Motoyama",
     "雀田": "Suzumeda", "博多": "Hakata", "新大阪": "Shin-Osaka", "広島": "Hiroshima",
-    "岡山": "Okayama",
+    "岡山": "Okayama", "東京": "Tokyo", "鹿児島中央": "Kagoshima-Chuo",
 }
 TYPE_EN = {
-    "各駅停車": "Local", "こだま": "Kodama", "特急スーパーおき": "Limited Express Super Oki",
+    "各駅停車": "Local", "こだま": "Kodama", "のぞみ": "Nozomi", "さくら": "Sakura", "みずほ": "Mizuho",
+    "特急スーパーおき": "Limited Express Super Oki",
     "SLやまぐち号": "SL Yamaguchi",
 }
 
 ROUTES = [
     # route_id, short, long, long_en, short_en, color, text_color
-    ("sanyo_shinkansen", "山陽新幹線", "山陽新幹線 こだま（徳山・新山口・厚狭・新下関）",
-     "Sanyo Shinkansen Kodama (Tokuyama - Shin-Yamaguchi - Asa - Shin-Shimonoseki)", "Sanyo Shinkansen", "1E50A2", "FFFFFF"),
+    ("sanyo_shinkansen", "山陽新幹線", "山陽新幹線（広島〜徳山〜新山口〜厚狭〜新下関〜小倉）",
+     "Sanyo Shinkansen (Hiroshima - Tokuyama - Shin-Yamaguchi - Asa - Shin-Shimonoseki - Kokura)", "Sanyo Shinkansen",
+     "1E50A2", "FFFFFF"),
     ("sanyo", "山陽本線", "山陽本線（徳山〜厚狭）", "Sanyo Main Line (Tokuyama - Asa)", "Sanyo Line", "0072BC", "FFFFFF"),
     ("ube", "宇部線", "宇部線（新山口〜宇部新川〜宇部）", "Ube Line (Shin-Yamaguchi - Ube-Shinkawa - Ube)", "Ube Line", "E95295", "FFFFFF"),
     ("yamaguchi", "山口線", "山口線（新山口〜山口〜津和野）", "Yamaguchi Line (Shin-Yamaguchi - Yamaguchi - Tsuwano)", "Yamaguchi Line", "F08300", "FFFFFF"),
@@ -121,6 +123,31 @@ def stop_translations(stop_id, en, kana):
         out.append({"table_name": "stops", "field_name": "stop_name", "language": "ja-Hrkt", "translation": kana,
                     "record_id": stop_id, "record_sub_id": "", "field_value": ""})
     return out
+
+
+# Stations outside the area, each the next stop of the fast Shinkansen trains (Nozomi, Sakura, Mizuho) beyond
+# Shin-Yamaguchi, which within the area call at Shin-Yamaguchi only: without a second stop such a trip could
+# not be planned.  Positions: TrainLCD/StationAPI (MIT), data/3!stations.csv at commit
+# 031ff42b7486b7b0c88ce2c6a9c9ebda39a81ead (the same dataset as stations_yamaguchi.csv, a later commit).
+GATEWAYS = {
+    # platform stop_id: (name_ja, name_en, kana, lat, lon, station_cd)
+    "hiroshima": ("広島", "Hiroshima", "ひろしま", 34.39823447, 132.4758267, "100312"),
+    "kokura": ("小倉", "Kokura", "こくら", 33.887108, 130.882466, "100318"),
+}
+
+
+def gateway_stops():
+    rows, trans = [], []
+    for pid, (name, en, kana, lat, lon, cd) in sorted(GATEWAYS.items()):
+        src = (f"position: TrainLCD/StationAPI station_cd={cd} (MIT, commit 031ff42b); outside the area: only the "
+               "fast Shinkansen trains' next stop beyond Shin-Yamaguchi; see gtfs/README.md")
+        rows.append({"stop_id": f"st_{pid}", "stop_name": name, "stop_desc": f"駅（山陽新幹線）. {src}",
+                     "stop_lat": f"{lat:.6f}", "stop_lon": f"{lon:.6f}", "location_type": "1", "parent_station": ""})
+        rows.append({"stop_id": pid, "stop_name": name, "stop_desc": f"のりば: 山陽新幹線. {src}",
+                     "stop_lat": f"{lat:.6f}", "stop_lon": f"{lon:.6f}", "location_type": "0",
+                     "parent_station": f"st_{pid}"})
+        trans += stop_translations(f"st_{pid}", en, kana) + stop_translations(pid, en, kana)
+    return rows, trans
 
 
 # --- calendars ------------------------------------------------------------------
@@ -258,12 +285,25 @@ def build_sanyo(b: Builder):
 
 
 def build_shinkansen(b: Builder):
-    """§7: Kodama hourly each way, all stopping; 20 westbound pass Tokuyama
-    (daytime :42), the last (Tokuyama 23:12) terminates at SY; 19 eastbound
-    leave Tokuyama (daytime :03).  Tokuyama-SY 15 min, SY-Asa 15-16 min,
-    Kokura 06:39 -> SY 07:15 via Shin-Shimonoseki and Asa."""
+    """Sanyo Shinkansen calls at Shin-Yamaguchi: 67 a weekday, both directions together, the first at 06:36
+    and the last at 23:06 (§10: JR West's timetable of 2026-04-04).  Modeled as every day.
+
+    Kodama (§7): hourly each way, all stopping; 20 westbound pass Tokuyama (daytime :42), the last one
+    terminating at SY; 19 eastbound leave Tokuyama (daytime :03).  Tokuyama-SY 15 min, SY-Asa 15-16 min,
+    Kokura 06:39 -> SY 07:15 via Shin-Shimonoseki and Asa.  §7 gives the terminating train as Tokuyama 23:12
+    (a 2026-06 departure board): that would call at SY at 23:27, after §10's last call, so it leaves
+    Tokuyama 22:51 and ends at SY 23:06 here.  The first call at SY (06:36) is an eastbound Kodama starting
+    there (the set stabled overnight).
+
+    Fast trains: 67 - 39 Kodama calls = 28 (14 each way), split between Nozomi, Sakura and Mizuho about as §7
+    counts them (Nozomi 14 down / 15 up, Sakura 7 / 7, Mizuho 1 down; those counts add up to more than §10's
+    total, so only their ratio is used).  Their next stops are out of the area (Hiroshima east, Kokura west;
+    see GATEWAYS).  SY-Hiroshima 35 min (§7, fastest train); SY-Kokura 15 min (§7: SY-Hakata about 30 min,
+    Hakata-Kokura 15 min).  Their times at SY are ours.
+    """
     g = "shinkansen"
     P = lambda n: b.pids[(n, g)]  # noqa: E731
+    # Kodama, westbound: times = Tokuyama departure
     west = [f"{h:02d}:42" for h in range(6, 23)] + ["07:12", "18:12"]
     for tok in sorted(west):
         t = hm(tok)
@@ -271,25 +311,44 @@ def build_shinkansen(b: Builder):
                  (P("新下関"), t + 44, t + 45)]
         b.trips.append(Trip(f"shinkansen_daily_d_{tok.replace(':', '')}", "sanyo_shinkansen", "daily",
                             "博多", "こだま", 0, stops))
-    t = hm("23:12")
-    b.trips.append(Trip("shinkansen_daily_d_2312", "sanyo_shinkansen", "daily", "新山口", "こだま", 0,
+    t = hm("22:51")  # the last call at SY: arrives 23:06 and ends there (§10)
+    b.trips.append(Trip("shinkansen_daily_d_2251", "sanyo_shinkansen", "daily", "新山口", "こだま", 0,
                         [(P("徳山"), t - 1, t), (P("新山口"), t + 15, t + 15)]))
+    # Kodama, eastbound: times = Tokuyama departure
     dests = ["広島", "新大阪", "岡山"]
-    east = [f"{h:02d}:03" for h in range(7, 23)] + ["17:33"]
+    east = [f"{h:02d}:03" for h in range(8, 24)] + ["17:33"]
     for i, tok in enumerate(sorted(east)):
-        t = hm(tok)  # Tokuyama departure
+        t = hm(tok)
         stops = [(P("新下関"), t - 46, t - 45), (P("厚狭"), t - 36, t - 35), (P("新山口"), t - 19, t - 16),
                  (P("徳山"), t - 1, t)]
         b.trips.append(Trip(f"shinkansen_daily_u_{tok.replace(':', '')}", "sanyo_shinkansen", "daily",
                             dests[i % 3], "こだま", 1, stops))
-    # first eastbound starts at SY (the train set stabled overnight after the 23:12)
-    t = hm("06:03")
-    b.trips.append(Trip("shinkansen_daily_u_0603", "sanyo_shinkansen", "daily", "広島", "こだま", 1,
-                        [(P("新山口"), t - 16, t - 16), (P("徳山"), t - 1, t)]))
+    # the first call at SY (§10: 06:36) starts there
+    t = hm("06:36")
+    b.trips.append(Trip("shinkansen_daily_u_0636", "sanyo_shinkansen", "daily", "広島", "こだま", 1,
+                        [(P("新山口"), t, t), (P("徳山"), t + 15, t + 16)]))
     # §7 fact: Kokura 06:39 -> Shin-Shimonoseki -> Asa -> SY 07:15
     b.trips.append(Trip("shinkansen_daily_u_0733", "sanyo_shinkansen", "daily", "新大阪", "こだま", 1,
                         [(P("新下関"), hm("06:47"), hm("06:48")), (P("厚狭"), hm("06:58"), hm("06:59")),
                          (P("新山口"), hm("07:15"), hm("07:17")), (P("徳山"), hm("07:32"), hm("07:33"))]))
+    # fast trains: (departure at SY, type); 1 min at SY
+    fast_west = [("07:16", "のぞみ"), ("08:16", "みずほ"), ("09:26", "さくら"), ("10:54", "のぞみ"), ("12:03", "さくら"),
+                 ("12:54", "のぞみ"), ("13:26", "さくら"), ("14:54", "のぞみ"), ("16:03", "さくら"), ("17:16", "のぞみ"),
+                 ("18:54", "のぞみ"), ("20:03", "さくら"), ("21:16", "のぞみ"), ("22:16", "のぞみ")]
+    fast_east = [("07:02", "のぞみ"), ("08:20", "さくら"), ("09:05", "のぞみ"), ("10:35", "さくら"), ("11:40", "のぞみ"),
+                 ("12:40", "さくら"), ("13:40", "のぞみ"), ("14:40", "のぞみ"), ("15:35", "さくら"), ("16:45", "のぞみ"),
+                 ("17:55", "のぞみ"), ("18:40", "さくら"), ("19:50", "のぞみ"), ("21:10", "のぞみ")]
+    kind_id = {"のぞみ": "nozomi", "さくら": "sakura", "みずほ": "mizuho"}
+    for tok, kind in fast_west:
+        t = hm(tok)
+        stops = [("hiroshima", t - 36, t - 36), (P("新山口"), t - 1, t), ("kokura", t + 15, t + 15)]
+        b.trips.append(Trip(f"shinkansen_daily_d_{kind_id[kind]}_{tok.replace(':', '')}", "sanyo_shinkansen", "daily",
+                            "博多" if kind == "のぞみ" else "鹿児島中央", kind, 0, stops))
+    for tok, kind in fast_east:
+        t = hm(tok)
+        stops = [("kokura", t - 16, t - 16), (P("新山口"), t - 1, t), ("hiroshima", t + 35, t + 35)]
+        b.trips.append(Trip(f"shinkansen_daily_u_{kind_id[kind]}_{tok.replace(':', '')}", "sanyo_shinkansen", "daily",
+                            "東京" if kind == "のぞみ" else "新大阪", kind, 1, stops))
 
 
 def build_ube(b: Builder):
@@ -510,6 +569,9 @@ def build():
     build_mine(b)
 
     stops, trans = build_stops(b.stations, b.pids)
+    extra_stops, extra_trans = gateway_stops()
+    stops += extra_stops
+    trans += extra_trans
     # fares (§3, busmagazine in §8): two sourced OD fares only; zones on those stops
     zones = {"shinyamaguchi": "z_shinyamaguchi", "kusae": "z_kusae", "yamaguchi": "z_yamaguchi"}
     for r in stops:

@@ -55,7 +55,7 @@ import numpy as np
 
 from maas.feeds.problems import Problem
 from maas.feeds.reader import feed_digest, feed_name_for
-from maas.timetable.compile import COMPILER_VERSION, compile_feeds, load_feeds
+from maas.timetable.compile import COMPILER_VERSION, compile_feeds, feed_area, load_feeds
 from maas.timetable.model import Timetable
 
 #: Version of the folder layout below; any other value in a manifest is rebuilt.
@@ -92,10 +92,13 @@ def unique_names(paths: Sequence[str | Path]) -> list[str]:
 
 
 def cache_key(paths: Sequence[str | Path], names: Sequence[str]) -> str:
-    """Return the cache key of a set of feeds (content, names, compiler version)."""
+    """Return the cache key of a set of feeds (content, names, catalog areas, compiler version)."""
     h = hashlib.sha256(f"maas-timetable-v{COMPILER_VERSION}".encode())
     for path, name in zip(paths, names):
         h.update(name.encode() + b"\0" + feed_digest(path).encode() + b"\0")
+        area = feed_area(path)
+        if area is not None:  # the catalog's area changes what is compiled
+            h.update(f"area{area}".encode() + b"\0")
     return h.hexdigest()[:32]
 
 

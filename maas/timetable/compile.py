@@ -62,6 +62,27 @@ def load_feeds(paths: Sequence[str | Path], names: Sequence[str] | None = None) 
     return feeds
 
 
+def feed_area(path: str | Path) -> tuple[float, float, float, float] | None:
+    """Return the ``area`` of the catalog entry describing the feed at ``path``, or None.
+
+    ``area = [west, south, east, north]`` (degrees, WGS84) in a ``gtfs/feeds.toml``
+    entry loads only the trips of that feed that call at a stop inside the box
+    (a trip crossing the edge is kept whole); see :func:`_clip_to_area`.  Only
+    the catalog beside the feed counts, so the same feed given elsewhere (a
+    zip, ``--feed``) is loaded whole.
+    """
+    from maas.feeds.catalog import entry_for_feed
+
+    entry = entry_for_feed(path)
+    if entry is None or "area" not in entry.extra:
+        return None
+    value = entry.extra["area"]
+    ok = isinstance(value, list) and len(value) == 4 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if not ok or not (-180 <= value[0] < value[2] <= 180 and -90 <= value[1] < value[3] <= 90):
+        raise FeedError(f"feed catalog entry {entry.name}: area must be [west, south, east, north] in degrees, not {value!r}")
+    return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
+
+
 def compile_feeds(
     feeds: Sequence[Feed],
     progress: bool | None = None,
@@ -95,6 +116,9 @@ def compile_feeds(
         bar.update()
         bar.set_postfix_str(f"{feed.name}: {steps[2]}")
         part.stop_times = _stop_times(feed, part)
+        area = feed_area(feed.source)
+        if area is not None:
+            _clip_to_area(part, area)
         bar.update()
         parts.append(part)
     bar.set_postfix_str(steps[3])
@@ -270,6 +294,30 @@ def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
     counts = frame.groupby("trip_id", sort=False)["seq"].transform("size")
     frame = frame[counts >= 2].reset_index(drop=True)
     return _expand_frequencies(feed, frame)
+
+
+def _clip_to_area(part: _FeedParts, area: tuple[float, float, float, float]) -> None:
+    """Keep only the trips that call at a stop inside ``area`` (west, south, east, north), whole.
+
+    Stops inside the area, stops of the kept trips and their stations stay;
+    routes and services left without a trip go.
+    """
+    west, south, east, north = area
+    lat, lon = part.stops["lat"].to_numpy(), part.stops["lon"].to_numpy()
+    inside_ids = set(part.stops["stop_id"][(lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)])
+    st = part.stop_times
+    keep_trips = set(st["trip_id"][st["stop_id"].isin(inside_ids)])
+    if not keep_trips:
+        raise FeedError(f"feed {part.feed.name} ({part.feed.source}): no trip calls inside the catalog's area {list(area)} (west, south, east, north)")
+    part.stop_times = st[st["trip_id"].isin(keep_trips)].reset_index(drop=True)
+    part.trips = part.trips[part.trips["trip_id"].isin(keep_trips)].reset_index(drop=True)
+    used = inside_ids | set(part.stop_times["stop_id"])
+    stops = part.stops[part.stops["stop_id"].isin(used)]
+    used |= set(stops["parent"]) - {""}
+    part.stops = part.stops[part.stops["stop_id"].isin(used)].reset_index(drop=True)
+    part.routes = part.routes[part.routes["route_id"].isin(set(part.trips["route_id"]))].reset_index(drop=True)
+    services = set(part.trips["service_id"])
+    part.services = {sid: days for sid, days in part.services.items() if sid in services}
 
 
 def _interpolate(frame: pd.DataFrame, stops: pd.DataFrame) -> pd.DataFrame:
