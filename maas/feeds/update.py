@@ -198,7 +198,7 @@ def check(folder: Path, name: str) -> str | None:
     if has_errors(problems):
         errors = [p for p in problems if p.severity == "error"]
         first = errors[0]
-        raise UpdateError(f"does not validate: {len(errors)} error(s), first: {first.where()} {first.message}")
+        raise UpdateError(f"does not validate: {len(errors)} error(s), first: {first.where()}: {first.message}")
     version, _, timezone = feed_facts(feed)
     v = validity(feed_span(feed), today_in(timezone))
     if v.ended:
