@@ -41,6 +41,13 @@ BACKTRACK_M = 30.0
 #: Stop positions given by ``shape_dist_traveled`` may pass the shape's last value by this
 #: fraction of its length (rounding); beyond, the two files disagree and the stops are projected.
 DIST_SLACK = 0.01
+#: A stop placed by ``shape_dist_traveled`` moves to a projection of it onto the line within
+#: this distance along the line, if one is nearer to the stop.
+DIST_WINDOW_M = 250.0
+#: Stops placed by ``shape_dist_traveled`` may lie this much farther from their place on the
+#: line than from their projection onto it, at the median; farther, the feed measured its stop
+#: times on another scale than its shape, and the stops are projected instead.
+DIST_MEDIAN_OFFSET_M = 30.0
 _M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
 
 
@@ -112,28 +119,74 @@ def locate_stops(
 ) -> np.ndarray | None:
     """Return each stop's position on the line in metres (``along``'s scale), never decreasing.
 
-    ``along`` is :func:`metres_along` of the line.  Stops with a finite
-    ``stop_feed_dist`` (the feed's ``shape_dist_traveled``) are placed by it
-    when the line has ``feed_dist``; the others are projected, choosing for
-    each stop one of its nearby passages of the line so that the positions
-    never decrease (by more than :data:`BACKTRACK_M`, which is then evened
-    out) and the summed stop-to-line distance is least.  Returns None
+    ``along`` is :func:`metres_along` of the line.  Each stop is placed at one
+    of its candidate places, so that the positions never decrease (by more
+    than :data:`BACKTRACK_M`, which is then evened out) and the summed
+    stop-to-place distance is least.  A stop's candidates are its
+    projections onto its nearby passages of the line; for a stop with a
+    finite ``stop_feed_dist`` (the feed's ``shape_dist_traveled``, when the
+    line has ``feed_dist`` too and the two files agree, see
+    :func:`_placed_by_distance`), the place that distance names and the
+    projections within :data:`DIST_WINDOW_M` of it: the feed's distance picks
+    the passage, the projection the exact place (real feeds' distances can be
+    a hundred metres off at stations).  Returns None
     when the line does not fit the stops (a stop farther than
     :data:`MAX_STOP_OFFSET_M` from it, or no order-keeping placement).
     """
-    n = len(stop_lon)
-    known = np.full(n, np.nan)
-    if line.feed_dist is not None and stop_feed_dist is not None:
-        fd = line.feed_dist
-        given = np.isfinite(stop_feed_dist)
-        slack = DIST_SLACK * (fd[-1] - fd[0])
-        if given.any() and stop_feed_dist[given].min() >= fd[0] - slack and stop_feed_dist[given].max() <= fd[-1] + slack:
-            known[given] = np.interp(stop_feed_dist[given], fd, along)
     projected = _candidates(line, along, stop_lon, stop_lat)
-    candidates = [projected[i] if np.isnan(known[i]) else (known[i : i + 1], np.zeros(1)) for i in range(n)]
-    if any(len(pos) == 0 for pos, _ in candidates):
+    known = _placed_by_distance(line, along, stop_lon, stop_lat, stop_feed_dist, projected)
+    if known is not None:
+        placed = _monotone_choice([_near(projected[i], *known[:, i]) if np.isfinite(known[0, i]) else projected[i] for i in range(len(stop_lon))])
+        if placed is not None:
+            return placed
+    if not all(len(pos) for pos, _ in projected):
         return None
-    return _monotone_choice(candidates)
+    return _monotone_choice(projected)
+
+
+def _placed_by_distance(
+    line: ShapeLine,
+    along: np.ndarray,
+    stop_lon: np.ndarray,
+    stop_lat: np.ndarray,
+    stop_feed_dist: np.ndarray | None,
+    projected: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray | None:
+    """Return the stops' positions given by ``shape_dist_traveled`` and the offsets of those places, or None.
+
+    The result is ``[positions, offsets]`` (metres; NaN where a stop gives no distance).
+
+    None when the line or the stops give no distances, or when the two files
+    do not measure on one scale: stops outside the line's range, or placed
+    farther from the stops than their projections are by more than
+    :data:`DIST_MEDIAN_OFFSET_M` at the median or :data:`MAX_STOP_OFFSET_M` at
+    most (seen in a real feed: stop times measured from the first stop, the
+    shape from its own start, 360 m before it).
+    """
+    if line.feed_dist is None or stop_feed_dist is None:
+        return None
+    fd = line.feed_dist
+    given = np.isfinite(stop_feed_dist)
+    slack = DIST_SLACK * (fd[-1] - fd[0])
+    if not given.any() or stop_feed_dist[given].min() < fd[0] - slack or stop_feed_dist[given].max() > fd[-1] + slack:
+        return None
+    known = np.full(len(stop_feed_dist), np.nan)
+    known[given] = np.interp(stop_feed_dist[given], fd, along)
+    offset = haversine_m(stop_lat[given], stop_lon[given], np.interp(known[given], along, line.lat), np.interp(known[given], along, line.lon))
+    nearest = np.array([off.min() if len(off) else np.nan for _, off in (projected[i] for i in np.flatnonzero(given))])
+    excess = (offset - nearest)[np.isfinite(nearest)]
+    if len(excess) and (np.median(excess) > DIST_MEDIAN_OFFSET_M or excess.max() > MAX_STOP_OFFSET_M):
+        return None
+    offsets = np.full(len(known), np.nan)
+    offsets[given] = offset
+    return np.vstack([known, offsets])
+
+
+def _near(projected: tuple[np.ndarray, np.ndarray], position: float, offset: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return the candidates of a stop placed at ``position`` by distance: that place and the projections near it."""
+    pos, off = projected
+    close = np.abs(pos - position) <= DIST_WINDOW_M
+    return np.r_[position, pos[close]], np.r_[offset, off[close]]
 
 
 def _candidates(line: ShapeLine, along: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
