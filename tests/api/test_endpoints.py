@@ -12,7 +12,7 @@ def test_healthz(client):
     r = client.get("/healthz")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ok" and {f["name"] for f in body["feeds"]} == {"jr", "bus", "techno-shuttle"}
+    assert body["status"] == "ok" and {f["name"] for f in body["feeds"]} == {"jrbus", "jr", "bus", "techno-shuttle"}
 
 
 def test_openapi_docs(client):
