@@ -11,10 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from maas.geo import haversine_m
 from maas.network.network import Network
 from maas.routing.places import Place, stop_ref
 from maas.routing.raptor import DESTINATION, ORIGIN, RawPath, RawRide
+from maas.timetable.shapes import ride_line
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,10 @@ class Leg:
 
     Times are seconds after noon-minus-12h of the query's service date.
     Ride legs carry the route, trip, headsign, agency and the stops passed;
-    walk legs their distance (straight-line or along streets).
+    walk legs their distance (straight-line or along streets).  ``geometry``
+    is the leg's line as ``[[lon, lat], ...]``: a ride along its trip's shape
+    when the feed has one (else stop to stop), a walk straight from its start
+    to its end.
     """
 
     mode: str
@@ -53,10 +59,18 @@ class Leg:
     distance_m: float = 0.0
     fare_yen: float | None = None
     stops: tuple[Stop, ...] = ()
+    geometry: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_ride(self) -> bool:
         return self.mode != "walk"
+
+    def line(self) -> list[list[float]]:
+        """Return the leg's line as GeoJSON coordinates (``[lon, lat]``, 6 decimals, about 0.1 m)."""
+        if self.geometry is not None and len(self.geometry) >= 2:
+            return np.round(self.geometry, 6).tolist()
+        points = [self.origin, *(s.place for s in self.stops[1:-1]), self.destination]
+        return [[round(p.lon, 6), round(p.lat, 6)] for p in points]
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,7 @@ class Journey:
             "route": leg.route,
             "trip_id": leg.trip_id,
             "headsign": leg.headsign,
+            "geometry": {"type": "LineString", "coordinates": leg.line()},
         }
         if leg.is_ride:
             d.update(
@@ -211,6 +226,7 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
                     platform=tt.stop_platform_codes[int(stops[raw.board])],
                     fare_yen=tt.ride_fare(route, int(stops[raw.board]), int(stops[raw.alight])),
                     stops=passed,
+                    geometry=ride_line(tt, raw.trip, raw.board, raw.alight),
                 )
             )
             clock = legs[-1].arrival

@@ -143,7 +143,11 @@ class Itinerary:
         }
 
     def to_geojson(self, lang: str | None = None) -> dict:
-        """Return the whole tour as GeoJSON: visits as Points, each leg as a LineString."""
+        """Return the whole tour as GeoJSON: visits as Points, each leg as a LineString.
+
+        A ride's line follows its trip's shape where the feed has shapes.txt
+        (else it runs stop to stop); a walk is a straight line.
+        """
         features = []
         for d in self.days:
             for n, v in enumerate(d.visits, start=1):
@@ -165,13 +169,10 @@ class Itinerary:
                 )
             for j in d.legs:
                 for leg in j.legs:
-                    coords = [[leg.origin.lon, leg.origin.lat]]
-                    coords += [[s.place.lon, s.place.lat] for s in leg.stops[1:-1]]
-                    coords.append([leg.destination.lon, leg.destination.lat])
                     features.append(
                         {
                             "type": "Feature",
-                            "geometry": {"type": "LineString", "coordinates": coords},
+                            "geometry": {"type": "LineString", "coordinates": leg.line()},
                             "properties": {
                                 "kind": "leg",
                                 "day": d.index + 1,
