@@ -22,6 +22,7 @@ service dates of ``calendar.txt`` / ``calendar_dates.txt``), for
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ _REQUIRED = ("name", "kind", "licence")
 _OPTIONAL = ("url", "attribution")
 #: A feed name is a folder name: letters, digits, '.', '_', '-'; not starting with '.' (no paths, no hidden folders).
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
+
+
+log = logging.getLogger("maas.feeds")
 
 
 class CatalogError(MaasError, ValueError):
@@ -112,7 +116,10 @@ def load_catalog(path: str | Path) -> Catalog:
 def parse_catalog(data: bytes | str, path: str | Path) -> Catalog:
     """Parse catalog text (``path`` is used in messages and as the catalog's place)."""
     path = Path(path)
-    text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text (byte {exc.start}); save the catalog as UTF-8") from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -202,7 +209,11 @@ def entry_for_feed(feed_path: str | Path) -> CatalogEntry | None:
     """
     from maas.feeds.reader import feed_name_for
 
-    catalog = catalog_beside(feed_path)
+    try:
+        catalog = catalog_beside(feed_path)
+    except CatalogError as exc:  # metadata only: a broken catalog beside a feed must not stop a service
+        log.warning("feed %s: its catalog is not used: %s", feed_path, exc)
+        return None
     return catalog.get(feed_name_for(Path(feed_path))) if catalog else None
 
 

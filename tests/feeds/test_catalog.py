@@ -89,6 +89,25 @@ def test_catalog_errors_name_file_entry_and_key(tmp_path, text, words):
         assert w in message, (w, message)
 
 
+def test_catalog_not_utf8_is_a_clear_error(tmp_path):
+    """A catalog saved in Shift_JIS names the file and the fix."""
+    path = tmp_path / "feeds.toml"
+    path.write_bytes('[[feed]]\nname = "a"\nkind = "official"\nlicence = "CC0"\nattribution = "ＪＲバス中国"\n'.encode("shift_jis"))
+    with pytest.raises(CatalogError, match="not UTF-8 text"):
+        load_catalog(path)
+
+
+def test_a_broken_catalog_beside_loaded_feeds_only_loses_their_labels(tmp_path):
+    """entry_for_feed: a wrong catalog beside a feed gives no entry (kind unknown) instead of failing a service."""
+    from maas.feeds.catalog import entry_for_feed
+
+    write_catalog(tmp_path, [{"name": "bus", "kind": "official", "licence": "x"}])
+    assert entry_for_feed(tmp_path / "bus").kind == "official"
+    assert entry_for_feed(tmp_path / "other") is None
+    (tmp_path / "feeds.toml").write_text('[[feed]]\nname = "bus"\nkind = "nope"\nlicence = "x"\n', encoding="utf-8")
+    assert entry_for_feed(tmp_path / "bus") is None
+
+
 def test_missing_catalog_is_a_clear_error(tmp_path):
     """A catalog path that does not exist names the file."""
     with pytest.raises(CatalogError, match="cannot read the feed catalog"):
