@@ -389,7 +389,7 @@ class TourPlanner:
         return False
 
     def _notes(self, req, plans, must) -> list[str]:
-        notes = ["Timetables of the default data are modeled, not official; opening hours and fees of POIs are modeled unless stated."]
+        notes = ["Timetables of the default data are modeled, not official, except the ＪＲバス中国 (Chugoku JR Bus) feed: that one is the operator's own; opening hours and fees of POIs are modeled unless stated."]
         visited = {v.poi.id for p in plans for v in p.visits}
         missing = [self.pois[i].id for i in must if self.pois[i].id not in visited]
         if missing:
