@@ -19,8 +19,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import errors
 from api.heavy import HeavyPool
-from api.routers import catalog, feeds, health, journeys, shuttle, tours
-from api.security import BodyLimit, SecurityHeaders
+from api.routers import catalog, feeds, health, journeys, mapconfig, shuttle, tours
+from api.security import BodyLimit, SecurityHeaders, map_image_sources
 from api.settings import Settings
 from api.state import ServiceState
 
@@ -67,8 +67,8 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(BodyLimit, limit=app_settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders)
-    for router in (health.router, catalog.router, feeds.router, journeys.router, tours.router, shuttle.router, shuttle.scenarios):
+    app.add_middleware(SecurityHeaders, img_sources=map_image_sources(app_settings))  # the tiles' origin, if configured
+    for router in (health.router, catalog.router, feeds.router, journeys.router, mapconfig.router, tours.router, shuttle.router, shuttle.scenarios):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="map")
     return app

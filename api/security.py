@@ -22,14 +22,29 @@ from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import HttpError, error_body
-from api.settings import Settings
+from api.settings import Settings, tile_origin
 
-#: The map's policy: scripts, styles and data from this server only; images also as data: URLs and map tiles.
-CSP_MAP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data: blob: https://tile.openstreetmap.org; connect-src 'self'; font-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def map_csp(img_sources: tuple[str, ...] = ()) -> str:
+    """The map's policy: scripts, styles and data from this server only; images also as data: URLs and from
+    ``img_sources`` (the origin of the deployer's tiles, when ``MAAS_TILE_URL`` is set: nothing else leaves the server)."""
+    images = " ".join(("'self'", "data:", "blob:", *img_sources))
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src {images}; connect-src 'self'; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+#: The map's policy without tiles.
+CSP_MAP = map_csp()
+
+
+def map_image_sources(settings: Settings) -> tuple[str, ...]:
+    """The origins the map may load images from besides this server: the tiles' (``MAAS_TILE_URL``), if set."""
+    return (tile_origin(settings.tile_url),) if settings.tile_url else ()
+
+
 #: FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from their CDN and start them with an inline script.
 CSP_DOCS = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -112,14 +127,15 @@ def require_planner(request: Request) -> None:
 class SecurityHeaders:
     """ASGI middleware: the security headers on every HTTP response (the stricter CSP everywhere but the API docs)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, img_sources: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.csp_map = map_csp(img_sources)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = CSP_DOCS if scope["path"].startswith(DOCS_PATHS) else CSP_MAP
+        csp = CSP_DOCS if scope["path"].startswith(DOCS_PATHS) else self.csp_map
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -16,14 +16,18 @@
 | ``MAAS_HEAVY_RATE_LIMIT`` | heavy requests per client (``limits`` notation), per service worker | ``30/minute`` |
 | ``MAAS_EVALUATE_TIME_LIMIT`` | most seconds a shuttle evaluation may take | 20 |
 | ``MAAS_MAX_BODY_BYTES`` | largest request body | 1048576 (1 MiB) |
+| ``MAAS_TILE_URL`` | raster tiles under the map, ``http(s)://host/.../{z}/{x}/{y}.png`` (the page then loads images from that origin) | none (the offline basemap only) |
+| ``MAAS_TILE_ATTRIBUTION`` | the tile provider's credit, shown as text on the map; required with ``MAAS_TILE_URL`` | none |
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from maas.defaults import default_feed_paths, default_pois_path
 from maas.errors import InputError
@@ -51,6 +55,9 @@ class Settings:
     heavy_wait_s: float = 2.0
     heavy_rate_limit: str = "30/minute"
     max_body_bytes: int = 1 << 20
+    #: Raster tiles drawn under the map's network ("" = none: the page makes no request off this server).
+    tile_url: str = ""
+    tile_attribution: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -72,6 +79,7 @@ class Settings:
             heavy_wait_s=_number(env, "MAAS_HEAVY_WAIT", base.heavy_wait_s),
             heavy_rate_limit=env.get("MAAS_HEAVY_RATE_LIMIT", base.heavy_rate_limit),
             max_body_bytes=int(_number(env, "MAAS_MAX_BODY_BYTES", base.max_body_bytes, integer=True)),
+            **tile_settings(env.get("MAAS_TILE_URL", ""), env.get("MAAS_TILE_ATTRIBUTION", "")),
         )
 
     def database(self) -> str:
@@ -124,3 +132,48 @@ def parse_networks(text: str, name: str) -> tuple[Network, ...]:
         except ValueError:
             raise InputError(f"{name}: {part!r} is not an IP address or network", name) from None
     return tuple(out)
+
+
+#: Placeholders Leaflet fills in a tile URL that keep it on one origin ({s} subdomains would need several in the CSP).
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
+
+
+def tile_settings(url: str, attribution: str) -> dict[str, str]:
+    """Check ``MAAS_TILE_URL`` and ``MAAS_TILE_ATTRIBUTION``; return them as Settings fields (empty when unset)."""
+    url, attribution = url.strip(), " ".join(attribution.split())
+    if not url:
+        if attribution:
+            raise InputError("MAAS_TILE_ATTRIBUTION: set without MAAS_TILE_URL (the tiles it credits)", "MAAS_TILE_ATTRIBUTION")
+        return {}
+    tile_origin(url)
+    if not attribution:
+        raise InputError("MAAS_TILE_ATTRIBUTION: required with MAAS_TILE_URL: the tile provider's credit, e.g. '© OpenStreetMap contributors' or '地理院タイル'", "MAAS_TILE_ATTRIBUTION")
+    return {"tile_url": url, "tile_attribution": attribution}
+
+
+def tile_origin(url: str) -> str:
+    """Return the origin (``scheme://host[:port]``) of a valid tile URL template, which the map's CSP then allows for images.
+
+    InputError naming ``MAAS_TILE_URL`` unless it is http or https with a plain host (no user or password) and
+    carries ``{z}``, ``{x}`` and ``{y}``, and no other ``{...}`` placeholder.
+    """
+    name = "MAAS_TILE_URL"
+    example = "e.g. https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise InputError(f"{name}: the port of {url!r} is not a number", name) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{name}: expected an http or https URL with a host, {example}; got {url!r}", name)
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"{name}: no user or password in the URL (the browser would show them to every visitor)", name)
+    if not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", parts.hostname) or (port is None and parts.netloc.endswith(":")):
+        raise InputError(f"{name}: {parts.netloc!r} is not a plain host name or address (the CSP names it)", name)
+    missing = [p for p in TILE_PLACEHOLDERS if p not in url]
+    if missing:
+        raise InputError(f"{name}: the URL needs the placeholders {{z}}, {{x}} and {{y}} ({', '.join(missing)} missing), {example}", name)
+    others = set(re.findall(r"\{[^}]*\}", url)) - set(TILE_PLACEHOLDERS)
+    if others or any(c.isspace() or c in "\"'<>" for c in url):
+        raise InputError(f"{name}: only {{z}}, {{x}} and {{y}} may be placeholders, and no spaces or quotes ({url!r})", name)
+    return f"{parts.scheme}://{parts.netloc.lower()}"

@@ -35,7 +35,10 @@ const MODE_COLOR = { rail: "#1f6feb", bus: "#e8590c", shuttle: "#2b8a3e", walk: 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const KEY_STORAGE = "maas.apiKey";
 
-const state = { lang: (navigator.language || "ja").startsWith("en") ? "en" : "ja", pick: "from", stops: null, pois: null, routes: null, afterKey: null };
+const state = {
+  lang: (navigator.language || "ja").startsWith("en") ? "en" : "ja", pick: "from", stops: null, pois: null, routes: null, afterKey: null,
+  mapConfig: null, basemap: null, credits: [],
+};
 const $ = (id) => document.getElementById(id);
 const t = (key) => (TEXT[state.lang] || TEXT.en)[key] || key;
 
@@ -65,14 +68,26 @@ const show = (id, ...children) => $(id).replaceChildren(...nodes(children));
 const textLabel = (text) => el("span", {}, text);
 
 // --- map ----------------------------------------------------------------------------
-const map = L.map("map", { zoomControl: true, preferCanvas: true }).setView([34.15, 131.4], 10);
-// Tiles when online; offline the plain background stays and the data layers still draw.
-L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-  maxZoom: 18, attribution: "© OpenStreetMap contributors", errorTileUrl: "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
-}).addTo(map);
+// The region view frames the seven municipalities, from the Ube coast to Hagi and Tsuwano.
+const map = L.map("map", { zoomControl: true, preferCanvas: true, minZoom: 8, maxZoom: 18 }).setView([34.3, 131.5], 10);
+// Geography under the network, bottom to top: the sea (the map's background colour, style.css), the
+// land of the offline basemap, the deployer's raster tiles if configured (opaque: they cover the land
+// fill, which still shows wherever a tile fails), municipal borders, municipality names (under the
+// network, so they never hide a stop), the network (overlay pane, 400), then station names (above
+// the lines, under markers and tooltips).
+map.createPane("land").style.zIndex = 150;
+map.createPane("borders").style.zIndex = 250;
+map.createPane("townLabels").style.zIndex = 350;
+map.createPane("stationLabels").style.zIndex = 450;
 const layers = {
   routes: L.layerGroup().addTo(map), stops: L.layerGroup().addTo(map), pois: L.layerGroup().addTo(map), plan: L.layerGroup().addTo(map),
+  townNames: L.layerGroup(), stationNames: L.layerGroup(),
 };
+// Municipality names at region zoom, station names from this zoom on (and not both: they would crowd).
+const CITY_ZOOM = 12;
+const LAND = { area: "#f7f3e6", other: "#e9ebe6", border: "#9a8f78", otherBorder: "#b9bdb6" };
+// A 1×1 transparent GIF for tiles that fail: the land underneath shows instead of a broken image.
+const NO_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
 // --- the service's API ------------------------------------------------------------------------
 // The planners' key lives in sessionStorage only: it goes when the tab closes and, unlike a cookie,
@@ -147,10 +162,94 @@ function drawNetwork() {
   show("places", [...names].filter(Boolean).sort().map((n) => el("option", { value: n })));
 }
 
+// Station names at city zoom, in the page's language (the stops come from the API in that language).
+function drawStationNames() {
+  layers.stationNames.clearLayers();
+  for (const f of state.stops.features) {
+    if (f.properties.kind !== "station") continue;
+    const [lon, lat] = f.geometry.coordinates;
+    placeName([lat, lon], f.properties.name, "station-name", "stationLabels").addTo(layers.stationNames);
+  }
+}
+
 async function loadNetwork() {
   const [stops, routes, pois] = await Promise.all([api("v1/stops"), api("v1/routes"), api("v1/pois")]);
   Object.assign(state, { stops, routes, pois });
   drawNetwork();
+  drawStationNames();
+}
+
+// --- geography: offline basemap, optional tiles, place names, credits ----------------------------
+// Leaflet's attribution control shows HTML: credits (ours, and the deployer's text from the server)
+// go in escaped, so they show as the text they are.
+const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeText = (text) => String(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+
+// A name written on the map (not interactive: clicks go through to the stops and lines below).
+function placeName(latlng, text, className, pane) {
+  const icon = L.divIcon({ className: `place-name ${className}`, html: el("span", {}, text), iconSize: null });
+  return L.marker(latlng, { icon, pane, interactive: false, keyboard: false });
+}
+
+function drawLand(basemap) {
+  const svg = (pane) => L.svg({ pane, padding: 0.5 });
+  L.geoJSON(basemap, {
+    pane: "land", renderer: svg("land"), interactive: false,
+    style: (f) => ({ stroke: false, fillColor: f.properties.area ? LAND.area : LAND.other, fillOpacity: 1, className: "land" }),
+  }).addTo(map);
+  L.geoJSON(basemap, {
+    pane: "borders", renderer: svg("borders"), interactive: false,
+    style: (f) => ({ fill: false, color: f.properties.area ? LAND.border : LAND.otherBorder, weight: f.properties.area ? 1.2 : 0.8, className: "border" }),
+  }).addTo(map);
+}
+
+// Municipality names in the page's language: the seven of the area in bold, their neighbours lighter.
+function drawTownNames() {
+  layers.townNames.clearLayers();
+  for (const f of (state.basemap && state.basemap.features) || []) {
+    const p = f.properties;
+    const [lon, lat] = p.label;
+    placeName([lat, lon], state.lang === "ja" ? p.name_ja : p.name_en, p.area ? "town-name area" : "town-name", "townLabels")
+      .addTo(layers.townNames);
+  }
+}
+
+function showNamesForZoom() {
+  const city = map.getZoom() >= CITY_ZOOM;
+  const toggle = (layer, on) => (on ? map.addLayer(layer) : map.removeLayer(layer));
+  toggle(layers.townNames, !city);
+  toggle(layers.stationNames, city);
+}
+
+// The credits in the attribution control, in the page's language (replacing those of the other one).
+function showCredits() {
+  const cfg = state.mapConfig;
+  if (!cfg) return;
+  for (const credit of state.credits || []) map.attributionControl.removeAttribution(credit);
+  state.credits = [escapeText(cfg.basemap.attribution[state.lang] || cfg.basemap.attribution.en)];
+  for (const credit of state.credits) map.attributionControl.addAttribution(credit);
+}
+
+// Raster tiles only when the deployer configured them (MAAS_TILE_URL): by default nothing is loaded
+// from any other server. strict-origin: providers such as OpenStreetMap want to know the site, and
+// the origin alone tells them (the page's own policy sends no referrer at all).
+function addTiles(cfg) {
+  if (!cfg.tile_url) return;
+  L.tileLayer(cfg.tile_url, {
+    maxZoom: 18, attribution: escapeText(cfg.tile_attribution || ""), errorTileUrl: NO_TILE, referrerPolicy: "strict-origin",
+  }).addTo(map);
+}
+
+async function loadGeography() {
+  const cfg = await api("v1/map-config");
+  state.mapConfig = cfg;
+  addTiles(cfg);
+  showCredits();
+  const r = await fetch(cfg.basemap.url);
+  if (!r.ok) throw new Error(`${cfg.basemap.url}: HTTP ${r.status}`);
+  state.basemap = await r.json();
+  drawLand(state.basemap);
+  drawTownNames();
 }
 
 // --- journeys -------------------------------------------------------------------------
@@ -407,8 +506,11 @@ function init() {
   $("s-evaluate").addEventListener("click", evaluateScenario);
   $("s-key-save").addEventListener("click", useKey);
   $("s-key").addEventListener("keydown", (e) => { if (e.key === "Enter") useKey(); });
-  $("lang").addEventListener("click", () => { state.lang = state.lang === "ja" ? "en" : "ja"; translate(); loadNetwork(); });
+  $("lang").addEventListener("click", () => { state.lang = state.lang === "ja" ? "en" : "ja"; translate(); loadNetwork(); drawTownNames(); showCredits(); });
   $("collapse").addEventListener("click", () => { $("panel").classList.toggle("collapsed"); $("map").classList.toggle("expanded"); map.invalidateSize(); });
+  map.on("zoomend", showNamesForZoom);
+  showNamesForZoom();
+  loadGeography().catch((e) => setStatus("j-status", e.message, true));
   loadNetwork().catch((e) => setStatus("j-status", e.message, true));
 }
 

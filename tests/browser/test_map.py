@@ -2,19 +2,22 @@
 
 Screenshots are saved to ``test-artifacts/``.  Skips with a reason when
 Chromium is missing (``python3 dev.py test`` installs it where it can).
-Every page must end without JavaScript errors and without Content-Security-Policy
-violations (the server forbids inline scripts and styles).
+Every page must end without JavaScript errors, without Content-Security-Policy
+violations (the server forbids inline scripts and styles) and without a request
+leaving this machine (the map works offline; tiles only from a configured server).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import shutil
 import socket
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -80,12 +83,31 @@ def browser():
         b.close()
 
 
+def is_this_machine(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @contextmanager
 def open_page(browser, url: str, **context_options):
-    """Open the map at ``url`` in a fresh offline context; fail afterwards on JavaScript errors or CSP violations."""
+    """Open the map at ``url`` in a fresh context; fail afterwards on JavaScript errors, CSP violations or any
+    request for another machine (each is refused and recorded: the map must draw offline)."""
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, "locale": "en-US", **context_options})
-    # Stay offline: tiles from the internet are refused; the map must draw without them.
-    context.route("http*://tile.openstreetmap.org/**", lambda route: route.abort())
+    off_machine: list[str] = []
+
+    def only_this_machine(route) -> None:
+        if is_this_machine(route.request.url):
+            route.continue_()
+        else:
+            off_machine.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_machine)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     pg = context.new_page()
     errors: list[str] = []
@@ -98,6 +120,7 @@ def open_page(browser, url: str, **context_options):
         context.close()
     assert not errors, f"JavaScript errors: {errors}"
     assert not violations, f"Content-Security-Policy violations: {violations}"
+    assert not off_machine, f"requests that would leave this machine: {off_machine}"
 
 
 @pytest.fixture
@@ -289,3 +312,137 @@ def test_shuttle_asks_for_the_planners_key(browser, keyed_url):
         assert pg.evaluate("localStorage.length") == 0
         assert pg.context.cookies() == []
         shot(pg, "shuttle-key")
+
+
+# --- geography: the offline basemap, names, credits, optional tiles -------------------------------------
+
+#: The seven municipalities of the area as the map names them, by page language.
+TOWNS = {
+    "en": ["Yamaguchi", "Ube", "Hagi", "Hofu", "Mine", "Sanyo-Onoda", "Tsuwano"],
+    "ja": ["山口市", "宇部市", "萩市", "防府市", "美祢市", "山陽小野田市", "津和野町"],
+}
+MLIT_CREDIT = {
+    "en": "Source: MLIT National Land Numerical Information (administrative areas), processed",
+    "ja": "出典：国土交通省国土数値情報（行政区域データ）を加工して作成",
+}
+LOCALES = {"en": "en-US", "ja": "ja-JP"}
+YAMAGUCHI_STATION = (34.1735, 131.4795)
+
+
+def wait_for_basemap(pg) -> None:
+    """Wait until the land is drawn and the stops (whose stations get names) are loaded."""
+    wait_until(pg, "state.stops !== null && document.querySelectorAll('.leaflet-land-pane path.land').length > 0", timeout=20_000)
+
+
+def texts(pg, selector: str) -> list[str]:
+    return pg.evaluate("(s) => [...document.querySelectorAll(s)].map((n) => n.textContent)", selector)
+
+
+def go_to(pg, lat: float, lon: float, zoom: int) -> None:
+    pg.evaluate("([lat, lon, zoom]) => { map.setView([lat, lon], zoom, {animate: false}); }", [lat, lon, zoom])
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_basemap_at_region_zoom(browser, base_url, lang):
+    """Land over a sea-blue background, the seven municipalities named in the page's language, the MLIT credit."""
+    with open_page(browser, base_url, locale=LOCALES[lang]) as pg:
+        wait_for_basemap(pg)
+        assert pg.locator(".leaflet-land-pane path.land").count() == 22  # Yamaguchi's 19 and three of Shimane
+        assert pg.locator(".leaflet-borders-pane path.border").count() == 22
+        assert pg.locator(".leaflet-tile").count() == 0  # no tiles unless the deployer sets MAAS_TILE_URL
+        names = texts(pg, ".town-name.area")
+        assert sorted(names) == sorted(TOWNS[lang])
+        assert pg.locator(".station-name").count() == 0  # station names wait for city zoom
+        assert MLIT_CREDIT[lang] in pg.inner_text(".leaflet-control-attribution")
+        sea = pg.evaluate("getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor")
+        assert sea == "rgb(183, 211, 230)"
+        shot(pg, f"map-region-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_basemap_at_city_zoom(browser, base_url, lang):
+    """In Yamaguchi's centre at zoom 13 stations are named (in the page's language) and municipalities are not."""
+    with open_page(browser, base_url, locale=LOCALES[lang]) as pg:
+        wait_for_basemap(pg)
+        go_to(pg, *YAMAGUCHI_STATION, 13)
+        wait_until(pg, "document.querySelectorAll('.town-name').length === 0")
+        stations = texts(pg, ".station-name")
+        expected = {"en": ["Yamaguchi", "Yuda Onsen", "Kami-Yamaguchi"], "ja": ["山口", "湯田温泉", "上山口"]}[lang]
+        assert set(expected) <= set(stations), stations
+        # Lines and stops are drawn above the land (overlay pane over the land and border panes).
+        panes = ["land", "tilePane", "borders", "townLabels", "overlayPane", "stationLabels", "markerPane"]
+        z = pg.evaluate("(panes) => panes.map((p) => +getComputedStyle(map.getPane(p)).zIndex)", panes)
+        assert z == sorted(z), z
+        shot(pg, f"map-city-{lang}")
+
+
+def test_language_switch_renames_the_map(page):
+    """The ja/en button renames municipalities, stations and the credit on the map."""
+    wait_for_basemap(page)
+    page.click("#lang")  # en-US locale: to Japanese
+    wait_until(page, "[...document.querySelectorAll('.town-name.area')].some((n) => n.textContent === '山口市')")
+    assert MLIT_CREDIT["ja"] in page.inner_text(".leaflet-control-attribution")
+    assert MLIT_CREDIT["en"] not in page.inner_text(".leaflet-control-attribution")
+    go_to(page, *YAMAGUCHI_STATION, 13)
+    wait_until(page, "[...document.querySelectorAll('.station-name')].some((n) => n.textContent === '湯田温泉')")
+
+
+# A solid 256×256 tile (PNG), so that a screenshot shows where tiles were drawn.
+def solid_png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@contextmanager
+def tile_server():
+    """A loopback HTTP server answering every GET with one tile; yields (base URL, list of requested paths)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    tile = solid_png((214, 228, 200))
+    requested: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_tiles_from_the_configured_server(browser, service_state):
+    """With MAAS_TILE_URL set the map draws that server's tiles, which the CSP allows, and credits them as text."""
+    attribution = "Test tiles <b>bold?</b> & co"
+    with tile_server() as (tiles_url, requested):
+        settings = dataclasses.replace(service_state.settings, tile_url=tiles_url + "/tiles/{z}/{x}/{y}.png", tile_attribution=attribution)
+        with serve(dataclasses.replace(service_state, settings=settings)) as url:
+            csp = httpx.get(url + "/").headers["content-security-policy"]
+            assert f"img-src 'self' data: blob: {tiles_url};" in csp
+            with open_page(browser, url) as pg:
+                wait_for_basemap(pg)
+                wait_until(pg, "document.querySelectorAll('.leaflet-tile-loaded').length > 0", timeout=20_000)
+                credit = pg.inner_text(".leaflet-control-attribution")
+                assert attribution in credit and MLIT_CREDIT["en"] in credit
+                assert pg.locator(".leaflet-control-attribution b").count() == 0
+                shot(pg, "map-tiles")
+        assert requested and all(p.startswith("/tiles/10/") and p.endswith(".png") for p in requested), requested
