@@ -64,7 +64,8 @@ _DIGRAPHS = {
     "うぃ": "wi", "うぇ": "we", "うぉ": "wo", "ゔぁ": "va", "ゔぃ": "vi", "ゔぇ": "ve", "ゔぉ": "vo",
     "つぁ": "tsa", "つぃ": "tsi", "つぇ": "tse", "つぉ": "tso", "いぇ": "ye",
 }  # fmt: skip
-_SMALL = set("ぁぃぅぇぉゃゅょゎ")
+#: After の, う followed by these begins a word (内 うち, 上 うえ, 浦 うら, 海 うみ, 牛 うし, 歌 うた …), it does not lengthen the o.
+_WORDS_AFTER_NO = set("ちえらみしたわまき")
 _HIRAGANA = re.compile(r"^[\u3041-\u309f\u30fc]+$")
 
 
@@ -101,7 +102,8 @@ def kana_to_romaji(kana: str) -> str:
     marked (おう, おお, うう → o, o, u; ー is dropped), ん is m before b and p
     (げんばく → gembaku), っ doubles the next consonant (っち → tch).  A long
     vowel is only taken as long once (おおうち → ouchi), and a trailing or
-    の-following お stays (のみのお → nominoo), as does the う of のうえ (いけのうえ → ikenoue).
+    の-following お stays (のみのお → nominoo), as does a う that begins a word
+    after の (いけのうえ → ikenoue, まるのうち → marunouchi; but のうぎょう → nogyo).
     Characters that are not kana pass through unchanged.
     """
     sylls = _syllables(to_hiragana(kana))
@@ -118,7 +120,7 @@ def kana_to_romaji(kana: str) -> str:
             r, prev_long = "", True
             if prev_i >= 0:
                 long_[prev_i] = True
-        elif s == "う" and prev_vowel in ("o", "u") and not prev_long and not (nxt == "え" and sylls[i - 1] == "の"):
+        elif s == "う" and prev_vowel in ("o", "u") and not prev_long and not (sylls[i - 1] == "の" and nxt and nxt[0] in _WORDS_AFTER_NO):
             r = ""
             long_[prev_i] = True
         elif s == "お" and prev_vowel == "o" and not prev_long and nxt and sylls[i - 1] != "の":
@@ -165,6 +167,7 @@ _ENGLISH_ENDINGS = (("空港", "くうこう", " Airport"), ("港", "こう", " 
 #: Endings joined with a hyphen, lower case ("-mae", "-dori"): (kanji, readings, core length needed).
 _BOUND_ENDINGS = (
     ("前", ("まえ",), 1),
+    ("丁目", ("ちょうめ",), 1),
     ("入口", ("いりぐち",), 1),
     ("北口", ("きたぐち",), 1),
     ("南口", ("みなみぐち",), 1),
@@ -209,7 +212,7 @@ _LOANWORDS = {
     "リサーチ": "Research", "ビル": "Bldg.", "ホーム": "Home", "マート": "Mart", "ストア": "Store", "クリニック": "Clinic",
     "ガーデン": "Garden", "ヒルズ": "Hills", "ビーチ": "Beach", "ポート": "Port", "フェリー": "Ferry", "ロード": "Road",
     "スクエア": "Square", "アリーナ": "Arena", "スタジアム": "Stadium", "ミュージアム": "Museum", "ハウス": "House",
-    "ニュータウン": "New Town", "ハイランド": "Highland", "ヒル": "Hill", "ライフ": "Life",
+    "ニュータウン": "New Town", "ハイランド": "Highland", "ヒル": "Hill", "ライフ": "Life", "ハーバー": "Harbor", "アルプス": "Alps",
 }  # fmt: skip
 #: Kana names of Latin letters, for readings of names such as ＮＴＴ山口前 (えぬてぃーてぃー…).
 _LETTER_NAMES = dict(
@@ -219,6 +222,13 @@ _LETTER_NAMES = dict(
         strict=True,
     )
 )
+
+
+#: Readings of the small numbers written in digits in stop names (若草4丁目 わかくさよんちょうめ), most usual first.
+_NUMBER_READINGS = {
+    "1": ("いっ", "いち"), "2": ("に",), "3": ("さん",), "4": ("よん", "し", "よ"), "5": ("ご",), "6": ("ろく", "ろっ"),
+    "7": ("なな", "しち"), "8": ("はっ", "はち"), "9": ("きゅう", "く"), "10": ("じゅっ", "じゅう"),
+}  # fmt: skip
 
 
 def _script(c: str) -> str:
@@ -247,15 +257,17 @@ def _runs(name: str) -> list[tuple[str, str]]:
     return runs
 
 
-def _known_reading(kind: str, text: str) -> str | None:
-    """The reading a run must have when it can be told from the text (kana), else None."""
+def _known_readings(kind: str, text: str) -> tuple[str, ...]:
+    """The readings a run may have when they can be told from its text (kana, capital letters, small numbers), else ()."""
     if kind == "kata":
-        return to_hiragana(text)
+        return (to_hiragana(text),)
     if kind == "jp" and _HIRAGANA.match(text):
-        return text
+        return (text,)
     if kind == "latin" and text.isalpha() and text.isupper():
-        return "".join(_LETTER_NAMES[c] for c in text)
-    return None
+        return ("".join(_LETTER_NAMES[c] for c in text),)
+    if kind == "latin" and text in _NUMBER_READINGS:
+        return _NUMBER_READINGS[text]
+    return ()
 
 
 def _align(runs: list[tuple[str, str]], reading: str) -> list[str] | None:
@@ -266,8 +278,8 @@ def _align(runs: list[tuple[str, str]], reading: str) -> list[str] | None:
         if kind == "sep":
             parts.append("")
             continue
-        known = _known_reading(kind, text)
-        if known is not None and reading.startswith(known, pos):
+        known = next((k for k in _known_readings(kind, text) if reading.startswith(k, pos)), None)
+        if known is not None:
             parts.append(known)
             pos += len(known)
             continue
@@ -279,7 +291,7 @@ def _align(runs: list[tuple[str, str]], reading: str) -> list[str] | None:
         # A kanji run: up to the next run whose reading is known; when an unknown run comes
         # first (萩・明倫センター, 中国電力・ｙａｂ前), the run's dictionary reading tells where it ends.
         following = [(k, t) for k, t in runs[i + 1 :] if k != "sep"]
-        if following and _known_reading(*following[0]) is None:
+        if following and not _known_readings(*following[0]):
             guess = generated_reading(text)
             if guess and reading.startswith(guess, pos) and pos + len(guess) < len(reading):
                 parts.append(guess)
@@ -287,10 +299,10 @@ def _align(runs: list[tuple[str, str]], reading: str) -> list[str] | None:
                 continue
         end = len(reading)
         for kind2, text2 in runs[i + 1 :]:
-            known2 = _known_reading(kind2, text2)
-            if kind2 == "sep" or known2 is None:
+            known2 = _known_readings(kind2, text2)
+            if kind2 == "sep" or not known2:
                 continue
-            found = reading.find(known2, pos + 1)
+            found = next((f for f in (reading.find(k, pos + 1) for k in known2) if f >= 0), -1)
             if found < 0:
                 if kind2 == "latin":
                     continue
@@ -342,6 +354,10 @@ def _peel(text: str, reading: str, first: bool) -> tuple[str, str, str, str] | N
 def _peel_ending(text: str, reading: str, first: bool) -> tuple[str, str, str] | None:
     """Remove one known ending from (text, reading): return what is left and the English for it."""
     keep = 1 if first else 0
+    numeral = text[-3:-2] if text.endswith("丁目") else ""
+    for kana in _NUMBER_READINGS.get(str("一二三四五六七八九十".find(numeral) + 1), ()) if numeral else ():
+        if reading.endswith(kana + "ちょうめ") and len(text) - 3 >= keep:  # 春日野二丁目 → Kasugano-nichome, as the feeds write it
+            return text[:-3], reading[: -len(kana) - 4], "-" + kana_to_romaji(kana + "ちょうめ")
     for kanji, kana, english in _STATION_ENDINGS:
         if text.endswith(kanji) and reading.endswith(kana) and len(text) - len(kanji) >= keep and len(reading) - len(kana) >= keep:
             return text[: -len(kanji)], reading[: -len(kana)], english
@@ -380,14 +396,45 @@ def _katakana_english(text: str) -> str:
     return " ".join(words)
 
 
-def romanize(name: str, reading: str) -> str:
+_POLE = re.compile(r"^(.+?)\s*(\d+)\s*番?\s*(?:のりば|乗り場|乗場|ノリバ)$")
+_POLE_READING = re.compile(r"(?:ばん)?のりば$")
+_PARENTHESES = re.compile(r"^(.+?)\s*\((.+)\)\s*$")
+
+
+def romanize(name: str, reading: str | None) -> str:
     """Return the English form of a Japanese stop name from its kana reading (see the module docstring).
 
-    ``reading`` is hiragana or katakana.  A reading that ends in まえ for a
-    name without 前 (a slip seen in real feeds) loses the まえ.
+    ``reading`` is hiragana or katakana; None asks pykakasi for one.  A
+    pole number (川崎駅西口60番のりば) becomes " Stop 60"; a part in
+    parentheses (南アルプス市役所北（南アルプス市）) is romanised on its own.
+    A reading that ends in まえ for a name without 前 (a slip seen in real
+    feeds) loses the まえ.
     """
     name = unicodedata.normalize("NFKC", name).strip()
-    reading = to_hiragana(unicodedata.normalize("NFKC", reading)).replace(" ", "").replace("・", "")
+    if reading is not None:
+        reading = to_hiragana(unicodedata.normalize("NFKC", reading)).replace(" ", "").replace("・", "")
+    pole = _POLE.match(name)
+    if pole:
+        main_reading = None
+        if reading is not None:
+            main_reading = _POLE_READING.sub("", reading)
+            number = next((k for k in _NUMBER_READINGS.get(pole.group(2), ()) if main_reading.endswith(k)), "")
+            main_reading = main_reading[: len(main_reading) - len(number)]
+        return f"{romanize(pole.group(1), main_reading)} Stop {pole.group(2)}"
+    inner = _PARENTHESES.match(name)
+    if inner:
+        main, aside = inner.group(1), inner.group(2)
+        split = _PARENTHESES.match(reading) if reading else None
+        main_reading, aside_reading = (split.group(1), split.group(2)) if split else (reading, None)
+        aside_en = romanize(aside, aside_reading) if has_japanese(aside) else aside
+        return f"{romanize(main, main_reading)} ({aside_en})"
+    if reading is None:
+        reading = generated_reading(name)
+    return _romanize_plain(name, reading)
+
+
+def _romanize_plain(name: str, reading: str) -> str:
+    """romanize() of a name without pole number or parentheses."""
     if reading.endswith("まえ") and not name.endswith("前"):
         reading = reading[:-2]
     runs = _runs(name)
@@ -429,8 +476,9 @@ def _kakasi():  # noqa: ANN202 - pykakasi has no type hints
 
 @lru_cache(maxsize=4096)
 def generated_reading(name: str) -> str:
-    """Return a hiragana reading of ``name`` guessed by pykakasi (Latin and other characters kept)."""
-    return "".join(item["hira"] for item in _kakasi().convert(unicodedata.normalize("NFKC", name)))
+    """Return a hiragana reading of ``name`` guessed by pykakasi (kana only: digits, Latin and signs are left out)."""
+    hira = "".join(item["hira"] for item in _kakasi().convert(unicodedata.normalize("NFKC", name)))
+    return "".join(c for c in hira if "\u3041" <= c <= "\u309f" or c == "ー")
 
 
 def has_japanese(text: str) -> bool:
@@ -459,7 +507,7 @@ def english_name(name: str, reading: str, translation: str) -> tuple[str, str]:
         return name, SOURCE_FEED
     if reading and is_kana(reading):
         return romanize(name, reading), SOURCE_READING
-    return romanize(name, generated_reading(name)), SOURCE_GENERATED
+    return romanize(name, None), SOURCE_GENERATED
 
 
 def with_english(name: str, names: dict[str, str]) -> tuple[dict[str, str], str]:

@@ -104,6 +104,28 @@ def test_romanize_real_stop_names(name, reading, english):
     assert romanize(name, reading) == english
 
 
+@pytest.mark.parametrize(
+    "name, reading, english",
+    [
+        ("若草4丁目", "わかくさよんちょうめ", "Wakakusa 4-chome"),  # jp_donanbus
+        ("春日野二丁目", "かすがのにちょうめ", "Kasugano-nichome"),  # as the JR bus feed writes it
+        ("3号通", "さんごうどおり", "3 Go-dori"),
+        ("宮野駅前1番のりば", "みやのえきまえいちばんのりば", "Miyano Sta. Stop 1"),
+        ("丸の内", "まるのうち", "Marunouchi"),
+        ("農業", "のうぎょう", "Nogyo"),
+    ],
+)
+def test_numbers_poles_and_words_after_no(name, reading, english):
+    """Street blocks, pole numbers and の + a word beginning with う."""
+    assert romanize(name, reading) == english
+
+
+def test_parts_in_parentheses_and_generated_readings():
+    """A part in parentheses is romanised on its own; None as reading asks pykakasi (jp_yamanashi_busmaps names)."""
+    assert romanize("甲西道路入口（身延町）", None) == "Kosaidoro-iriguchi (Minobumachi)"
+    assert romanize("川崎駅西口60番のりば", None) == "Kawasaki Sta. West Entrance Stop 60"
+
+
 def test_romanize_accepts_katakana_and_full_width_readings():
     """A reading in katakana, or with spaces, reads the same."""
     assert romanize("新山口駅", "シンヤマグチエキ") == "Shin-Yamaguchi Sta."

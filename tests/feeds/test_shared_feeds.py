@@ -116,10 +116,11 @@ def test_mlit_sample_reads_every_gtfs_jp_file(shared_feeds_dir):
 
 
 def test_donanbus_legacy_translations(shared_feeds_dir, shared_result):
-    """Donan Bus's legacy translations (ja, ja-Hrkt) give every compiled stop its kana reading under its own name."""
+    """Donan Bus's legacy translations (ja, ja-Hrkt) give every compiled stop its kana reading, and English romanised from it."""
     tt = shared_result(shared_feeds_dir / "jp_donanbus.zip")["timetable"]
     assert tt.feeds[0].translations_form == "gtfs-jp-legacy"
-    assert all(set(names) == {"ja", "ja-Hrkt"} for names in tt.stop_names_i18n)
+    assert all(set(names) == {"ja", "ja-Hrkt", "en"} for names in tt.stop_names_i18n)
+    assert set(tt.stop_name_source) == {"reading"}
     assert all(names["ja"] == own for names, own in zip(tt.stop_names_i18n, tt.stop_names))
     first = tt.stops_with_id("0001")[0]
     assert tt.stop_name(first, "ja-Hrkt") == "えともだんち"
