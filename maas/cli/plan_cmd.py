@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 from maas.cli.common import echo_json, load_planner, service_date
 from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt, WalkRadiusOpt, WalkSpeedOpt
 from maas.errors import InputError, MaasError
+from maas.feeds.translations import pick_name
 from maas.network.walking import WalkModel
 from maas.routing.answer import journeys_document
 from maas.routing.journeys import Journey
@@ -30,7 +31,10 @@ DepartOpt = Annotated[str | None, typer.Option("--depart", help="Leave at or aft
 MaxTransfersOpt = Annotated[int, typer.Option("--max-transfers", help="Most changes between rides.", min=0, max=20)]
 ModesOpt = Annotated[str | None, typer.Option("--modes", help="Comma-separated modes to use: rail,bus,shuttle (default: all).", show_default=False)]
 MinTransferOpt = Annotated[int, typer.Option("--min-transfer-time", help="Seconds needed to change between rides (added to every boarding after the first).", min=0, max=3600)]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of names in text output: en or ja.")]
+LangOpt = Annotated[
+    str,
+    typer.Option("--lang", help="Language of names: en, ja, ko, zh-Hans or zh-Hant (a name missing in it is given in English; text output adds the Japanese)."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -117,10 +121,11 @@ def _batch(planner: Planner, places: PlaceIndex, path: Path, options: dict, lang
 
 
 def _name(place: Place, lang: str) -> str:
-    en = place.names.get("en")
+    """The place in ``lang`` followed by its own (Japanese) name when they differ; just the own name for ja."""
     if lang == "ja":
         return place.name
-    return f"{en} ({place.name})" if en and en != place.name else place.name
+    shown = place.display(lang)
+    return f"{shown} ({place.name})" if shown != place.name else place.name
 
 
 def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
@@ -142,7 +147,7 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
             if leg.mode == "walk":
                 lines.append(f"   {format_clock(leg.departure)}  walk {int(leg.distance_m)} m ({(leg.arrival - leg.departure + 59) // 60} min) to {_name(leg.destination, lang)}")
             else:
-                route = leg.route_names.get("en", leg.route) if lang != "ja" else leg.route
+                route = pick_name(leg.route_names, lang, leg.route) if lang != "ja" else leg.route
                 what = f"{leg.mode} {route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {leg.headsign}" if leg.headsign else "")
                 lines.append(f"   {format_clock(leg.departure)}  {_name(leg.origin, lang)}: {what}")
                 lines.append(f"   {format_clock(leg.arrival)}  {_name(leg.destination, lang)}  ({len(leg.stops) - 1} stops)")

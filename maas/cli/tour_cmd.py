@@ -53,7 +53,7 @@ def tour(
     pois: PoisOpt = None,
     osm: OsmOpt = None,
     as_json: JsonOpt = False,
-    lang: Annotated[str, typer.Option("--lang", help="Language of names: en or ja.")] = "en",
+    lang: Annotated[str, typer.Option("--lang", help="Language of names: en, ja, ko, zh-Hans or zh-Hant (else English).")] = "en",
 ) -> None:
     """Plan a sightseeing tour: which POIs, in what order, on which buses and trains.
 
