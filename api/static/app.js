@@ -253,10 +253,17 @@ async function loadGeography() {
 }
 
 // --- journeys -------------------------------------------------------------------------
+// A leg's line: its GeoJSON geometry ([lon, lat], along the route's shape where the feed has one),
+// else stop to stop through the stops passed.
 function legLine(leg) {
-  const pts = [[leg.from.lat, leg.from.lon]];
-  for (const s of (leg.stops || []).slice(1, -1)) pts.push([s.lat, s.lon]);
-  pts.push([leg.to.lat, leg.to.lon]);
+  let pts;
+  if (leg.geometry && leg.geometry.coordinates && leg.geometry.coordinates.length >= 2) {
+    pts = leg.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+  } else {
+    pts = [[leg.from.lat, leg.from.lon]];
+    for (const s of (leg.stops || []).slice(1, -1)) pts.push([s.lat, s.lon]);
+    pts.push([leg.to.lat, leg.to.lon]);
+  }
   return L.polyline(pts, { color: MODE_COLOR[leg.mode] || "#333", weight: 5, dashArray: leg.mode === "walk" ? "6 6" : null });
 }
 
