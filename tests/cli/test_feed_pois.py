@@ -48,3 +48,15 @@ def test_pois_option_still_replaces_them(tmp_path):
     mine.write_text(json.dumps({"type": "FeatureCollection", "features": []}), encoding="utf-8")
     network = load_network([shared_path("feeds", JRBUS)], pois=mine)
     assert network.pois == []
+
+
+@pytest.mark.shared_data
+def test_plan_text_in_korean_falls_back_to_english():
+    """--lang ko names Hiroshima stops in Korean (the feed has it) and Yamaguchi ones in English, the Japanese beside."""
+    feed = str(shared_path("feeds", JRBUS))
+    r = runner.invoke(app, ["plan", "--feed", feed, "--from", "広島駅", "--to", "西条駅", "--date", "2026-12-01", "--depart", "09:00", "--lang", "ko"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("히로시마 역 (広島駅) → 사이조 역 (西条駅)")
+    r = runner.invoke(app, ["plan", "--feed", feed, "--from", "山口駅", "--to", "秋芳洞", "--date", "2026-12-01", "--depart", "09:00", "--lang", "ko"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Yamaguchi Sta. (山口駅) → Akiyoshido (秋芳洞)")
