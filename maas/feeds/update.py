@@ -7,7 +7,8 @@ For each catalog entry with a ``url`` (:func:`update_feed`):
 2. unpack (a zip, also one whose feed sits in a sub-folder; or a folder for
    ``file:`` urls), refusing paths that would leave the folder;
 3. validate with :func:`maas.feeds.validate.validate_feed` (errors refuse,
-   warnings are kept) and check that the service has not already ended;
+   warnings are kept) and check that the service has not already ended (and,
+   when the entry has an ``area``, that some trip calls inside it);
 4. compare with the feed in place: identical content changes nothing;
 5. swap: the old folder is renamed aside, the new one renamed in, and only
    then the old one removed.  A crash between the two renames is repaired by
@@ -184,8 +185,28 @@ def tree_digest(folder: Path) -> str:
 # --- check ----------------------------------------------------------------------------
 
 
-def check(folder: Path, name: str) -> str | None:
-    """Validate the unpacked feed; return its version; UpdateError when it has errors or has ended."""
+def _area(entry: CatalogEntry) -> tuple[float, float, float, float] | None:
+    """The entry's ``area = [west, south, east, north]`` when well formed (the compiler reports a malformed one)."""
+    value = entry.extra.get("area")
+    if isinstance(value, list) and len(value) == 4 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
+    return None
+
+
+def calls_inside(feed, area: tuple[float, float, float, float]) -> bool:  # noqa: ANN001 - a maas.feeds.reader.Feed
+    """True when some trip calls at a stop inside ``area`` (else the compiler, which keeps only those trips, refuses the feed)."""
+    from maas.feeds.parse import parse_number
+
+    west, south, east, north = area
+    lat = parse_number(feed.column("stops.txt", "stop_lat")).values
+    lon = parse_number(feed.column("stops.txt", "stop_lon")).values
+    inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    ids = set(feed.column("stops.txt", "stop_id").astype(str)[inside])
+    return bool(ids) and bool(feed.column("stop_times.txt", "stop_id").astype(str).isin(ids).any())
+
+
+def check(folder: Path, name: str, area: tuple[float, float, float, float] | None = None) -> str | None:
+    """Validate the unpacked feed; return its version; UpdateError when it has errors, has ended, or misses ``area``."""
     from maas.feeds.problems import has_errors
     from maas.feeds.reader import read_feed
     from maas.feeds.validate import validate_feed
@@ -203,6 +224,8 @@ def check(folder: Path, name: str) -> str | None:
     v = validity(feed_span(feed), today_in(timezone))
     if v.ended:
         raise UpdateError(f"service has already ended: the new feed's last service date is {v.last}")
+    if area is not None and not calls_inside(feed, area):
+        raise UpdateError(f"no trip of the new feed calls inside the catalog's area {list(area)} (west, south, east, north)")
     return version
 
 
@@ -265,7 +288,7 @@ def update_feed(catalog: Catalog, entry: CatalogEntry, progress: bool = False) -
             new = work / "feed"
             new.mkdir()  # made with the usual permissions (mkdtemp's folder is private)
             unpack(source, new)
-            version = check(new, entry.name)
+            version = check(new, entry.name, _area(entry))
             if target.is_dir() and tree_digest(target) == tree_digest(new):
                 return UpdateResult(entry.name, "unchanged", f"unchanged: identical to {target}, nothing changed", version)
             swap(new, target, work)

@@ -334,3 +334,19 @@ def test_download_progress_bar_on_request(site, tmp_path, capsys):
         got = download(f"{base}/bus.zip", tmp_path / "got.zip", tmp_path, progress=True, label="bus")
     assert got.read_bytes() == payload
     assert "bus" in capsys.readouterr().err
+
+
+def test_update_checks_the_catalog_area(data, site):
+    """With an `area`, a new feed none of whose trips call inside it is refused (it could not be compiled)."""
+    zip_feed(feed_text(days(-1), days(200), "v2"), site / "bus.zip")
+    before = snapshot(data / "bus")
+    with serve(site) as base:
+        for area, ok in (("[0.0, 0.0, 1.0, 1.0]", False), ("[131.3, 33.9, 131.5, 34.1]", True)):
+            catalog = data / "feeds.toml"
+            catalog.write_text(f'[[feed]]\nname = "bus"\nkind = "official"\nlicence = "x"\nurl = "{base}/bus.zip"\narea = {area}\n', encoding="utf-8")
+            r = invoke("feeds", "update", "--catalog", catalog)
+            if ok:
+                assert r.exit_code == 0 and "now holds version v2" in r.stdout, r.output
+            else:
+                assert r.exit_code == 2 and "no trip of the new feed calls inside the catalog's area [0.0, 0.0, 1.0, 1.0]" in r.output
+                assert snapshot(data / "bus") == before
