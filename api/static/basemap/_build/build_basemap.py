@@ -45,6 +45,7 @@ ENGLISH = {**AREA, **NEIGHBOURS}
 LABEL_AT = {
     "35213": [131.258, 34.192],  # Mine: the pole lies among the Akiyoshido stops
     "35206": [131.6, 34.098],  # Hofu: the pole is next to the stops around Hofu station
+    "35203": [131.677, 34.223],  # Yamaguchi: a POI sits on the pole
 }
 
 
