@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Lang, State
 from maas.routing.places import normalize, stop_ref
+from maas.timetable.shapes import pattern_line
 from maas.when import date_and_time, format_clock
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -68,14 +69,14 @@ def stops(
 
 @router.get("/routes", summary="Routes as lines (GeoJSON)")
 def routes(state: State, lang: Lang) -> dict:
-    """Each route as a MultiLineString through the stops of its patterns, with mode and colour."""
+    """Each route as a MultiLineString along its patterns (the feed's shapes where it has them, else stop to stop), with mode and colour."""
     tt = state.network.timetable
     lines: dict[int, set[tuple]] = {}
     trips: dict[int, int] = {}
     for p in range(tt.n_patterns):
         r = int(tt.pattern_route[p])
-        stops = tt.pattern_stop_list(p)
-        lines.setdefault(r, set()).add(tuple((round(float(tt.stop_lon[s]), 6), round(float(tt.stop_lat[s]), 6)) for s in stops))
+        line = np.round(pattern_line(tt, p), 5)  # 5 decimals: about 1 m, plenty for a network overview
+        lines.setdefault(r, set()).add(tuple(map(tuple, line.tolist())))
         trips[r] = trips.get(r, 0) + int(tt.pattern_trip_offsets[p + 1] - tt.pattern_trip_offsets[p])
     features = []
     for r, shapes in sorted(lines.items()):

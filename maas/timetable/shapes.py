@@ -341,3 +341,9 @@ def cut_line(lon: np.ndarray, lat: np.ndarray, along: np.ndarray, start: float, 
     j = int(np.searchsorted(along, end, side="left"))
     ends = np.array([[np.interp(start, along, lon), np.interp(start, along, lat)], [np.interp(end, along, lon), np.interp(end, along, lat)]])
     return np.vstack([ends[:1], np.column_stack([lon[i:j], lat[i:j]]), ends[1:]])
+
+
+def pattern_line(tt: Timetable, pattern: int) -> np.ndarray:
+    """Return the line of a whole pattern (its first trip's, first to last stop), as :func:`ride_line` draws it."""
+    first_trip = int(tt.pattern_trip_offsets[pattern])
+    return ride_line(tt, first_trip, 0, len(tt.pattern_stop_list(pattern)) - 1)
