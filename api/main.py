@@ -29,7 +29,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 DESCRIPTION = """Route planning for the Yamaguchi central area (山口ゆめ回廊): journeys over JR, buses and
 the techno-park shuttle, sightseeing tours, and commuter-shuttle scenarios.
 
-Timetables of the default data are **modeled** from published service patterns, not official.
+The JR bus timetable (ＪＲバス中国, CC0) is the operator's **official** feed; JR trains and the other buses
+are **modeled** from published service patterns, not official (`GET /v1/feeds` gives each feed's kind).
 Errors are JSON `{"error": {"status", "field", "message"}}`; bad input never gives a 500.
 Names come in Japanese, English, Korean or Chinese (`lang=ja|en|ko|zh-Hans|zh-Hant` or `Accept-Language`),
 falling back to English, then to the feed's own name."""
