@@ -73,6 +73,8 @@ def feed_area(path: str | Path) -> tuple[float, float, float, float] | None:
     """
     from maas.feeds.catalog import entry_for_feed
 
+    if not isinstance(path, str | Path) or not str(path):  # a feed made in memory has no catalog
+        return None
     entry = entry_for_feed(path)
     if entry is None or "area" not in entry.extra:
         return None
