@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -126,7 +127,11 @@ def _compile_shared(path: Path) -> dict:
 
 
 def _number(text: str) -> int:
-    return int(text.strip().replace(",", ""))
+    """The leading figure of a PROVENANCE cell: '35,515' → 35515, '1 (ＪＲバス中国)' → 1."""
+    match = re.match(r"\s*([\d,]+)", text)
+    if match is None:
+        raise ValueError(f"PROVENANCE.md: no number in cell {text!r}")
+    return int(match.group(1).replace(",", ""))
 
 
 @pytest.fixture
