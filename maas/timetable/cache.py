@@ -29,7 +29,8 @@ a temporary folder that is renamed into place, so a crash never leaves a
 half-written entry under the entry's name; a replaced entry is renamed aside
 before it is deleted, so processes still mapping its files keep them.
 Pickle files of earlier versions (``timetable-<key>.pickle``) are never
-opened; the one with the key being written is deleted.
+opened; the one with the key being written is deleted.  Each mapped array
+holds a file descriptor while the timetable is alive (about 35 a timetable).
 """
 
 from __future__ import annotations
@@ -42,19 +43,20 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from maas.feeds.problems import Problem
-from maas.feeds.reader import feed_digest, feed_name_for
+from maas.feeds.reader import Feed, feed_digest, feed_name_for
 from maas.timetable.compile import COMPILER_VERSION, compile_feeds, feed_area, load_feeds
 from maas.timetable.model import Timetable
 
@@ -93,9 +95,19 @@ def unique_names(paths: Sequence[str | Path]) -> list[str]:
 
 def cache_key(paths: Sequence[str | Path], names: Sequence[str]) -> str:
     """Return the cache key of a set of feeds (content, names, catalog areas, compiler version)."""
+    return _key((name, feed_digest(path), path) for path, name in zip(paths, names))
+
+
+def feeds_cache_key(feeds: Sequence[Feed]) -> str:
+    """Return the cache key of feeds already read (:func:`cache_key` of the same feeds on disk)."""
+    return _key((feed.name, feed.digest, feed.source) for feed in feeds)
+
+
+def _key(feeds: Iterable[tuple[str, str, str | Path]]) -> str:
+    """Hash (name, content digest, path) of each feed with the compiler version."""
     h = hashlib.sha256(f"maas-timetable-v{COMPILER_VERSION}".encode())
-    for path, name in zip(paths, names):
-        h.update(name.encode() + b"\0" + feed_digest(path).encode() + b"\0")
+    for name, digest, path in feeds:
+        h.update(name.encode() + b"\0" + digest.encode() + b"\0")
         area = feed_area(path)
         if area is not None:  # the catalog's area changes what is compiled
             h.update(f"area{area}".encode() + b"\0")
@@ -123,15 +135,28 @@ def load_timetable(
     cached then).
     """
     names = list(names) if names else unique_names(paths)
+    return _cached(cache_key(paths, names), cache_dir, use_cache, lambda: compile_feeds(load_feeds(paths, names), progress=progress, on_problems=on_problems))
+
+
+def load_read_feeds(feeds: Sequence[Feed], cache_dir: str | Path | None = None, use_cache: bool = True) -> Timetable:
+    """Return the compiled timetable of feeds already read (or made in memory), from the cache when possible.
+
+    The same entries as :func:`load_timetable`, keyed by the feeds' names and
+    content digests (:func:`feeds_cache_key`).
+    """
+    return _cached(feeds_cache_key(feeds), cache_dir, use_cache, lambda: compile_feeds(feeds, progress=False))
+
+
+def _cached(key: str, cache_dir: str | Path | None, use_cache: bool, compile_: Callable[[], Timetable]) -> Timetable:
+    """Return the entry ``key`` of the cache, or compile and store it (see :func:`load_timetable`)."""
     directory = Path(cache_dir) if cache_dir else default_cache_dir()
-    key = cache_key(paths, names)
     folder = entry_path(directory, key)
     if use_cache:
         try:
             return read_entry(folder, key)
         except Exception:  # noqa: BLE001 - whatever is wrong with the entry, compiling again answers
             pass
-    timetable = compile_feeds(load_feeds(paths, names), progress=progress, on_problems=on_problems)
+    timetable = compile_()
     if use_cache and _write_entry(folder, key, timetable):
         try:
             return read_entry(folder, key)
@@ -150,9 +175,9 @@ def read_entry(folder: Path, key: str) -> Timetable:
     size or index mismatch, and whatever reading the files raises (OSError,
     ValueError, ...) when they are missing or damaged.
     """
-    manifest = json.loads((folder / MANIFEST).read_bytes())
+    manifest = json.loads(_read_regular_file(folder / MANIFEST))
     _check_header(manifest, key)
-    data_bytes = (folder / DATA).read_bytes()
+    data_bytes = _read_regular_file(folder / DATA)
     _expect(_sha256(data_bytes) == manifest["data_sha256"], f"{DATA}: digest mismatch")
     hints = _hints(Timetable)
     arrays, others = _field_kinds()
@@ -192,7 +217,7 @@ def _check_header(manifest: dict, key: str) -> None:
 
 def _read_array(file: Path, expected: dict) -> np.ndarray:
     """Memory-map one array (read-only, never unpickled) and check it against its manifest record."""
-    _expect(file.stat().st_size == expected["bytes"], f"{file.name}: size mismatch")
+    _expect(_regular_file_size(file) == expected["bytes"], f"{file.name}: size mismatch")
     array = np.load(file, allow_pickle=False, mmap_mode="r")
     _expect(isinstance(array, np.ndarray), f"{file.name}: not a single array")
     _expect(array.dtype.kind in "biuf" and array.dtype.isnative, f"{file.name}: dtype {array.dtype} not a native number type")
@@ -201,6 +226,18 @@ def _read_array(file: Path, expected: dict) -> np.ndarray:
     # A plain ndarray view of the mapping (it keeps the map open): results of arithmetic on
     # it are ordinary arrays rather than np.memmap instances pointing nowhere.
     return array.view(np.ndarray)
+
+
+def _regular_file_size(file: Path) -> int:
+    """Return the size of ``file``, which must be a plain file: not a link, and not a FIFO or device whose reading could block."""
+    info = os.lstat(file)
+    _expect(stat.S_ISREG(info.st_mode), f"{file.name}: not a plain file")
+    return info.st_size
+
+
+def _read_regular_file(file: Path) -> bytes:
+    _regular_file_size(file)
+    return file.read_bytes()
 
 
 def _array_sha256(array: np.ndarray) -> str:

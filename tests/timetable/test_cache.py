@@ -558,3 +558,34 @@ def test_read_only_mounted_cache_folder_still_answers(feed, tmp_path, monkeypatc
     compiles["fail"] = False
     assert load_timetable([feed], cache_dir=tmp_path / "other-cache", progress=False).n_trips == 2
     assert _entries(tmp_path / "other-cache") == []
+
+
+@pytest.mark.parametrize("file", ["manifest.json", "data.json", "stop_time_arr.npy"])
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_entry_files_must_be_plain_files(file, kind, feed, tmp_path, compiles):
+    """A FIFO (whose reading would block for ever) or a link in place of an entry file is refused at once: rebuilt."""
+    import signal
+
+    cache = tmp_path / "cache"
+    load_timetable([feed], cache_dir=cache, progress=False)
+    target = _entry(cache) / file
+    copy = tmp_path / f"copy-of-{file}"
+    copy.write_bytes(target.read_bytes())
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to(copy)
+
+    def hung(*args):
+        raise TimeoutError("load_timetable blocked on an entry file")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        assert load_timetable([feed], cache_dir=cache, progress=False).n_trips == 2
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert compiles["calls"] == 2
+    assert (_entry(cache) / file).is_file() and not (_entry(cache) / file).is_symlink()
