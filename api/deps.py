@@ -1,4 +1,4 @@
-"""Shared request dependencies: the service state, the response language, heavy work, planners' access."""
+"""Shared request dependencies: the service state, the response language, routing parameters, heavy work, planners' access."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ from api.heavy import HeavyPool
 from api.security import client_address, require_planner
 from api.state import ServiceState
 from maas.feeds.translations import canonical_language
+from maas.routing.params import (
+    DEFAULT_PARAMS,
+    MAX_MIN_TRANSFER_S,
+    MAX_TRANSFERS_LIMIT,
+    MAX_WALK_SPEED_M_S,
+    MIN_WALK_SPEED_M_S,
+    SERVICE_MAX_WALK_RADIUS_M,
+    RoutingParams,
+)
 
 
 def get_state(request: Request) -> ServiceState:
@@ -75,8 +84,23 @@ def _served(tag: str) -> str | None:
     return None
 
 
+def routing_params(
+    max_transfers: Annotated[int, Query(ge=0, le=MAX_TRANSFERS_LIMIT, description="Most changes between rides.")] = DEFAULT_PARAMS.max_transfers,
+    walk_radius: Annotated[float, Query(ge=0, le=SERVICE_MAX_WALK_RADIUS_M, description="Longest walk in metres.")] = DEFAULT_PARAMS.walk.radius_m,
+    walk_speed: Annotated[float, Query(gt=MIN_WALK_SPEED_M_S, le=MAX_WALK_SPEED_M_S, description="Walking speed along straight lines, m/s.")] = DEFAULT_PARAMS.walk.speed_m_s,
+    modes: Annotated[str | None, Query(description="Comma-separated: rail,bus,shuttle (default all).", max_length=100)] = None,
+    min_transfer_time: Annotated[int, Query(ge=0, le=MAX_MIN_TRANSFER_S, description="Seconds needed to change between rides.")] = DEFAULT_PARAMS.min_transfer_s,
+) -> RoutingParams:
+    """Return the routing parameters of the query (the bounds are :mod:`maas.routing.params`'s; unknown modes: 400 naming ``modes``)."""
+    return RoutingParams.from_options(
+        max_transfers=max_transfers, walk_radius=walk_radius, walk_speed=walk_speed, modes=modes, min_transfer_time=min_transfer_time
+    )
+
+
 State = Annotated[ServiceState, Depends(get_state)]
 Lang = Annotated[str, Depends(get_lang)]
+#: How a journeys or reach request may travel, from its ``max_transfers``, ``walk_radius``, ``walk_speed``, ``modes``, ``min_transfer_time``.
+Routing = Annotated[RoutingParams, Depends(routing_params)]
 
 
 @dataclass(frozen=True)

@@ -120,15 +120,16 @@ def check_journeys(journeys, t: int, max_rides: int) -> list[str]:
 def _child_stops(a) -> dict:
     import numpy as np
 
-    from maas.network.walking import WalkModel
     from maas.routing.journeys import stop_place
     from maas.routing.kernel import HAVE_NUMBA, INF
+    from maas.routing.params import RoutingParams
     from maas.routing.planner import JourneyQuery
     from maas.routing.raptor import SearchState, run
 
     tt, net, planner, load_s, existed = _load(a.paths, a.cache_dir)
     date, trips_on_date = busiest_date(tt)
-    walk = WalkModel()
+    params = RoutingParams(max_transfers=MAX_TRANSFERS)
+    walk = params.walk
     t0 = time.perf_counter()
     view = planner.view(date, None)
     planner.view(date, None, reverse=True)
@@ -149,7 +150,7 @@ def _child_stops(a) -> dict:
     k_max = MAX_TRANSFERS + 1
 
     def ea_query(o, d, t, window=0):
-        return JourneyQuery(places[o], places[d], date, t, window_s=window, max_transfers=MAX_TRANSFERS, walk=walk)
+        return JourneyQuery(places[o], places[d], date, t, window_s=window, params=params)
 
     # First query: numba JIT (or its on-disk cache) + first use of everything.
     o, d, t = queries[0]
@@ -162,7 +163,7 @@ def _child_stops(a) -> dict:
     for o, d, t in queries[:5]:  # warm-up
         planner.plan(ea_query(o, d, t))
         planner.plan(ea_query(o, d, t, WINDOW_S))
-        planner.arrivals(places[o], date, t, walk)
+        planner.arrivals(places[o], date, t, params)
 
     per_query = []
     problems = []
@@ -187,7 +188,7 @@ def _child_stops(a) -> dict:
         fwd = int(state.target_best[1:].min())  # round 0 is not a journey (walk-only is planned apart)
 
         t0 = time.perf_counter()
-        arr = planner.arrivals(places[o], date, t, walk, max_transfers=MAX_TRANSFERS)
+        arr = planner.arrivals(places[o], date, t, params)
         arrivals_s.append(time.perf_counter() - t0)
         one_to_all = int(arr.any[d])
 
@@ -271,14 +272,14 @@ def _child_stops(a) -> dict:
 
 def _child_stations(a) -> dict:
     """Time station-to-station EA queries (the peers' query set); answer with arrivals and legs."""
-    from maas.network.walking import WalkModel
+    from maas.routing.params import RoutingParams
     from maas.routing.places import Place
     from maas.routing.planner import JourneyQuery
 
     tt, net, planner, load_s, _ = _load(a.paths, a.cache_dir)
     spec = json.loads(Path(a.queries).read_text())
     date = dt.date.fromisoformat(spec["date"])
-    walk = WalkModel()
+    params = RoutingParams(max_transfers=MAX_TRANSFERS)
 
     def place(keys: list[list[str]], label: str) -> Place:
         idx = []
@@ -288,7 +289,7 @@ def _child_stations(a) -> dict:
         return Place("station", label, tt.stop_names[idx[0]], float(tt.stop_lat[idx[0]]), float(tt.stop_lon[idx[0]]), tuple(idx))
 
     qs = [
-        JourneyQuery(place(o, "origin"), place(d, "destination"), date, int(t), max_transfers=MAX_TRANSFERS, walk=walk)
+        JourneyQuery(place(o, "origin"), place(d, "destination"), date, int(t), params=params)
         for o, d, t in spec["queries"]
     ]
     for q in qs[:5]:
@@ -327,14 +328,15 @@ def _child_stations(a) -> dict:
 
 def _child_nojit(a) -> dict:
     """EA latency of some queries with numba made unimportable (the pure-Python kernel)."""
-    from maas.network.walking import WalkModel
     from maas.routing.journeys import stop_place
+    from maas.routing.params import RoutingParams
     from maas.routing.planner import JourneyQuery
 
     tt, net, planner, _, _ = _load(a.paths, a.cache_dir)
     spec = json.loads(Path(a.queries).read_text())
     date = dt.date.fromisoformat(spec["date"])
-    walk = WalkModel()
+    params = RoutingParams(max_transfers=MAX_TRANSFERS)
+    walk = params.walk
     planner.view(date, None)
     planner.view(date, None, reverse=True)
     planner.footpaths(walk)
@@ -344,7 +346,7 @@ def _child_nojit(a) -> dict:
         po = stop_place(net, [s for s in tt.stops_with_id(f"{o[0]}:{o[1]}") if tt.stop_location_type[s] == 0][0])
         pd_ = stop_place(net, [s for s in tt.stops_with_id(f"{d[0]}:{d[1]}") if tt.stop_location_type[s] == 0][0])
         t0 = time.perf_counter()
-        js = planner.plan(JourneyQuery(po, pd_, date, int(t), max_transfers=MAX_TRANSFERS, walk=walk))
+        js = planner.plan(JourneyQuery(po, pd_, date, int(t), params=params))
         times.append(time.perf_counter() - t0)
         arrivals.append(min((j.arrival for j in js), default=None))
     from maas.routing.kernel import HAVE_NUMBA

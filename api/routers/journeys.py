@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import Lang, State
+from api.deps import Lang, Routing, State
 from maas.errors import InputError
-from maas.network.walking import WalkModel
 from maas.routing.answer import journeys_document
-from maas.routing.planner import MAX_TRANSFERS_LIMIT, JourneyQuery, parse_modes
+from maas.routing.planner import JourneyQuery
 from maas.routing.reach import reach as reach_query
 from maas.when import date_and_time
 
@@ -19,11 +18,6 @@ router = APIRouter(prefix="/v1", tags=["journeys"])
 PlaceParam = Annotated[str, Query(description="Stop id (FEED:stop_id on clashes), station/stop/POI name in ja or en, POI id, or 'lat,lon'.", min_length=1, max_length=200)]
 DateParam = Annotated[str | None, Query(description="Service date YYYY-MM-DD (default: today in the feeds' time zone).", examples=["2026-12-01"])]
 ClockParam = Annotated[str | None, Query(description="HH:MM or HH:MM:SS (default: now).", examples=["07:00"])]
-MaxTransfers = Annotated[int, Query(ge=0, le=MAX_TRANSFERS_LIMIT, description="Most changes between rides.")]
-WalkRadius = Annotated[float, Query(ge=0, le=3000, description="Longest walk in metres.")]
-WalkSpeed = Annotated[float, Query(gt=0.1, le=5, description="Walking speed along straight lines, m/s.")]
-Modes = Annotated[str | None, Query(description="Comma-separated: rail,bus,shuttle (default all).", max_length=100)]
-MinTransfer = Annotated[int, Query(ge=0, le=3600, description="Seconds needed to change between rides.")]
 
 
 def _date_time(state, date: str | None, clock: str | None, field: str) -> tuple:
@@ -33,6 +27,7 @@ def _date_time(state, date: str | None, clock: str | None, field: str) -> tuple:
 @router.get("/journeys", summary="Plan journeys (Pareto-optimal by arrival and transfers)")
 def journeys(
     state: State,
+    routing: Routing,
     lang: Lang,
     from_: Annotated[str, Query(alias="from", description="Where from.", min_length=1, max_length=200, examples=["Shin-Yamaguchi"])],
     to: Annotated[str, Query(description="Where to.", min_length=1, max_length=200, examples=["Ajisu"])],
@@ -40,11 +35,6 @@ def journeys(
     depart: ClockParam = None,
     arrive_by: Annotated[str | None, Query(description="Arrive by HH:MM instead of leaving at `depart`.")] = None,
     window: Annotated[int, Query(ge=0, le=1440, description="Minutes: list every good journey leaving in this window (range query).")] = 0,
-    max_transfers: MaxTransfers = 8,
-    walk_radius: WalkRadius = 500.0,
-    walk_speed: WalkSpeed = 1.2,
-    modes: Modes = None,
-    min_transfer_time: MinTransfer = 0,
 ) -> dict:
     """The same document as `maas plan --json`: the query, then journeys with legs, ISO 8601 times."""
     if depart and arrive_by:
@@ -52,36 +42,20 @@ def journeys(
     o = state.places.resolve(from_, "from")
     d = state.places.resolve(to, "to")
     day, t = _date_time(state, date, arrive_by or depart, "arrive_by" if arrive_by else "depart")
-    q = JourneyQuery(
-        o,
-        d,
-        day,
-        t,
-        arrive_by=bool(arrive_by),
-        window_s=window * 60,
-        max_transfers=max_transfers,
-        walk=WalkModel(speed_m_s=walk_speed, radius_m=walk_radius),
-        modes=parse_modes(modes),
-        min_transfer_s=min_transfer_time,
-    )
+    q = JourneyQuery(o, d, day, t, arrive_by=bool(arrive_by), window_s=window * 60, params=routing)
     return journeys_document(q, state.planner.plan(q), lang)
 
 
 @router.get("/reach", summary="Isochrone: where one can be within a time budget (GeoJSON)")
 def reach(
     state: State,
+    routing: Routing,
     from_: Annotated[str, Query(alias="from", description="Where from.", min_length=1, max_length=200, examples=["Shin-Yamaguchi"])],
     minutes: Annotated[int, Query(ge=1, le=600, description="Time budget in minutes.")] = 60,
     date: DateParam = None,
     depart: ClockParam = None,
-    max_transfers: MaxTransfers = 8,
-    walk_radius: WalkRadius = 500.0,
-    walk_speed: WalkSpeed = 1.2,
-    modes: Modes = None,
-    min_transfer_time: MinTransfer = 0,
 ) -> dict:
-    """A FeatureCollection: the isochrone polygon first, then every stop reached with its arrival."""
+    """A FeatureCollection: the isochrone polygon first (with its area in km²), then every stop reached with its arrival."""
     o = state.places.resolve(from_, "from")
     day, t = _date_time(state, date, depart, "depart")
-    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    return reach_query(state.planner, o, day, t, minutes, walk, parse_modes(modes), max_transfers, min_transfer_time).to_geojson()
+    return reach_query(state.planner, o, day, t, minutes, params=routing).to_geojson()

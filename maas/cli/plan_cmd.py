@@ -14,23 +14,20 @@ import typer
 from tqdm.auto import tqdm
 
 from maas.cli.common import echo_json, load_planner, service_date
-from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt, WalkRadiusOpt, WalkSpeedOpt
+from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt, routing_options
 from maas.errors import InputError, MaasError
 from maas.feeds.translations import pick_name
-from maas.network.walking import WalkModel
 from maas.routing.answer import journeys_document
 from maas.routing.journeys import Journey
+from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.routing.places import Place, PlaceIndex
-from maas.routing.planner import JourneyQuery, Planner, parse_modes
+from maas.routing.planner import JourneyQuery, Planner
 from maas.routing.reach import reach as reach_query
 from maas.routing.reach import travel_minutes
 from maas.when import date_and_time, format_clock
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Service date YYYY-MM-DD (default: today in the feeds' time zone).", show_default=False)]
 DepartOpt = Annotated[str | None, typer.Option("--depart", help="Leave at or after HH:MM[:SS] (default: now).", show_default=False)]
-MaxTransfersOpt = Annotated[int, typer.Option("--max-transfers", help="Most changes between rides.", min=0, max=20)]
-ModesOpt = Annotated[str | None, typer.Option("--modes", help="Comma-separated modes to use: rail,bus,shuttle (default: all).", show_default=False)]
-MinTransferOpt = Annotated[int, typer.Option("--min-transfer-time", help="Seconds needed to change between rides (added to every boarding after the first).", min=0, max=3600)]
 LangOpt = Annotated[
     str,
     typer.Option("--lang", help="Language of names: en, ja, ko, zh-Hans or zh-Hant (a name missing in it is given in English; text output adds the Japanese)."),
@@ -49,6 +46,7 @@ def _when(planner: Planner, date: str | None, clock: str | None, field: str = "d
     return service_date(planner, day), t
 
 
+@routing_options
 def plan(
     origin: Annotated[str | None, typer.Option("--from", help="Where from: stop id, station or stop name (ja/en), POI id or name, or lat,lon.", show_default=False)] = None,
     destination: Annotated[str | None, typer.Option("--to", help="Where to (same forms as --from).", show_default=False)] = None,
@@ -56,11 +54,7 @@ def plan(
     depart: DepartOpt = None,
     arrive_by: Annotated[str | None, typer.Option("--arrive-by", help="Arrive by HH:MM[:SS] instead of leaving at --depart.", show_default=False)] = None,
     window: Annotated[int, typer.Option("--window", help="List every good journey leaving within this many minutes (range query).", min=0, max=1440)] = 0,
-    max_transfers: MaxTransfersOpt = 8,
-    walk_radius: WalkRadiusOpt = 500.0,
-    walk_speed: WalkSpeedOpt = 1.2,
-    modes: ModesOpt = None,
-    min_transfer_time: MinTransferOpt = 0,
+    params: RoutingParams = DEFAULT_PARAMS,
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with columns from,to,date,depart: one JSON line per row.", show_default=False)] = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
@@ -79,17 +73,15 @@ def plan(
     if depart and arrive_by:
         raise InputError("give either --depart or --arrive-by, not both", "arrive_by")
     planner, places = load_planner(feed, pois, osm)
-    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    options = dict(max_transfers=max_transfers, walk=walk, modes=parse_modes(modes), min_transfer_s=min_transfer_time)
     if batch is not None:
-        _batch(planner, places, batch, options, lang)
+        _batch(planner, places, batch, params, lang)
         return
     if not origin or not destination:
         raise InputError("--from and --to are needed (or --batch FILE)", "from" if not origin else "to")
     o = places.resolve(origin, "from")
     d = places.resolve(destination, "to")
     day, t = _when(planner, date, arrive_by or depart, "arrive_by" if arrive_by else "depart")
-    q = JourneyQuery(o, d, day, t, arrive_by=bool(arrive_by), window_s=window * 60, **options)
+    q = JourneyQuery(o, d, day, t, arrive_by=bool(arrive_by), window_s=window * 60, params=params)
     journeys = planner.plan(q)
     if as_json:
         echo_json(journeys_document(q, journeys, lang))
@@ -97,7 +89,7 @@ def plan(
         typer.echo(_render(q, journeys, lang))
 
 
-def _batch(planner: Planner, places: PlaceIndex, path: Path, options: dict, lang: str) -> None:
+def _batch(planner: Planner, places: PlaceIndex, path: Path, params: RoutingParams, lang: str) -> None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -113,7 +105,7 @@ def _batch(planner: Planner, places: PlaceIndex, path: Path, options: dict, lang
             o = places.resolve(row.get("from", ""), "from")
             d = places.resolve(row.get("to", ""), "to")
             day, t = _when(planner, row.get("date") or None, row.get("depart") or None)
-            q = JourneyQuery(o, d, day, t, **options)
+            q = JourneyQuery(o, d, day, t, params=params)
             doc = {"row": line, **journeys_document(q, planner.plan(q), lang)}
         except MaasError as exc:
             doc = {"row": line, "error": {"field": getattr(exc, "field", None), "message": str(exc)}, "journeys": []}
@@ -154,16 +146,13 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
     return "\n".join(lines)
 
 
+@routing_options
 def reach(
     origin: Annotated[str, typer.Option("--from", help="Where from (stop, name, POI or lat,lon).", show_default=False)],
     minutes: Annotated[int, typer.Option("--minutes", help="Time budget in minutes.", min=1, max=1440)] = 60,
     date: DateOpt = None,
     depart: DepartOpt = None,
-    max_transfers: MaxTransfersOpt = 8,
-    walk_radius: WalkRadiusOpt = 500.0,
-    walk_speed: WalkSpeedOpt = 1.2,
-    modes: ModesOpt = None,
-    min_transfer_time: MinTransferOpt = 0,
+    params: RoutingParams = DEFAULT_PARAMS,
     geojson: Annotated[bool, typer.Option("--geojson", help="Print the isochrone and stops as GeoJSON.")] = False,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
@@ -174,8 +163,7 @@ def reach(
     planner, places = load_planner(feed, pois, osm)
     o = places.resolve(origin, "from")
     day, t = _when(planner, date, depart)
-    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    r = reach_query(planner, o, day, t, minutes, walk, parse_modes(modes), max_transfers, min_transfer_time)
+    r = reach_query(planner, o, day, t, minutes, params=params)
     if geojson:
         echo_json(r.to_geojson())
     elif as_json:
@@ -186,24 +174,13 @@ def reach(
                 "depart": format_clock(t),
                 "minutes": minutes,
                 "stops": [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "arrival": format_clock(s.arrival), "minutes": round(s.minutes, 1)} for s in r.stops],
-                "isochrone_area_km2": _area_km2(r),
+                "isochrone_area_km2": round(r.area_km2(), 3),
             }
         )
     else:
-        typer.echo(f"From {_name(o, 'en')} at {format_clock(t)} on {day}: {len(r.stops)} stops within {minutes} min, isochrone {_area_km2(r):.2f} km²")
+        typer.echo(f"From {_name(o, 'en')} at {format_clock(t)} on {day}: {len(r.stops)} stops within {minutes} min, isochrone {round(r.area_km2(), 3):.2f} km²")
         for s in r.stops:
             typer.echo(f"  {format_clock(s.arrival)}  {s.minutes:5.1f} min  {s.name} [{s.id}]")
-
-
-def _area_km2(r) -> float:
-    import pyproj
-    import shapely
-
-    if r.polygon.is_empty:
-        return 0.0
-    local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={r.origin.lat} +lon_0={r.origin.lon} +units=m +datum=WGS84")
-    fwd = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
-    return round(shapely.transform(r.polygon, lambda x, y: fwd.transform(x, y), interleaved=False).area / 1e6, 3)
 
 
 def _read_places(path: Path, places: PlaceIndex, field: str) -> tuple[list[str], list[Place]]:
@@ -228,16 +205,13 @@ def _read_places(path: Path, places: PlaceIndex, field: str) -> tuple[list[str],
     return ids, out
 
 
+@routing_options
 def matrix(
     origins: Annotated[Path, typer.Option("--origins", help="CSV of origins: column 'place' (or 'lat','lon'), optional 'id'.", show_default=False)],
     destinations: Annotated[Path, typer.Option("--destinations", help="CSV of destinations, same columns.", show_default=False)],
     date: DateOpt = None,
     depart: DepartOpt = None,
-    max_transfers: MaxTransfersOpt = 8,
-    walk_radius: WalkRadiusOpt = 500.0,
-    walk_speed: WalkSpeedOpt = 1.2,
-    modes: ModesOpt = None,
-    min_transfer_time: MinTransferOpt = 0,
+    params: RoutingParams = DEFAULT_PARAMS,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -247,8 +221,7 @@ def matrix(
     o_ids, o_places = _read_places(origins, places, "origins")
     d_ids, d_places = _read_places(destinations, places, "destinations")
     day, t = _when(planner, date, depart)
-    walk = WalkModel(speed_m_s=walk_speed, radius_m=walk_radius)
-    minutes = travel_minutes(planner, o_places, d_places, day, t, walk, parse_modes(modes), max_transfers, min_transfer_time)
+    minutes = travel_minutes(planner, o_places, d_places, day, t, params=params)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["origin", *d_ids])
     for oid, row in zip(o_ids, minutes):

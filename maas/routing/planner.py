@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -33,27 +34,30 @@ from maas.network.walking import WalkModel
 from maas.routing.dayview import DayView, build_day_view
 from maas.routing.journeys import Journey, build_journey
 from maas.routing.kernel import INF
+from maas.routing.params import MAX_TRANSFERS_LIMIT as MAX_TRANSFERS_LIMIT  # re-exported: their home is maas.routing.params
+from maas.routing.params import MODES as MODES
+from maas.routing.params import DEFAULT_PARAMS, RoutingParams
+from maas.routing.params import parse_modes as parse_modes
 from maas.routing.places import Place
 from maas.routing.raptor import DESTINATION, ORIGIN, Endpoint, RawPath, RawWalk, SearchState, pareto_rounds, reconstruct, run
 from maas.timetable.summary import coverage_message
 
-MODES = frozenset({"rail", "bus", "shuttle", "ferry", "other"})
-MAX_TRANSFERS_LIMIT = 20
 MAX_WINDOW_S = 24 * 3600
 
 
-def parse_modes(text: str | None) -> frozenset[str] | None:
-    """Return the modes of a comma-separated list (None for all); unknown modes are refused by JourneyQuery."""
-    return frozenset(m.strip().lower() for m in text.split(",") if m.strip()) if text else None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class JourneyQuery:
-    """What to plan: places, when, and how people may travel.
+    """What to plan: places, when, and how people may travel (``params``).
 
     ``time`` is seconds after noon-minus-12h of ``date`` (so 07:30 is 27,000);
     with ``arrive_by`` it is the latest arrival.  ``window_s`` > 0 asks for every
-    Pareto journey departing in ``[time, time + window_s]``.
+    Pareto journey departing in ``[time, time + window_s]``.  ``max_transfers``,
+    ``walk``, ``modes`` and ``min_transfer_s`` read the routing parameters.
+
+    The keyword arguments ``max_transfers``, ``walk``, ``modes`` and
+    ``min_transfer_s`` are still accepted in place of ``params`` (they replace
+    those fields of ``params``) for the shuttle's rail legs, which are being
+    rewritten; new code passes ``params``.
     """
 
     origin: Place
@@ -62,28 +66,56 @@ class JourneyQuery:
     time: int
     arrive_by: bool = False
     window_s: int = 0
-    max_transfers: int = 8
-    walk: WalkModel = field(default_factory=WalkModel)
-    modes: frozenset[str] | None = None
-    min_transfer_s: int = 0
+    params: RoutingParams = DEFAULT_PARAMS
+
+    def __init__(
+        self,
+        origin: Place,
+        destination: Place,
+        date: dt.date,
+        time: int,
+        arrive_by: bool = False,
+        window_s: int = 0,
+        params: RoutingParams | None = None,
+        **legacy: Any,
+    ) -> None:
+        unknown = set(legacy) - {"max_transfers", "walk", "modes", "min_transfer_s"}
+        if unknown:
+            raise TypeError(f"JourneyQuery got unexpected keyword argument(s) {', '.join(sorted(unknown))}")
+        params = params if params is not None else DEFAULT_PARAMS
+        if legacy:
+            params = replace(params, **legacy)
+        for name, value in (("origin", origin), ("destination", destination), ("date", date), ("time", time), ("arrive_by", arrive_by), ("window_s", window_s), ("params", params)):
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if not 0 <= self.time <= 48 * 3600:
             raise InputError(f"time {self.time} s is outside the service day (00:00 to 48:00)", "depart")
-        if not 0 <= self.max_transfers <= MAX_TRANSFERS_LIMIT:
-            raise InputError(f"max transfers must be 0 to {MAX_TRANSFERS_LIMIT}, not {self.max_transfers}", "max_transfers")
         if not 0 <= self.window_s <= MAX_WINDOW_S:
             raise InputError(f"window must be 0 to {MAX_WINDOW_S // 60} minutes, not {self.window_s // 60}", "window")
         if self.window_s and self.arrive_by:
             raise InputError("a window applies to departures; it cannot be combined with arrive-by", "window")
-        if not 0 <= self.min_transfer_s <= 3600:
-            raise InputError(f"min transfer time must be 0 to 3600 seconds, not {self.min_transfer_s}", "min_transfer_time")
-        if self.modes is not None:
-            unknown = set(self.modes) - MODES
-            if unknown:
-                raise InputError(f"unknown mode(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(MODES))}", "modes")
-            if not self.modes:
-                raise InputError("at least one mode is needed", "modes")
+
+    @property
+    def max_transfers(self) -> int:
+        """Return the most changes between rides (``params.max_transfers``)."""
+        return self.params.max_transfers
+
+    @property
+    def walk(self) -> WalkModel:
+        """Return the walking model (``params.walk``)."""
+        return self.params.walk
+
+    @property
+    def modes(self) -> frozenset[str] | None:
+        """Return the modes allowed, None for all (``params.modes``)."""
+        return self.params.modes
+
+    @property
+    def min_transfer_s(self) -> int:
+        """Return the seconds needed to change between rides (``params.min_transfer_s``)."""
+        return self.params.min_transfer_s
 
 
 @dataclass(frozen=True)
@@ -290,22 +322,13 @@ class Planner:
             before = state.target_best.copy()
         return _sorted_pareto(journeys, by_departure=True)
 
-    def arrivals(
-        self,
-        origin: Place,
-        date: dt.date,
-        time: int,
-        walk: WalkModel,
-        modes: frozenset[str] | None = None,
-        max_transfers: int = 8,
-        min_transfer_s: int = 0,
-    ) -> Arrivals:
-        """Return the earliest arrival at every stop (one-to-all), for reach and matrices."""
+    def arrivals(self, origin: Place, date: dt.date, time: int, params: RoutingParams = DEFAULT_PARAMS) -> Arrivals:
+        """Return the earliest arrival at every stop (one-to-all) leaving ``origin`` at ``time``, for reach and matrices."""
         n = self.network.timetable.n_stops
-        view = self.view(date, modes)
-        start = self.access(origin, walk)
-        state = SearchState(max_transfers + 1, n, view.n_routes)
-        run(view, self.footpaths(walk), state, start.stops, time + start.seconds, np.full(n, -1, np.int64), min_transfer_s)
+        view = self.view(date, params.modes)
+        start = self.access(origin, params.walk)
+        state = SearchState(params.max_transfers + 1, n, view.n_routes)
+        run(view, self.footpaths(params.walk), state, start.stops, time + start.seconds, np.full(n, -1, np.int64), params.min_transfer_s)
         return Arrivals(state.best_arrival(), state.best_ride_arrival(), start)
 
 

@@ -1,10 +1,11 @@
 """Where one can be within a time budget: per-stop earliest arrivals, isochrones, travel-time matrices.
 
-All three come from one-to-all RAPTOR searches (:meth:`Planner.arrivals`).
-An isochrone is the union of walking discs around every stop reached in time,
-each as wide as the time left allows but no wider than the walk radius (the
-planner's longest walk), drawn in a local equidistant projection so the discs
-are round on the ground.
+All three come from one-to-all RAPTOR searches (:meth:`Planner.arrivals`)
+under one set of :class:`~maas.routing.params.RoutingParams`.  An isochrone is
+the union of walking discs around every stop reached in time, each as wide as
+the time left allows but no wider than the walk radius (the planner's longest
+walk), drawn in an azimuthal equidistant projection around the origin so the
+discs are round on the ground; its area is measured in the same projection.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from shapely.geometry import mapping
 from maas.network.walking import WalkModel
 from maas.routing.journeys import iso_time
 from maas.routing.kernel import INF
+from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.routing.places import Place, stop_ref
 from maas.routing.planner import Planner
 from maas.routing.raptor import Endpoint
@@ -54,8 +56,12 @@ class Reach:
     stops: list[StopReach]
     polygon: shapely.Geometry
 
+    def area_km2(self) -> float:
+        """Return the isochrone's area in square kilometres (0 when nothing is reached on foot)."""
+        return area_km2(self.polygon, self.origin.lat, self.origin.lon)
+
     def to_geojson(self) -> dict:
-        """Return a FeatureCollection: the isochrone polygon, then one Point per stop."""
+        """Return a FeatureCollection: the isochrone polygon (with its area, km², 3 decimals), then one Point per stop."""
         features = [
             {
                 "type": "Feature",
@@ -66,6 +72,7 @@ class Reach:
                     "origin_name": self.origin.name,
                     "departure": iso_time(self.date, self.depart, self.timezone),
                     "minutes": self.minutes,
+                    "area_km2": round(self.area_km2(), 3),
                 },
             }
         ]
@@ -86,20 +93,10 @@ class Reach:
         return {"type": "FeatureCollection", "features": features}
 
 
-def reach(
-    planner: Planner,
-    origin: Place,
-    date: dt.date,
-    depart: int,
-    minutes: int,
-    walk: WalkModel,
-    modes: frozenset[str] | None = None,
-    max_transfers: int = 8,
-    min_transfer_s: int = 0,
-) -> Reach:
+def reach(planner: Planner, origin: Place, date: dt.date, depart: int, minutes: int, *, params: RoutingParams = DEFAULT_PARAMS) -> Reach:
     """Return the stops reachable within ``minutes`` of leaving ``origin`` at ``depart``, and the isochrone."""
     tt = planner.network.timetable
-    arrivals = planner.arrivals(origin, date, depart, walk, modes, max_transfers, min_transfer_s)
+    arrivals = planner.arrivals(origin, date, depart, params)
     end = depart + minutes * 60
     reached = np.flatnonzero(arrivals.any <= end)
     stops = [
@@ -108,13 +105,31 @@ def reach(
     ]
     stops.sort(key=lambda r: (r.arrival, r.id))
     centres = [(origin.lat, origin.lon, float(minutes * 60))] + [(s.lat, s.lon, float(end - s.arrival)) for s in stops]
-    polygon = _discs(origin.lat, origin.lon, centres, walk)
+    polygon = _discs(origin.lat, origin.lon, centres, params.walk)
     return Reach(origin, date, depart, minutes, tt.timezone, stops, polygon)
+
+
+def _local_crs(lat0: float, lon0: float) -> pyproj.CRS:
+    """Return the azimuthal equidistant projection (metres) centred on a point: distances from it are true."""
+    return pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +units=m +datum=WGS84")
+
+
+def area_km2(geometry: shapely.Geometry, lat0: float, lon0: float) -> float:
+    """Return the area of a WGS84 geometry in square kilometres, measured in the equidistant projection around (lat0, lon0).
+
+    The projection stretches lengths across the radial direction by about
+    ``1 + (d / R)² / 6`` at a distance ``d`` from the centre, so within 100 km
+    the area is within 0.01 % of the area on the ground.
+    """
+    if geometry.is_empty:
+        return 0.0
+    to_local = pyproj.Transformer.from_crs("EPSG:4326", _local_crs(lat0, lon0), always_xy=True)
+    return float(shapely.transform(geometry, lambda x, y: to_local.transform(x, y), interleaved=False).area / 1e6)
 
 
 def _discs(lat0: float, lon0: float, centres: list[tuple[float, float, float]], walk: WalkModel) -> shapely.Geometry:
     """Union of walking discs, built in an azimuthal equidistant projection around the origin."""
-    local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +units=m +datum=WGS84")
+    local = _local_crs(lat0, lon0)
     to_local = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
     to_wgs = pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True)
     discs = []
@@ -137,23 +152,21 @@ def arrival_times(
     egress: Sequence[Endpoint],
     date: dt.date,
     depart: int,
-    walk: WalkModel,
-    modes: frozenset[str] | None = None,
-    max_transfers: int = 8,
-    min_transfer_s: int = 0,
+    *,
+    params: RoutingParams = DEFAULT_PARAMS,
     direct: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return the earliest arrival (seconds, INF if none) at each destination after leaving at ``depart``.
 
-    ``egress[j]`` is ``planner.access(destinations[j], walk, reverse=True)``,
+    ``egress[j]`` is ``planner.access(destinations[j], params.walk, reverse=True)``,
     computed once by the caller; so may be ``direct[j]``, the seconds to walk
     there without riding (-1 if too far), see :func:`direct_walks`.  A stop
     destination counts as reached however one gets there; a position or POI
     by walking from a stop after a ride, or on foot all the way.
     """
     if direct is None:
-        direct = direct_walks(planner, origin, destinations, walk)
-    arr = planner.arrivals(origin, date, depart, walk, modes, max_transfers, min_transfer_s)
+        direct = direct_walks(planner, origin, destinations, params.walk)
+    arr = planner.arrivals(origin, date, depart, params)
     out = np.full(len(destinations), INF, np.int64)
     for j, d in enumerate(destinations):
         best = int(INF)
@@ -184,16 +197,14 @@ def travel_minutes(
     destinations: Sequence[Place],
     date: dt.date,
     depart: int,
-    walk: WalkModel,
-    modes: frozenset[str] | None = None,
-    max_transfers: int = 8,
-    min_transfer_s: int = 0,
+    *,
+    params: RoutingParams = DEFAULT_PARAMS,
 ) -> np.ndarray:
     """Return a [origins × destinations] array of travel minutes (NaN when unreachable that day)."""
-    egress = [planner.access(d, walk, reverse=True) for d in destinations]
+    egress = [planner.access(d, params.walk, reverse=True) for d in destinations]
     out = np.full((len(origins), len(destinations)), np.nan)
     for i, o in enumerate(origins):
-        arrival = arrival_times(planner, o, destinations, egress, date, depart, walk, modes, max_transfers, min_transfer_s)
+        arrival = arrival_times(planner, o, destinations, egress, date, depart, params=params)
         ok = arrival < INF
         out[i, ok] = (arrival[ok] - depart) / 60
     return out

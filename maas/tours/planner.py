@@ -28,6 +28,7 @@ from maas.errors import InputError
 from maas.network.walking import WalkModel
 from maas.pois import Poi
 from maas.routing.journeys import Journey
+from maas.routing.params import RoutingParams
 from maas.routing.places import Place, PlaceIndex
 from maas.routing.planner import JourneyQuery, Planner
 from maas.tours.hours import check_opening_hours, visit_window
@@ -97,7 +98,7 @@ class TourPlanner:
             nodes = [d.start, d.end] + [self._poi_place(i) for i in candidates]
             origins = [0] + [2 + k for k, i in enumerate(candidates) if i in d.windows]
             times = list(range(d.t0, d.t1, BUCKET_S))
-            d.travel = travel_times(self.planner, nodes, d.date, times, walk, origins)
+            d.travel = travel_times(self.planner, nodes, d.date, times, params=RoutingParams(walk=walk), origins=origins)
         prepared = time.perf_counter()
         problem, node_poi = self._problem(days, candidates, scores, visit_s, must)
         solution = solve(problem, time_limit_s=time_limit_s, seed=seed)
@@ -206,7 +207,7 @@ class TourPlanner:
         if key not in self._legs:
             if len(self._legs) > 20_000:  # a long-running service must not grow without bound
                 self._legs.clear()
-            q = JourneyQuery(a, b, date, depart, walk=walk, max_transfers=4)
+            q = JourneyQuery(a, b, date, depart, params=RoutingParams(max_transfers=4, walk=walk))
             journeys = self.planner.plan(q)
             self._legs[key] = min(journeys, key=lambda j: (j.arrival, j.rides)) if journeys else None
         return self._legs[key]

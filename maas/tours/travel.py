@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from maas.network.walking import WalkModel
 from maas.routing.kernel import INF
+from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.routing.places import Place
 from maas.routing.planner import Planner
 from maas.routing.reach import arrival_times, direct_walks
@@ -56,21 +56,23 @@ def travel_times(
     places: Sequence[Place],
     date: dt.date,
     times: Sequence[int],
-    walk: WalkModel,
+    *,
+    params: RoutingParams = DEFAULT_PARAMS,
     origins: Sequence[int] | None = None,
 ) -> TravelTimes:
     """Return travel times between ``places`` for departures at ``times`` (seconds of the day).
 
-    ``origins`` limits the searches to those place indices (others stay UNREACHABLE).
+    Each search rides and walks as ``params`` allow.  ``origins`` limits the
+    searches to those place indices (others stay UNREACHABLE).
     """
     n = len(places)
     times = np.asarray(sorted(times), np.int64)
     out = np.full((len(times), n, n), UNREACHABLE, np.int64)
-    egress = [planner.access(p, walk, reverse=True) for p in places]
+    egress = [planner.access(p, params.walk, reverse=True) for p in places]
     for i in origins if origins is not None else range(n):
-        direct = direct_walks(planner, places[i], places, walk)  # the same at every hour
+        direct = direct_walks(planner, places[i], places, params.walk)  # the same at every hour
         for b, t in enumerate(times):
-            arrival = arrival_times(planner, places[i], places, egress, date, int(t), walk, direct=direct)
+            arrival = arrival_times(planner, places[i], places, egress, date, int(t), params=params, direct=direct)
             ok = arrival < INF
             out[b, i, ok] = np.minimum(arrival[ok] - t, UNREACHABLE)
         out[:, i, i] = 0

@@ -307,8 +307,8 @@ def test_shared_feed_round_trips_exactly(name, shared_feeds_dir, tmp_path):
 def test_routing_works_on_the_memory_mapped_timetable(tmp_path):
     """Journeys and one-to-all arrivals on the read-only mapped timetable equal those on the compiled one in memory."""
     from maas.network.network import Network
-    from maas.network.walking import WalkModel
     from maas.routing.journeys import stop_place
+    from maas.routing.params import RoutingParams
     from maas.routing.planner import JourneyQuery, Planner
     from maas.when import day_to_date
 
@@ -328,7 +328,7 @@ def test_routing_works_on_the_memory_mapped_timetable(tmp_path):
         origin, destination = stop_place(net, int(stops[0])), stop_place(net, int(stops[-1]))
         journeys = planner.plan(JourneyQuery(origin, destination, date, depart))
         back = planner.plan(JourneyQuery(origin, destination, date, depart + 4 * 3600, arrive_by=True))
-        reach = planner.arrivals(origin, date, depart, WalkModel())
+        reach = planner.arrivals(origin, date, depart, RoutingParams())
         answers.append(([j.to_dict() for j in journeys + back], reach.any.tolist()))
     assert answers[0][0], "no journey found: the test chose a bad query"
     assert answers[0] == answers[1]
