@@ -1,41 +1,67 @@
 """Build the committed default feeds under gtfs/ from the shared facts.
 
-Usage (from the repository root):  python gtfs/_build/build_feeds.py
+Usage (from the repository root, with the project's environment):
 
-Reads ../shared/data (or $MAAS_SHARED_DATA) and writes gtfs/jr, gtfs/bus and
-gtfs/techno-shuttle.  Deterministic: the same inputs give byte-identical files.
-Each feed is checked (common.check_feed) before anything is written, and each
-feed directory is replaced as a whole.
+    .venv/bin/python gtfs/_build/build_feeds.py               # writes gtfs/jr, gtfs/bus, gtfs/techno-shuttle
+    .venv/bin/python gtfs/_build/build_feeds.py --out DIR     # writes DIR/jr, DIR/bus, DIR/techno-shuttle
+
+Reads ../shared/data (or $MAAS_SHARED_DATA) and the official feed in
+gtfs/jrbus (never written).  Deterministic: the same inputs give
+byte-identical files (tests/data/test_rebuild.py rebuilds and compares).
+Before anything is written, every feed is read back and checked by maas's own
+checker (checks.py), compiled by maas, and the journeys of scenarios.py are
+planned on it by maas's planner; then each feed folder is replaced as a whole.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import GTFS_DIR, check_feed, to_csv_text, write_dir_atomic  # noqa: E402
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 import bus  # noqa: E402
 import jr  # noqa: E402
 import scenarios  # noqa: E402
 import shuttle  # noqa: E402
+from checks import BuildCheckError, check_feed, read_built  # noqa: E402
+from common import GTFS_DIR, to_csv_text, write_dir_atomic  # noqa: E402
+
+Tables = dict[str, tuple[list[str], list[dict]]]
 
 
-def main() -> int:
-    built = {"jr": jr.build(), "bus": bus.build(), "techno-shuttle": shuttle.build()}
-    for name, tables in built.items():
-        check_feed(name, tables)
-    for name, tables in built.items():
-        files = {fn: to_csv_text(header, rows) for fn, (header, rows) in tables.items()}
-        write_dir_atomic(GTFS_DIR / name, files)
-        counts = {fn: len(rows) for fn, (h, rows) in tables.items()}
-        print(f"{name}: " + ", ".join(f"{k.removesuffix('.txt')}={v}" for k, v in sorted(counts.items())))
-    if not scenarios.run(verbose=False):
-        print("journey self-check failed (see above)", file=sys.stderr)
+def build_tables() -> dict[str, Tables]:
+    """Return every project-made feed as {feed: {filename: (header, rows)}}."""
+    return {"jr": jr.build(), "bus": bus.build(), "techno-shuttle": shuttle.build()}
+
+
+def feed_files(tables: Tables) -> dict[str, str]:
+    """Return a feed's files as the text written to disk."""
+    return {fn: to_csv_text(header, rows) for fn, (header, rows) in tables.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=GTFS_DIR, help="folder to write the feed folders into (default: gtfs/)")
+    args = ap.parse_args(argv)
+    built = {name: feed_files(tables) for name, tables in build_tables().items()}
+    feeds = [read_built(name, files, args.out / name) for name, files in built.items()]
+    try:
+        for feed in feeds:
+            check_feed(feed)
+    except BuildCheckError as exc:
+        print(exc, file=sys.stderr)
         return 1
-    print("journey self-check: ok")
+    if not scenarios.run(scenarios.planner_for_feeds(feeds), verbose=False):
+        print("journey self-check failed (see above); nothing written", file=sys.stderr)
+        return 1
+    for feed in feeds:
+        write_dir_atomic(args.out / feed.name, built[feed.name])
+        counts = {fn.removesuffix(".txt"): len(table) for fn, table in sorted(feed.tables.items())}
+        print(f"{feed.name}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    print("checked by maas (no problems), journey self-check: ok")
     return 0
 
 

@@ -21,7 +21,6 @@ from common import (
     calendar_row,
     daterange,
     fmt,
-    haversine_m,
     hm,
     national_holidays,
     read_csv,
@@ -30,6 +29,8 @@ from common import (
 )
 from jrbus_facts import pole_position, super_hagi_days, super_hagi_trips
 from stations import load_stations
+
+from maas.geo import haversine_m
 
 MINE_BUS_START = dt.date(2023, 6, 30)
 
@@ -164,7 +165,7 @@ class Trips:
 def distance_pattern(pos, stop_ids, total):
     d = [0.0]
     for a, b in zip(stop_ids, stop_ids[1:]):
-        d.append(d[-1] + haversine_m(pos[a][0], pos[a][1], pos[b][0], pos[b][1]))
+        d.append(d[-1] + float(haversine_m(pos[a][0], pos[a][1], pos[b][0], pos[b][1])))
     return [(s, round(total * x / d[-1])) for s, x in zip(stop_ids, d)]
 
 

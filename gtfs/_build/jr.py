@@ -16,6 +16,7 @@ from common import (
     daterange,
     fmt,
     hm,
+    is_holiday,
     national_holidays,
     weekday_holiday_exceptions,
     ymd,
@@ -161,10 +162,9 @@ def sl_yamaguchi_dates() -> list[dt.date]:
     5/3-5/26 and 7/13-11/24, not 5/6, plus 8/1-8/2).  2025: Sat/Sun/holidays
     5/3-9/28 except June (§5), autumn modeled to 11/24.  Other years: modeled
     on the 2024 pattern."""
-    import jpholiday
 
-    def offday(d):
-        return d.weekday() >= 5 or jpholiday.is_holiday(d)
+    def offday(d: dt.date) -> bool:
+        return d.weekday() >= 5 or is_holiday(d)
 
     out = []
     for y in range(2020, 2027):

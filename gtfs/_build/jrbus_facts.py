@@ -11,22 +11,37 @@ read here, never written.  The modeled bus feed uses it for two things:
   the dates on which they run, so that the modeled (防長交通) share leaves
   those trips to the official feed.
 
-Standard library only, like the rest of the builder.
+The feed is read by maas's own reader and its services resolved to dates by
+maas's own calendar rules (``maas.feeds``), exactly as the planner reads them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
-from common import GTFS_DIR, read_csv, service_dates
+from common import GTFS_DIR
+
+from maas.feeds.calendar import service_days
+from maas.feeds.reader import Feed, read_feed
 
 JRBUS = GTFS_DIR / "jrbus"
 SUPER_HAGI = "スーパーはぎ"
+_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt", "calendar_dates.txt")
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@lru_cache(maxsize=1)
+def _feed() -> Feed:
+    """Return the official feed as maas reads it (read once per build)."""
+    return read_feed(JRBUS, only=_FILES)
 
 
 def _table(name: str) -> list[dict[str, str]]:
-    return read_csv(JRBUS / name)
+    """Return the records of one file as dicts of text, in file order."""
+    table = _feed().table(name)
+    return table[[c for c in table.columns if not c.startswith("_")]].to_dict("records")
 
 
 def pole_position(stop_name: str) -> tuple[float, float, str]:
@@ -58,11 +73,16 @@ class OfficialTrip:
         return self.calls[0][1]
 
 
+def _service_dates() -> dict[str, frozenset[dt.date]]:
+    """Return the dates each service of the official feed runs on (maas's calendar rules)."""
+    return {sid: frozenset(_EPOCH + dt.timedelta(days=int(n)) for n in days) for sid, days in service_days(_feed()).items()}
+
+
 def super_hagi_trips() -> list[OfficialTrip]:
     """Return the official スーパーはぎ号 trips (route long name contains スーパーはぎ), by start time."""
     routes = {r["route_id"] for r in _table("routes.txt") if SUPER_HAGI in r["route_long_name"] + r["route_short_name"]}
     assert routes, "gtfs/jrbus has no スーパーはぎ号 route"
-    days = service_dates(_table("calendar.txt"), _table("calendar_dates.txt"))
+    days = _service_dates()
     trips = {r["trip_id"]: r for r in _table("trips.txt") if r["route_id"] in routes}
     names = {r["stop_id"]: r["stop_name"] for r in _table("stops.txt")}
     calls: dict[str, list[tuple[int, str, int]]] = {}
@@ -77,8 +97,7 @@ def super_hagi_trips() -> list[OfficialTrip]:
             if merged and merged[-1][0] == name:  # two poles of one stop in a row (萩・明倫センター)
                 continue
             merged.append((name, minute))
-        dates = frozenset(dt.datetime.strptime(d, "%Y%m%d").date() for d in days.get(trips[tid]["service_id"], ()))
-        out.append(OfficialTrip(tid, tuple(merged), dates))
+        out.append(OfficialTrip(tid, tuple(merged), days.get(trips[tid]["service_id"], frozenset())))
     return sorted(out, key=lambda t: (t.first, t.start, t.trip_id))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from common import haversine_m, read_csv, shared_data_dir
+from common import read_csv, shared_data_dir
+
+from maas.geo import haversine_m
 
 # name_ja -> (stop_id slug, English name used by the project, kana reading)
 NAMES: dict[str, tuple[str, str, str]] = {
@@ -144,11 +146,11 @@ def load_stations():
 
 
 def cumulative_km(stations: dict[str, Station], line_key: str, names: list[str]) -> list[float]:
-    """Cumulative straight-line distance between consecutive stations (km)."""
+    """Cumulative great-circle distance between consecutive stations (km, maas.geo)."""
     group = line_key.split("_")[0]
     out = [0.0]
     for a, b in zip(names, names[1:]):
         pa = stations[a].positions.get(group) or next(iter(stations[a].positions.values()))
         pb = stations[b].positions.get(group) or next(iter(stations[b].positions.values()))
-        out.append(out[-1] + haversine_m(pa[0], pa[1], pb[0], pb[1]) / 1000.0)
+        out.append(out[-1] + float(haversine_m(pa[0], pa[1], pb[0], pb[1])) / 1000.0)
     return out

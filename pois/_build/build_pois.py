@@ -1,25 +1,38 @@
 """Build pois/pois.geojson and pois/pois.csv from the shared POI reference.
 
-Usage (from the repository root):  python pois/_build/build_pois.py
+Usage (from the repository root, with the project's environment):
+
+    .venv/bin/python pois/_build/build_pois.py             # writes pois/pois.geojson and pois/pois.csv
+    .venv/bin/python pois/_build/build_pois.py --out DIR   # writes them into DIR
 
 Positions, names and sources are copied from ../shared/data/pois_reference.csv
 (or $MAAS_SHARED_DATA/pois_reference.csv) exactly.  visit_minutes,
 opening_hours, fee_yen and interest are MODELED (see pois/README.md).
-Deterministic: the same input gives byte-identical output.
+Deterministic: the same input gives byte-identical output
+(tests/data/test_rebuild.py rebuilds and compares).  Before writing, the
+GeoJSON is read back by maas's own POI reader and every opening_hours by the
+tour planner's parser, so the product accepts what the build writes.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "pois"
+sys.path.insert(0, str(REPO))
+
+from maas.errors import InputError  # noqa: E402
+from maas.pois import load_pois  # noqa: E402
+from maas.tours.hours import check_opening_hours  # noqa: E402
 
 
 def shared_data_dir() -> Path:
@@ -272,6 +285,23 @@ def csv_text(pois: list[dict]) -> str:
     return buf.getvalue()
 
 
+def check_with_maas(geojson: str, pois: list[dict]) -> None:
+    """Read ``geojson`` with maas's POI reader and each opening_hours with the tour planner's parser.
+
+    Raises InputError (naming the feature and property) when the product would
+    refuse what the build is about to write, or SystemExit when it reads
+    something else than was built.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pois.geojson"
+        path.write_text(geojson, encoding="utf-8")
+        loaded = load_pois(path)
+    if [p.id for p in loaded] != [p["id"] for p in pois]:
+        raise SystemExit("maas reads other POIs than were built")
+    for p in loaded:
+        check_opening_hours(p.opening_hours, f"POI {p.id}: opening_hours")
+
+
 def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -280,11 +310,21 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=OUT, help="folder to write pois.geojson and pois.csv into (default: pois/)")
+    args = ap.parse_args(argv)
     pois = build()
     check(pois)
-    write_atomic(OUT / "pois.geojson", geojson_text(pois))
-    write_atomic(OUT / "pois.csv", csv_text(pois))
+    geojson = geojson_text(pois)
+    try:
+        check_with_maas(geojson, pois)
+    except InputError as exc:
+        print(f"maas refuses the built POIs, nothing written: {exc}", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_atomic(args.out / "pois.geojson", geojson)
+    write_atomic(args.out / "pois.csv", csv_text(pois))
     counts: dict[str, int] = {}
     for p in pois:
         counts[p["municipality"]] = counts.get(p["municipality"], 0) + 1
