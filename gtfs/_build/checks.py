@@ -1,9 +1,8 @@
 """Check the built feeds with the product's own checker, before anything is written.
 
-Each feed the builder makes is read exactly as maas reads it from disk
-(``maas.feeds.reader.feed_from_files``: same tables, same problems) and
-checked by ``maas.feeds.validate.validate_feed``, the checker behind ``maas
-validate``.  The project's own feeds must come out without any problem, not
+Each feed the builder makes is written to a staging folder, read back by
+``maas.feeds.reader.read_feed`` (as maas reads any feed folder) and checked by
+``maas.feeds.validate.validate_feed``, the checker behind ``maas validate``.  The project's own feeds must come out without any problem, not
 even a warning.
 
 On top of GTFS, the builder holds its feeds to a few rules of this project
@@ -15,13 +14,10 @@ timetable is modeled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
 import pandas as pd
 
 from maas.feeds.problems import Problem
-from maas.feeds.reader import Feed, feed_from_files
+from maas.feeds.reader import Feed
 from maas.feeds.validate import validate_feed
 
 #: The area box (west, south, east, north) of the catalog's entries (gtfs/feeds.toml).
@@ -36,11 +32,6 @@ NOT_MODELED = frozenset({"techno-shuttle"})
 
 class BuildCheckError(Exception):
     """A built feed breaks GTFS or a rule of the project; nothing was written."""
-
-
-def read_built(name: str, files: Mapping[str, str], source: Path) -> Feed:
-    """Return the feed ``name`` made of ``files`` ({filename: text}) as maas would read it from ``source``."""
-    return feed_from_files({fn: text.encode("utf-8") for fn, text in files.items()}, name, source)
 
 
 def project_problems(feed: Feed) -> list[str]:
