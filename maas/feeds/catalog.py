@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from maas.errors import MaasError
+from maas.errors import CatalogError
 
 #: The kinds of feed a catalog may name.
 KINDS = ("official", "modeled", "trial")
@@ -50,10 +50,6 @@ _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
 
 
 log = logging.getLogger("maas.feeds")
-
-
-class CatalogError(MaasError, ValueError):
-    """A catalog cannot be used; the message names the file, the entry and the key."""
 
 
 @dataclass(frozen=True)

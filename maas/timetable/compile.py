@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from maas.errors import FeedError
+from maas.errors import FeedError, InputError
 from maas.feeds.calendar import service_days
 from maas.feeds.parse import parse_number, parse_time
 from maas.feeds.problems import Problem, has_errors
@@ -95,7 +95,10 @@ def compile_feeds(
     Raises :class:`FeedError` listing every error when a feed is not usable.
     ``progress`` shows a progress bar (default: when stderr is a terminal).
     ``on_problems`` receives each feed's problems (warnings included).
+    Raises :class:`InputError` (field ``feed``) when no feed is given.
     """
+    if not feeds:
+        raise InputError("no feeds to compile: give at least one GTFS folder or zip file", "feed")
     if progress is None:
         progress = sys.stderr.isatty()
     steps = ["check", "stops and routes", "stop times", "patterns"]

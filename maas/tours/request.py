@@ -9,7 +9,7 @@ naming the field.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -26,7 +26,42 @@ MAX_AVOID = 200
 
 
 class TourRequest(BaseModel):
-    """What a visitor asks for: where and when, for how many days, what they like."""
+    """What a visitor asks for: where and when, for how many days, what they like.
+
+    The same model is the body of ``POST /v1/tours`` and is built from the
+    options of ``maas tour``; its JSON keys are the CLI's option names.  Build
+    one with :func:`tour_request`, which raises :class:`~maas.errors.InputError`
+    naming the field; keyword construction (``TourRequest(start="Hagi",
+    date=...)``) is pydantic's and raises its ``ValidationError`` (also a
+    ``ValueError``) instead.
+
+    Parameters
+    ----------
+    days
+        Number of days, 1 to 7.
+    start, end
+        Where each day starts and ends (station, stop, POI, or ``lat,lon``
+        such as a hotel): one place for every day, or one per day.  ``end``
+        defaults to the start.
+    date
+        The first day.
+    from_, until
+        Leave the start at / be back at the end by, ``HH:MM``: one time for
+        every day, or one per day; each day's window at least 30 minutes.
+        ``from_`` is the ``from`` key.
+    interests
+        Any of ``history``, ``nature``, ``onsen``, ``food``, ``art``,
+        ``culture``, ``shopping``, ``family``; matching POIs score three times
+        their interest.
+    must_visit, avoid
+        POI ids or names to include (at most 30) or leave out (at most 200).
+    pace
+        ``relaxed``, ``normal`` or ``brisk``: visit lengths × 1.3, 1.0, 0.75.
+    max_walk
+        Longest walk in metres, 0 to 5000.
+    budget
+        Most yen for fares and admission fees over the whole tour, or None.
+    """
 
     model_config = ConfigDict(
         populate_by_name=True,
@@ -96,13 +131,47 @@ def _per_day(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
-def tour_request(data: dict) -> TourRequest:
-    """Build a TourRequest, turning validation errors into InputError naming the field."""
+def tour_request(data: dict[str, Any]) -> TourRequest:
+    """Build a tour request from plain data, as read from JSON or gathered from the command line.
+
+    Parameters
+    ----------
+    data
+        The request's fields by their JSON keys (``start``, ``end``, ``date``,
+        ``from``, ``until``, ``days``, ``interests``, ``must_visit``,
+        ``avoid``, ``pace``, ``max_walk``, ``budget``); see :class:`TourRequest`.
+
+    Returns
+    -------
+    TourRequest
+        The checked request.
+
+    Raises
+    ------
+    InputError
+        A field is missing or not understood; ``field`` names it (``from``,
+        not ``from_``).
+
+    Examples
+    --------
+    >>> req = tour_request({"start": "Higashi-Hagi", "date": "2026-12-05", "from": "09:00", "until": "17:00"})
+    >>> req.day_windows()
+    [(32400, 61200)]
+    >>> tour_request({"start": "Hagi", "date": "2026-12-05", "pace": "fast"})
+    Traceback (most recent call last):
+    ...
+    maas.errors.InputError: pace: Input should be 'relaxed', 'normal' or 'brisk'
+    """
     try:
         return TourRequest.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "request"
-        field = "from" if field == "from_" else field
-        msg = err["msg"].removeprefix("Value error, ")
-        raise InputError(f"{field}: {msg}", field) from None
+        raise _input_error(exc) from None
+
+
+def _input_error(exc: ValidationError) -> InputError:
+    """The first validation error as an InputError naming its field (``from``, not ``from_``)."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "request"
+    field = "from" if field == "from_" else field
+    msg = err["msg"].removeprefix("Value error, ")
+    return InputError(f"{field}: {msg}", field)

@@ -29,6 +29,7 @@ import time
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from maas.errors import InputError
 from maas.tours.lns import Search, seed_rng
 from maas.tours.model import Orienteering, TourSolution, check, clean_tours, evaluate, unusable_tours
 
@@ -229,7 +230,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     if config:
         unknown = set(config) - set(cfg)
         if unknown:
-            raise ValueError(f"unknown search options {sorted(unknown)}")
+            raise InputError(f"config: unknown search option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(cfg))}", "config")
         cfg.update(config)
     clock = time.process_time if cfg["cpu_clock"] else time.perf_counter
     t_start = clock()
@@ -373,7 +374,7 @@ def solve(
     elif method == "routing":
         tours, status = solve_routing(problem, limit, initial)
     else:
-        raise ValueError(f"unknown method {method!r}: expected 'lns' or 'routing'")
+        raise InputError(f"method: unknown method {method!r}; expected 'lns' or 'routing'", "method")
     tours = clean_tours(problem, tours)  # a no-op unless something went wrong: never return a broken answer
     errs = check(problem, tours)
     score, starts = evaluate(problem, tours)
