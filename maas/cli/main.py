@@ -3,6 +3,8 @@
 Every command prints plain text for people and, with ``--json``, one JSON
 document for machines.  Bad input ends with a one-line message naming what is
 wrong and exit status 2, never a traceback (set ``MAAS_DEBUG=1`` to see one).
+An answer that is "no feasible plan" (a tour or a shuttle optimisation) is
+printed and ends with exit status 3 (:data:`maas.cli.common.EXIT_INFEASIBLE`).
 """
 
 from __future__ import annotations

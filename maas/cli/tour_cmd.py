@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from maas.cli import optw_cmd
-from maas.cli.common import echo_json, load_planner
+from maas.cli.common import EXIT_INFEASIBLE, echo_json, load_planner
 from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt
 from maas.tours.request import INTERESTS, tour_request
-from maas.when import format_clock
-
-if TYPE_CHECKING:
-    from maas.tours.itinerary import Itinerary
 
 tour_app = typer.Typer(
     help="Sightseeing tours over the real timetables (maas tour --start ...), and the OPTW/TOPTW benchmark solver (maas tour solve-optw).",
@@ -57,6 +53,9 @@ def tour(
 ) -> None:
     """Plan a sightseeing tour: which POIs, in what order, on which buses and trains.
 
+    Exit status 3 when the tour is infeasible (a day cannot even go from its
+    start to its end within its hours); the itinerary is printed all the same.
+
     Example: maas tour --start Shin-Yamaguchi --date 2026-12-05 --from 09:00 --until 18:00 --interests history,nature
     """
     if ctx.invoked_subcommand is not None:
@@ -79,6 +78,7 @@ def tour(
         "budget": budget,
     }
     from maas.tours.planner import TourPlanner  # imports OR-Tools: only when planning
+    from maas.tours.report import render_itinerary
 
     req = tour_request({k: v for k, v in data.items() if v is not None})
     planner, places = load_planner(feed, pois, osm)
@@ -88,7 +88,9 @@ def tour(
     elif as_json:
         echo_json(itinerary.to_dict(lang))
     else:
-        typer.echo(render(itinerary, lang))
+        typer.echo(render_itinerary(itinerary, lang))
+    if itinerary.status != "ok":
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 def _looks_like_latlon(text: str) -> bool:
@@ -97,33 +99,3 @@ def _looks_like_latlon(text: str) -> bool:
         return len(parts) == 2 and all(float(p) == float(p) for p in parts)
     except ValueError:
         return False
-
-
-def render(it: Itinerary, lang: str = "en") -> str:
-    """Return the itinerary as text: per day the visits and the legs between them."""
-    lines = []
-    for d in it.days:
-        lines.append(f"Day {d.index + 1}  {d.date:%a %Y-%m-%d}  from {d.start.display(lang)}")
-        if not d.legs:
-            lines.append("  no journey fits this day")
-            continue
-        for k, leg in enumerate(d.legs):
-            rides = [x for x in leg.legs if x.is_ride]
-            how = ", ".join(f"{x.mode} {x.route_names.get('en', x.route) if lang != 'ja' else x.route} {format_clock(x.departure)}" for x in rides) or "walk"
-            target = d.visits[k].poi.name(lang) if k < len(d.visits) else d.end.display(lang)
-            lines.append(f"  {format_clock(leg.departure)} → {format_clock(leg.arrival)}  {how} to {target}")
-            if k < len(d.visits):
-                v = d.visits[k]
-                wait = f" (wait {(v.start - v.arrival) // 60} min)" if v.start > v.arrival else ""
-                lines.append(f"     visit {format_clock(v.start)}–{format_clock(v.end)}{wait}  {v.poi.name(lang)}  [interest {v.poi.interest}, {v.poi.fee_yen} yen]")
-        lines.append(f"  back {format_clock(d.back)}")
-    fares, unknown = it.fares_yen()
-    lines.append("")
-    lines.append(
-        f"{len(it.visits)} visits, interest {it.interest}, walking {it.walk_m / 1000:.1f} km, fees {it.fees_yen} yen, "
-        f"fares {fares:.0f} yen" + (f" (not counting {unknown} ride{'s' if unknown > 1 else ''} whose fare the data does not give)" if unknown else "")
-    )
-    for x in it.left_out:
-        lines.append(f"left out: {x.poi.name(lang)} — {x.reason}: {x.detail}")
-    lines.extend(f"note: {n}" for n in it.notes)
-    return "\n".join(lines)

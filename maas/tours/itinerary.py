@@ -10,6 +10,11 @@ from maas.routing.journeys import Journey, iso_time
 from maas.routing.places import Place
 from maas.when import format_clock
 
+#: :attr:`Itinerary.status` when every day goes from its start to its end within its hours.
+OK = "ok"
+#: :attr:`Itinerary.status` when some day cannot even go from its start to its end within its hours.
+INFEASIBLE = "infeasible"
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -53,7 +58,32 @@ class LeftOut:
 
 @dataclass(frozen=True)
 class Itinerary:
-    """The answer to a tour request."""
+    """The answer to a tour request: each day's visits and journeys, what was left out, and why.
+
+    Every leg is a journey planned on the real timetable, so the itinerary
+    can be followed as it stands.  A tour that cannot be done is a result, not
+    an error: :attr:`status` is ``"infeasible"`` when some day cannot even go
+    from its start to its end within its hours (that day has no legs), and
+    :attr:`reason` says which; the other days are still planned.
+
+    Parameters
+    ----------
+    days
+        One :class:`DayPlan` per day, in order.
+    left_out
+        Wanted POIs (must-visit, or matching the interests) not in the tour,
+        each with the reason (``closed``, ``too far``, ``no time``, ``budget``).
+    notes
+        Sentences for the visitor (data caveats, must-visit POIs that cannot fit).
+    timings
+        Seconds spent preparing, solving and re-timing (``total`` included).
+
+    Examples
+    --------
+    >>> tour = maas.TourPlanner(planner, places).plan(maas.tour_request({...}))  # doctest: +SKIP
+    >>> tour.status, [v.poi.id for v in tour.visits]  # doctest: +SKIP
+    ('ok', ['shokasonjuku', 'hagi_castle_ruins', ...])
+    """
 
     days: list[DayPlan]
     left_out: list[LeftOut]
@@ -61,19 +91,39 @@ class Itinerary:
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
+    def status(self) -> str:
+        """``"ok"``, or ``"infeasible"`` when some day cannot go from its start to its end in time."""
+        return INFEASIBLE if any(not d.legs for d in self.days) else OK
+
+    @property
+    def reason(self) -> str | None:
+        """Why the tour is infeasible (naming each such day and its places), or None when it is not."""
+        stuck = [d for d in self.days if not d.legs]
+        if not stuck:
+            return None
+        return "; ".join(
+            f"day {d.index + 1} ({d.date.isoformat()}): no journey links {d.start.display('en')} and {d.end.display('en')} within the day's hours"
+            for d in stuck
+        )
+
+    @property
     def visits(self) -> list[Visit]:
+        """Every visit of the tour, day by day."""
         return [v for d in self.days for v in d.visits]
 
     @property
     def interest(self) -> int:
+        """The summed interest score (1–100 each) of the visited POIs."""
         return sum(v.poi.interest for v in self.visits)
 
     @property
     def walk_m(self) -> float:
+        """Metres walked over the whole tour."""
         return sum(j.walk_m for d in self.days for j in d.legs)
 
     @property
     def fees_yen(self) -> int:
+        """Adult admission fees of the visits, in yen."""
         return sum(v.poi.fee_yen for v in self.visits)
 
     def fares_yen(self) -> tuple[float, int]:
@@ -90,7 +140,11 @@ class Itinerary:
         return known, unknown
 
     def to_dict(self, lang: str | None = None) -> dict:
-        """Return the itinerary as JSON-ready data (times ISO 8601 with offset)."""
+        """Return the itinerary as JSON-ready data: the ``maas tour --json`` document and ``POST /v1/tours``'s ``itinerary``.
+
+        Times are ISO 8601 with the feed's UTC offset; ``status`` and
+        ``reason`` come first (see the class docstring).
+        """
         fares, unknown = self.fares_yen()
         days = []
         for d in self.days:
@@ -127,6 +181,8 @@ class Itinerary:
                 }
             )
         return {
+            "status": self.status,
+            "reason": self.reason,
             "days": days,
             "totals": {
                 "visits": len(self.visits),
