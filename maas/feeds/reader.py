@@ -79,11 +79,33 @@ def feed_name_for(path: Path) -> str:
 def read_feed(path: str | Path, name: str | None = None, only: Collection[str] | None = None) -> Feed:
     """Read every GTFS / GTFS-JP ``*.txt`` file of a feed folder or zip into text tables.
 
-    ``only`` limits reading to those files (for a quick look such as the
-    service dates; the digest is then left empty).  Raises
-    :class:`FeedError` only when the path itself cannot be opened as a feed
-    (missing, not a zip or folder); problems with the files inside are
-    returned in ``Feed.read_problems``.
+    Every value is kept as text with its line number, so that
+    :func:`~maas.feeds.validate.validate_feed` can name the file, line and
+    field of each problem.  Encodings (a BOM, UTF-8) and both forms of
+    ``translations.txt`` are handled; files GTFS does not define are listed
+    in ``Feed.ignored_files``.
+
+    Parameters
+    ----------
+    path
+        A feed folder or zip file (a zip whose feed sits in a sub-folder too).
+    name
+        The feed's short name in messages and ids (default: from the path).
+    only
+        Read only these files (a quick look such as the service dates); the
+        digest is then left empty.
+
+    Returns
+    -------
+    Feed
+        The feed's tables, with the problems met while reading them in
+        ``Feed.read_problems``.
+
+    Raises
+    ------
+    FeedError
+        Only when the path itself cannot be opened as a feed (missing, not a
+        zip or folder, a damaged zip).
     """
     path = Path(path)
     name = name or feed_name_for(path)

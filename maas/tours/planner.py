@@ -61,7 +61,26 @@ class _Day:
 
 
 class TourPlanner:
-    """Plans tours over a network's POIs with its journey planner."""
+    """Plans sightseeing tours over a network's POIs with its journey planner.
+
+    See the module docstring for the steps (candidates, travel times,
+    orienteering with time windows, re-timing every leg on the real
+    timetable).  One planner serves many requests; it remembers the legs it
+    has planned.
+
+    Parameters
+    ----------
+    planner
+        The journey planner of the network whose POIs are visited.
+    places
+        The place index of the same network (starts, ends, POI names).
+
+    Examples
+    --------
+    >>> tours = maas.TourPlanner(maas.Planner(network), maas.PlaceIndex(network))  # doctest: +SKIP
+    >>> tour = tours.plan(maas.tour_request({"start": "Higashi-Hagi", "date": "2026-12-05"}))  # doctest: +SKIP
+    >>> print(maas.render_itinerary(tour))  # doctest: +SKIP
+    """
 
     def __init__(self, planner: Planner, places: PlaceIndex) -> None:
         self.planner = planner
@@ -72,7 +91,33 @@ class TourPlanner:
 
     # --- public ------------------------------------------------------------------
     def plan(self, req: TourRequest, time_limit_s: float = 2.0, seed: int = 0) -> Itinerary:
-        """Return the itinerary for a request (see module docstring)."""
+        """Plan the tour a request asks for (see the module docstring).
+
+        Parameters
+        ----------
+        req
+            The request, as :func:`~maas.tours.request.tour_request` builds it.
+        time_limit_s
+            Seconds the orienteering search may take (preparing and re-timing
+            come on top).
+        seed
+            Seed of the search: the same request, seed and search length give
+            the same tour.
+
+        Returns
+        -------
+        Itinerary
+            The tour, feasible on the real timetable, with what was left out
+            and why; ``status`` ``"infeasible"`` (not an error) when some day
+            cannot go from its start to its end within its hours.
+
+        Raises
+        ------
+        InputError
+            A date no feed serves, a start, end or POI that names nothing
+            (:class:`~maas.errors.PlaceNotFoundError`), a must-visit POI also
+            avoided, or a POI with malformed opening hours.
+        """
         clock = time.perf_counter()
         walk = WalkModel(radius_m=req.max_walk)
         days = self._days(req)
