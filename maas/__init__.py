@@ -1,12 +1,155 @@
 """maas: open multimodal route planning for the Yamaguchi central area.
 
-Layers, each importing only the ones before it (see README, "Architecture"):
+The names below are the library's public API; everything else is internal
+and may change.  A program or notebook needs nothing else::
 
-``maas.feeds``      read and check GTFS / GTFS-JP feeds
-``maas.timetable``  compile feeds into flat arrays, cached on disk
-``maas.network``    stops, POIs and walking links as a graph; spatial look-ups
-``maas.routing``    RAPTOR journeys, range queries, isochrones, matrices
-``maas.cli``        the ``maas`` command line
+    import datetime as dt
+    import maas
+
+    network = maas.load_network()                  # the default data; or feeds=[...], pois=..., osm=...
+    places, planner = maas.PlaceIndex(network), maas.Planner(network)
+    query = maas.JourneyQuery(places.resolve("Shin-Yamaguchi"), places.resolve("Ajisu"),
+                              dt.date(2026, 12, 1), maas.parse_clock("07:00"))
+    for journey in planner.plan(query):
+        print(maas.format_clock(journey.departure), maas.format_clock(journey.arrival), journey.rides)
+
+Loading
+    :func:`load_network`, :func:`load_timetable`, :func:`load_pois`,
+    :func:`read_feed`, :func:`validate_feed`; :class:`Network`,
+    :class:`Timetable`, :class:`Poi`, :class:`Problem`, :class:`WalkModel`.
+Journeys
+    :class:`Planner`, :class:`JourneyQuery`, :class:`PlaceIndex`,
+    :class:`Place`, :class:`Journey`, :class:`Leg`, :func:`journeys_document`,
+    :func:`parse_clock`, :func:`format_clock`.
+Reach and matrices
+    :func:`reach` (:class:`Reach`), :func:`travel_minutes`.
+Tours
+    :class:`TourPlanner`, :class:`TourRequest`, :func:`tour_request`,
+    :class:`Itinerary`, :func:`render_itinerary`.
+Shuttle
+    :func:`load_scenario`, :func:`scenario_from_dict`, :class:`Scenario`,
+    :func:`evaluate_scenario` (:class:`Evaluation`), :func:`optimize`
+    (:class:`OptimizeResult`), :func:`render_evaluation`,
+    :func:`comparison_dict`, :func:`render_comparison`,
+    :func:`marey_figures`, :func:`load_figure`, :func:`diagram_data`.
+Errors
+    :class:`MaasError` and its kinds: :class:`InputError`,
+    :class:`PlaceNotFoundError`, :class:`NotFoundError`, :class:`FeedError`,
+    :class:`CatalogError`.  No feasible tour or shuttle timetable is a result
+    with ``status`` ``"infeasible"``, not an error.
+
+``import maas`` is cheap: each name is imported from its module on first use
+(PEP 562), so the solvers (OR-Tools), the compiled kernels (numba) and the
+geometry stack load only when used.
+
+Layers, each importing only the ones before it (see README, "Architecture"):
+``maas.feeds`` (read and check GTFS), ``maas.timetable`` (compile to arrays,
+cached), ``maas.network`` (stops, POIs, walking), ``maas.routing`` (RAPTOR
+journeys, reach, matrices), ``maas.tours`` and ``maas.shuttle``, then the
+``maas`` command (``maas.cli``).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from maas.errors import CatalogError, FeedError, InputError, MaasError, NotFoundError, PlaceNotFoundError
+
 __version__ = "0.1.0"
+
+#: Each lazily loaded public name and the module that defines it.
+_LAZY: dict[str, str] = {
+    # loading
+    "load_network": "maas.network.load",
+    "load_timetable": "maas.timetable.cache",
+    "load_pois": "maas.pois",
+    "read_feed": "maas.feeds.reader",
+    "validate_feed": "maas.feeds.validate",
+    "Network": "maas.network.network",
+    "Timetable": "maas.timetable.model",
+    "Poi": "maas.pois",
+    "Problem": "maas.feeds.problems",
+    "WalkModel": "maas.network.walking",
+    # journeys
+    "Planner": "maas.routing.planner",
+    "JourneyQuery": "maas.routing.planner",
+    "PlaceIndex": "maas.routing.places",
+    "Place": "maas.routing.places",
+    "Journey": "maas.routing.journeys",
+    "Leg": "maas.routing.journeys",
+    "journeys_document": "maas.routing.answer",
+    "parse_clock": "maas.when",
+    "format_clock": "maas.when",
+    # reach and matrices
+    "reach": "maas.routing.reach",
+    "Reach": "maas.routing.reach",
+    "travel_minutes": "maas.routing.reach",
+    # tours
+    "TourPlanner": "maas.tours.planner",
+    "TourRequest": "maas.tours.request",
+    "tour_request": "maas.tours.request",
+    "Itinerary": "maas.tours.itinerary",
+    "render_itinerary": "maas.tours.report",
+    # shuttle
+    "load_scenario": "maas.shuttle.scenario",
+    "scenario_from_dict": "maas.shuttle.scenario",
+    "Scenario": "maas.shuttle.scenario",
+    "evaluate_scenario": "maas.shuttle.evaluate",
+    "Evaluation": "maas.shuttle.results",
+    "optimize": "maas.shuttle.optimize",
+    "OptimizeResult": "maas.shuttle.optimize",
+    "render_evaluation": "maas.shuttle.report",
+    "comparison_dict": "maas.shuttle.report",
+    "render_comparison": "maas.shuttle.report",
+    "marey_figures": "maas.shuttle.diagram",
+    "load_figure": "maas.shuttle.diagram",
+    "diagram_data": "maas.shuttle.diagram",
+}
+
+_ERRORS = ["CatalogError", "FeedError", "InputError", "MaasError", "NotFoundError", "PlaceNotFoundError"]
+
+__all__ = sorted([*_LAZY, *_ERRORS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562) and keep it here."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'maas' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names (loaded or not) with the module's own attributes."""
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
+    from maas.feeds.problems import Problem
+    from maas.feeds.reader import read_feed
+    from maas.feeds.validate import validate_feed
+    from maas.network.load import load_network
+    from maas.network.network import Network
+    from maas.network.walking import WalkModel
+    from maas.pois import Poi, load_pois
+    from maas.routing.answer import journeys_document
+    from maas.routing.journeys import Journey, Leg
+    from maas.routing.places import Place, PlaceIndex
+    from maas.routing.planner import JourneyQuery, Planner
+    from maas.routing.reach import Reach, reach, travel_minutes
+    from maas.shuttle.diagram import diagram_data, load_figure, marey_figures
+    from maas.shuttle.evaluate import evaluate_scenario
+    from maas.shuttle.optimize import OptimizeResult, optimize
+    from maas.shuttle.report import comparison_dict, render_comparison, render_evaluation
+    from maas.shuttle.results import Evaluation
+    from maas.shuttle.scenario import Scenario, load_scenario, scenario_from_dict
+    from maas.timetable.cache import load_timetable
+    from maas.timetable.model import Timetable
+    from maas.tours.itinerary import Itinerary
+    from maas.tours.planner import TourPlanner
+    from maas.tours.report import render_itinerary
+    from maas.tours.request import TourRequest, tour_request
+    from maas.when import format_clock, parse_clock

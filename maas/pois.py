@@ -17,13 +17,36 @@ from maas.errors import InputError
 
 @dataclass(frozen=True)
 class Poi:
-    """A place worth visiting.
+    """A place worth visiting, as :func:`load_pois` reads it.
 
-    ``visit_minutes`` is a typical visit; ``opening_hours`` uses OpenStreetMap's
-    ``opening_hours`` syntax ('' when unknown, read as always open);
-    ``fee_yen`` is the adult admission (0 when free); ``interest`` is a 1–100
-    score used to choose among places; ``interests`` are tags such as
-    ``history`` or ``nature`` that visitors filter by.
+    Parameters
+    ----------
+    id
+        The POI's id, unique in its file (``akiyoshido_cave``).
+    name_ja, name_en
+        Its Japanese and English names.
+    category
+        What it is (``temple``, ``museum``, ``onsen``, ...).
+    interests
+        Tags visitors filter by, such as ``history`` or ``nature``.
+    municipality
+        The municipality it lies in.
+    lat, lon
+        Position, WGS84 degrees.
+    visit_minutes
+        A typical visit, minutes.
+    opening_hours
+        OpenStreetMap ``opening_hours`` syntax ('' when unknown, read as always open).
+    fee_yen
+        Adult admission, yen (0 when free).
+    interest
+        A 1–100 score used to choose among places.
+    position_quality, source
+        How well the position is known, and where the data comes from.
+    modeled_fields
+        The properties that are modeled rather than sourced.
+    extra
+        Other properties of the feature (``aliases``, ...).
     """
 
     id: str
@@ -54,10 +77,29 @@ _REQUIRED = ("id", "name_ja", "name_en", "category", "municipality")
 
 
 def load_pois(path: str | Path) -> list[Poi]:
-    """Read POIs from a GeoJSON FeatureCollection of Points.
+    """Read and check the points of interest of a GeoJSON file.
 
-    Raises :class:`InputError` naming the file, feature number and property
-    when something is missing or malformed.
+    The file is a FeatureCollection of Points with the properties of
+    ``pois/README.md`` (``id``, ``name_ja``, ``name_en``, ``category``,
+    ``municipality``, and optionally ``interests``, ``visit_minutes``,
+    ``opening_hours``, ``fee_yen``, ``interest``, ...).
+
+    Parameters
+    ----------
+    path
+        The GeoJSON file (UTF-8, a BOM allowed).
+
+    Returns
+    -------
+    list of Poi
+        The POIs in file order.
+
+    Raises
+    ------
+    InputError
+        The file is missing or not GeoJSON, or a feature lacks a property or
+        has a malformed one; the message names the file, the feature number
+        and the property (also in ``field``).
     """
     path = Path(path)
     try:

@@ -14,7 +14,36 @@ _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 
 def parse_clock(text: str, field: str = "time") -> int:
-    """Return seconds after midnight of ``HH:MM`` or ``HH:MM:SS`` (hours up to 47 for after-midnight)."""
+    """Return the seconds after midnight of a clock time typed as ``HH:MM`` or ``HH:MM:SS``.
+
+    Hours run up to 47, as in GTFS, for times after midnight of the same
+    service day (``25:10`` is 1:10 the next morning).  Query and timetable
+    times in maas are such seconds of the service day.
+
+    Parameters
+    ----------
+    text
+        The clock time, e.g. ``"07:30"`` or ``"07:30:15"``.
+    field
+        The field or option the text came from, named in the error.
+
+    Returns
+    -------
+    int
+        Seconds after midnight (``"07:30"`` is 27,000).
+
+    Raises
+    ------
+    InputError
+        The text is not a clock time, or not a valid one (minutes past 59).
+
+    Examples
+    --------
+    >>> parse_clock("07:30")
+    27000
+    >>> parse_clock("25:10:05")
+    90605
+    """
     m = _CLOCK.match(text or "")
     if not m:
         raise InputError(f"{field}: '{text}' is not a time like 07:30 or 07:30:15", field)
@@ -42,7 +71,25 @@ def now(timezone: str) -> tuple[dt.date, int]:
 
 
 def format_clock(seconds: int) -> str:
-    """Return ``HH:MM`` (hours past 24 kept, e.g. 24:35)."""
+    """Return seconds of the service day as ``HH:MM``, seconds dropped, hours past 24 kept.
+
+    Parameters
+    ----------
+    seconds
+        Seconds after midnight of the service day (may pass 86,400).
+
+    Returns
+    -------
+    str
+        The clock time, e.g. ``"07:30"`` or ``"24:35"``.
+
+    Examples
+    --------
+    >>> format_clock(27_059)
+    '07:30'
+    >>> format_clock(88_500)
+    '24:35'
+    """
     seconds = int(seconds)
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 

@@ -12,9 +12,23 @@ Severity = Literal["error", "warning"]
 class Problem:
     """One finding of the checker, phrased for a transport planner.
 
-    ``row`` is the line number in the file as a text editor shows it (the
-    header is line 1), or ``None`` when the problem concerns a whole file.
-    ``code`` is a stable machine-readable name, e.g. ``dangling_reference``.
+    Parameters
+    ----------
+    severity
+        ``error`` (the feed cannot be used) or ``warning``.
+    code
+        A stable machine-readable name, e.g. ``dangling_reference``.
+    message
+        What is wrong, for people.
+    feed
+        The feed's short name.
+    file
+        The file, or None for the feed as a whole.
+    row
+        The line number as a text editor shows it (the header is line 1), or
+        None when the problem concerns a whole file.
+    field
+        The column at fault, or None.
     """
 
     severity: Severity

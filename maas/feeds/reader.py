@@ -16,7 +16,7 @@ import hashlib
 import io
 import zipfile
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,16 +108,28 @@ def read_feed(path: str | Path, name: str | None = None, only: Collection[str] |
         zip or folder, a damaged zip).
     """
     path = Path(path)
-    name = name or feed_name_for(path)
     raw, ignored = _read_raw_files(path, only)
+    feed = feed_from_files(raw, name or feed_name_for(path), path)
+    feed.ignored_files = ignored
+    if only is not None:
+        feed.digest = ""
+    return feed
+
+
+def feed_from_files(files: Mapping[str, bytes], name: str, source: str | Path) -> Feed:
+    """Return the feed whose GTFS files are ``files`` (``{"stops.txt": b"..."}``), read as :func:`read_feed` reads a folder of them.
+
+    For feeds made in memory (a shuttle scenario's runs): the tables, problems
+    and digest are exactly those of the same files read from disk.  ``source``
+    only names where the feed comes from (in messages and the compiled summary).
+    """
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    for filename in sorted(raw):
-        table = _parse_file(raw[filename], filename, name, problems)
+    for filename in sorted(files):
+        table = _parse_file(files[filename], filename, name, problems)
         if table is not None:
             tables[filename] = table
-    digest = _digest(raw) if only is None else ""
-    return Feed(name=name, source=path, tables=tables, read_problems=problems, digest=digest, ignored_files=ignored)
+    return Feed(name=name, source=Path(source), tables=tables, read_problems=problems, digest=_digest(dict(files)))
 
 
 def feed_digest(path: str | Path) -> str:

@@ -66,7 +66,25 @@ class _Report:
 
 
 def validate_feed(feed: Feed) -> list[Problem]:
-    """Return every problem found in ``feed``, errors first within each file."""
+    """Check a feed against GTFS and GTFS-JP and return every problem found.
+
+    Checks files and columns, values, ids, references between files, stop
+    positions, stop times (order and speeds), calendars, frequencies,
+    agencies and the GTFS-JP files.  An ``error`` makes the feed unusable
+    (the compiler refuses it); a ``warning`` does not.
+
+    Parameters
+    ----------
+    feed
+        A feed as :func:`~maas.feeds.reader.read_feed` reads it.
+
+    Returns
+    -------
+    list of Problem
+        Each problem with severity, code, file, line and field; at most
+        :data:`MAX_PER_KIND` rows of one kind (file, field and code), then
+        one problem giving the count of the rest.
+    """
     report = _Report(feed.name)
     for p in feed.read_problems:
         report.problems.append(p)

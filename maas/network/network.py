@@ -19,16 +19,28 @@ from maas.timetable.model import Timetable
 class Network:
     """A compiled timetable with its POIs and how people walk between them.
 
-    Footpaths depend on the walk model (radius, speed, detour factor), which a
-    query may change; :meth:`footpaths` builds and keeps them per model.
+    What every planner runs on; :func:`maas.load_network` builds one from
+    feed paths.  Footpaths depend on the walk model (radius, speed, detour
+    factor), which a query may change; :meth:`footpaths` builds and keeps
+    them per model.  Spatial indexes over stops and POIs are built on first use.
+
+    Parameters
+    ----------
+    timetable
+        The compiled feeds.
+    pois
+        Points of interest (tours, place names), possibly none.
+    streets
+        A street network to walk along (an OSM extract), or None for
+        straight-line walks.
     """
 
     timetable: Timetable
     pois: list[Poi] = field(default_factory=list)
     streets: StreetNetwork | None = None
-    _footpaths: dict[WalkModel, Footpaths] = field(default_factory=dict, repr=False)
-    _stop_index: PointIndex | None = field(default=None, repr=False)
-    _poi_index: PointIndex | None = field(default=None, repr=False)
+    _footpaths: dict[WalkModel, Footpaths] = field(default_factory=dict, repr=False, init=False)
+    _stop_index: PointIndex | None = field(default=None, repr=False, init=False)
+    _poi_index: PointIndex | None = field(default=None, repr=False, init=False)
 
     @property
     def stop_index(self) -> PointIndex:

@@ -22,7 +22,28 @@ from maas.errors import InputError
 
 @dataclass(frozen=True)
 class WalkModel:
-    """Walking parameters: metres per second, detour factor, and the largest walk linked."""
+    """How people walk: speed, detour factor and the longest walk linked.
+
+    A straight-line walk of ``d`` metres takes ``ceil(d × detour_factor /
+    speed_m_s)`` seconds; along an OSM extract's streets the street distance
+    is used instead.  The defaults are the journey planner's (see the module
+    docstring).
+
+    Parameters
+    ----------
+    speed_m_s
+        Walking speed, metres per second (more than 0).
+    detour_factor
+        Straight-line distances are multiplied by this (1 or more).
+    radius_m
+        The longest walk linked, metres (to and from stops, and between them).
+
+    Raises
+    ------
+    InputError
+        A value out of range; ``field`` is ``walk_speed``,
+        ``detour_factor`` or ``walk_radius``.
+    """
 
     speed_m_s: float = 1.2
     detour_factor: float = 1.0

@@ -8,7 +8,29 @@ from maas.when import format_clock
 
 
 def journeys_document(q: JourneyQuery, journeys: list[Journey], lang: str | None = None) -> dict:
-    """Return ``{"query": ..., "journeys": [...]}`` (see README, "Journey JSON")."""
+    """Return the JSON document of a journey query: ``{"query": {...}, "journeys": [...]}``.
+
+    The contract of ``maas plan --json`` and ``GET /v1/journeys`` (README,
+    "Journey semantics and the JSON contract"): the query as understood
+    (places, date, time, routing parameters), then each journey with its
+    legs; times ISO 8601 with the feed's UTC offset.
+
+    Parameters
+    ----------
+    q
+        The query that was planned.
+    journeys
+        Its journeys, as :meth:`maas.Planner.plan` returns them.
+    lang
+        Language of place and route names (``ja``, ``en``, ``ko``,
+        ``zh-Hans``, ``zh-Hant``; English where missing); None for each
+        name as the data writes it.
+
+    Returns
+    -------
+    dict
+        JSON-ready data.
+    """
     return {
         "query": {
             "from": q.origin.to_dict(lang),

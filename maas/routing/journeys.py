@@ -31,14 +31,36 @@ class Stop:
 
 @dataclass(frozen=True)
 class Leg:
-    """One leg: a walk, or a ride on one trip.
+    """One leg of a journey: a walk, or a ride on one trip.
 
     Times are seconds after noon-minus-12h of the query's service date.
-    Ride legs carry the route, trip, headsign, agency and the stops passed;
-    walk legs their distance (straight-line or along streets).  ``geometry``
-    is the leg's line as ``[[lon, lat], ...]``: a ride along its trip's shape
-    when the feed has one (else stop to stop), a walk straight from its start
-    to its end.
+
+    Parameters
+    ----------
+    mode
+        ``walk``, ``rail``, ``bus``, ``shuttle``, ``ferry`` or ``other``.
+    origin, destination
+        Where the leg starts and ends.
+    departure, arrival
+        Seconds of the service day.
+    route, route_names, route_id, route_long_name
+        A ride's route: its short (else long) name, ``{language: name}``,
+        the feed's id and long name.
+    trip_id, trip_short_name, headsign
+        A ride's trip.
+    agency, feed
+        Who runs the ride, and the short name of the feed it comes from.
+    platform
+        The boarding platform code ('' if not given).
+    distance_m
+        A walk's length in metres (straight-line or along streets).
+    fare_yen
+        A ride's fare, or None where the data gives none.
+    stops
+        A ride's stops from boarding to alighting, with their times.
+    geometry
+        The leg's line as ``[[lon, lat], ...]``: a ride along its trip's
+        shape when the feed has one (else None: stop to stop), a walk straight.
     """
 
     mode: str
@@ -75,7 +97,21 @@ class Leg:
 
 @dataclass(frozen=True)
 class Journey:
-    """A whole journey: legs in order, with the service date and time zone of its times."""
+    """A whole journey: legs in order, with the service date and time zone of its times.
+
+    Parameters
+    ----------
+    legs
+        Walks and rides in order; each ride boards where the previous leg ends.
+    date
+        The service date the times count from.
+    timezone
+        The feeds' time zone (``Asia/Tokyo``), for ISO 8601 times.
+    departure, arrival
+        Seconds after noon-minus-12h of ``date`` (may pass 86,400).
+    notes
+        Remarks for the traveller.
+    """
 
     legs: tuple[Leg, ...]
     date: dt.date

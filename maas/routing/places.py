@@ -43,12 +43,24 @@ _VARIANTS = (("mb", "nb"), ("mp", "np"), ("cch", "tch"))
 
 @dataclass(frozen=True)
 class Place:
-    """A resolved origin or destination.
+    """A resolved origin or destination, as :meth:`PlaceIndex.resolve` returns it.
 
-    ``stops`` are the stops that *are* the place (reached without walking);
-    empty for a position or POI, which are reached on foot from nearby stops.
-    ``id`` is the stop id (``FEED:stop_id`` when ids clash), the POI id, or
-    ``lat,lon``; ``kind`` is ``stop``, ``station``, ``poi`` or ``point``.
+    Parameters
+    ----------
+    kind
+        ``stop``, ``station``, ``poi`` or ``point``.
+    id
+        The stop id (``FEED:stop_id`` when ids clash), the POI id, or ``lat,lon``.
+    name
+        The name as the data writes it (its own language).
+    lat, lon
+        Position, WGS84 degrees.
+    stops
+        The stop indices that *are* the place (reached without walking): a
+        station's platforms and the same-named stops around it; empty for a
+        position or POI, which are reached on foot from nearby stops.
+    names
+        ``{language: name}`` (``ja``, ``en``, ``ko``, ``zh-Hans``, ...).
     """
 
     kind: str
@@ -108,7 +120,22 @@ def _stop_modes(network: Network) -> list[set[str]]:
 
 
 class PlaceIndex:
-    """All names of a network's stops and POIs, for resolving user input."""
+    """All names of a network's stops and POIs, for turning what people type into places.
+
+    See the module docstring for how forgiving the match is and how stops of
+    the same name become one place.
+
+    Parameters
+    ----------
+    network
+        The network whose stops (every feed) and POIs are indexed.
+
+    Examples
+    --------
+    >>> places = maas.PlaceIndex(network)  # doctest: +SKIP
+    >>> places.resolve("shin yamaguchi").kind  # doctest: +SKIP
+    'station'
+    """
 
     def __init__(self, network: Network) -> None:
         self.network = network
@@ -147,7 +174,28 @@ class PlaceIndex:
         return f"{name} ({stop_ref(self.network, s)}{'; ' + modes if modes else ''})"
 
     def resolve(self, text: str, field_name: str = "place") -> Place:
-        """Return the place ``text`` names, or raise PlaceNotFoundError with candidates."""
+        """Return the place ``text`` names: a stop id, a stop or station name, a POI id or name, or ``lat,lon``.
+
+        Parameters
+        ----------
+        text
+            What was typed (any language the data carries, forgivingly).
+        field_name
+            The request field or option it came from, named in errors.
+
+        Returns
+        -------
+        Place
+            The place, with the stops that are it.
+
+        Raises
+        ------
+        PlaceNotFoundError
+            Nothing matches, or the name fits places far apart; ``candidates``
+            lists the closest matches with their modes.
+        InputError
+            An empty text, or a ``lat,lon`` outside the globe.
+        """
         text = (text or "").strip()
         if not text:
             raise InputError(f"{field_name}: no place given", field_name)

@@ -1,19 +1,15 @@
-"""A scenario made routable: the rail feeds and the scenario's runs compiled into one timetable.
+"""A scenario made routable: its runs joined to the compiled trains, and its stops and origins resolved.
 
-:func:`build_context` writes the runs as a GTFS feed (named ``scenario-shuttle``
-so that its routes get mode ``shuttle``) into a temporary folder, compiles it
-with the rail feeds through :func:`~maas.timetable.cache.load_timetable` (an
-unchanged scenario loads from the on-disk cache), and resolves every scenario
-stop and origin station to stop indices and places for the journey planner.
+:func:`build_context` takes the rail timetable from :class:`~maas.shuttle.timetable.Timetables`
+(compiled once), joins the scenario's runs to it in memory (feed name
+``scenario-shuttle``, so its routes get mode ``shuttle``), and resolves every
+scenario stop and origin station to stop indices and places for the journey
+planner.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,29 +22,30 @@ from maas.network.walking import WalkModel
 from maas.routing.journeys import stop_place
 from maas.routing.places import Place, PlaceIndex
 from maas.routing.planner import Planner
-from maas.shuttle.gtfs import runs_from_feed, shuttle_tables, write_tables
-from maas.shuttle.model import RoadModel, Run, runs_from_specs
-from maas.shuttle.scenario import Scenario
-from maas.timetable.cache import load_timetable, unique_names
+from maas.shuttle.feed import SHUTTLE_FEED, shuttle_feed
+from maas.shuttle.model import RoadModel, Run
+from maas.shuttle.runs import scenario_runs
+from maas.shuttle.schema import Scenario
+from maas.shuttle.timetable import RailTimetable, Timetables
 from maas.timetable.model import Timetable
-
-#: Feed name of the scenario's runs inside the compiled timetable (contains "shuttle": mode shuttle).
-SHUTTLE_FEED = "scenario-shuttle"
 
 
 @dataclass
 class ShuttleContext:
     """Everything the evaluation needs: scenario, runs, road model, timetable, planner and look-ups.
 
+    - ``timetable``: the rail feeds followed by the runs (feed ``scenario-shuttle``).
     - ``stop_index``: scenario stop id → stop index of the shuttle feed in ``timetable``.
     - ``origins``: origin text as written in the scenario → the planner's place.
     - ``rail_stops``: station stop id → stop indices of rail platforms within the walk radius.
     - ``rail_feeds``: indices (into ``timetable.feeds``) of the rail feeds.
+    - ``rail_events``: the trains at each station, filled by :func:`maas.shuttle.meets.rail_events`.
     """
 
     scenario: Scenario
     runs: list[Run]
     road: RoadModel
+    rail: RailTimetable
     timetable: Timetable
     network: Network
     planner: Planner
@@ -57,128 +54,90 @@ class ShuttleContext:
     origins: dict[str, Place]
     rail_stops: dict[str, list[int]]
     rail_feeds: list[int]
-    rail_paths: list[Path]
     warnings: list[str] = field(default_factory=list)
-    memo: dict = field(default_factory=dict, repr=False)
+    rail_events: dict[str, list] = field(default_factory=dict, repr=False)
+    _english: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def date(self) -> dt.date:
         return self.scenario.date
 
+    @property
+    def rail_paths(self) -> tuple[Path, ...]:
+        """The rail feeds' folders or zips."""
+        return self.rail.paths
+
     def english(self, name: str) -> str:
         """Return the English name of a stop or station name (e.g. a headsign), else the name itself."""
-        table = self.memo.get("english")
-        if table is None:
+        if self._english is None:
             tt = self.timetable
-            table = _headsign_translations(self.rail_paths)
+            table = dict(self.rail.headsigns_en)
             for n, i18n in zip(tt.stop_names, tt.stop_names_i18n):
                 if "en" in i18n:
                     table.setdefault(n, i18n["en"])
                     table.setdefault(n.removesuffix("駅"), i18n["en"])
-            self.memo["english"] = table
-        return table.get(name, name)
+            self._english = table
+        return self._english.get(name, name)
 
     def place(self, stop_id: str) -> Place:
         """Return the planner place of a scenario stop."""
         return stop_place(self.network, self.stop_index[stop_id])
 
 
-def scenario_runs(scenario: Scenario) -> list[Run]:
-    """Return a scenario's runs (from ``runs``, or the trips of ``runs_feed`` on the date), sorted by start."""
-    if scenario.runs is not None:
-        return sorted(runs_from_specs(scenario.runs), key=lambda r: (r.start, r.id))
-    path = scenario.resolve_path(scenario.runs_feed or "", "runs_feed")
-    return runs_from_feed(path, scenario.date, {s.id for s in scenario.stops})
+def build_context(scenario: Scenario, runs: list[Run] | None = None, *, timetables: Timetables | None = None) -> ShuttleContext:
+    """Join the scenario's runs (or ``runs``) to its compiled rail feeds and resolve its places.
 
-
-def build_context(
-    scenario: Scenario,
-    runs: list[Run] | None = None,
-    *,
-    cache_dir: str | Path | None = None,
-    use_cache: bool = True,
-) -> ShuttleContext:
-    """Compile the scenario's rail feeds with its runs (or ``runs``) and resolve its places.
-
-    Raises :class:`InputError` for a missing feed, a date without trains, or an
-    origin station the rail feeds do not have.
+    ``timetables`` keeps compiled timetables between calls (default: a new
+    one, using the on-disk cache).  Raises :class:`InputError` for a missing
+    feed, a date without trains, or an origin station the rail feeds do not have.
     """
     runs = scenario_runs(scenario) if runs is None else runs
-    rail_paths = [scenario.resolve_path(p, f"rail_feeds[{i}]") for i, p in enumerate(scenario.rail_feeds)]
-    names = [n if "shuttle" not in n.lower() else f"rail-{n}" for n in unique_names(rail_paths)]
-    with tempfile.TemporaryDirectory(prefix="maas-shuttle-") as tmp:
-        folder = Path(tmp) / SHUTTLE_FEED
-        write_tables(folder, shuttle_tables(scenario, runs, timezone=_feed_timezone(rail_paths)))
-        tt = load_timetable([*rail_paths, folder], names=[*names, SHUTTLE_FEED], cache_dir=cache_dir, use_cache=use_cache, progress=False)
+    timetables = timetables or Timetables()
+    rail = timetables.rail([scenario.resolve_path(p, f"rail_feeds[{i}]") for i, p in enumerate(scenario.rail_feeds)])
+    tt = timetables.joined(rail, shuttle_feed(scenario, runs, timezone=rail.timetable.timezone))
     feed_names = tt.feed_names()
-    rail_feeds = [feed_names.index(n) for n in names]
-    shuttle_feed = feed_names.index(SHUTTLE_FEED)
-    rail_services = np.isin(tt.service_feed, rail_feeds)
-    if not (tt.services_on(scenario.date) & rail_services).any():
-        span = tt.service_dates()
-        raise InputError(f"{scenario.source}: date: no train of the rail feeds runs on {scenario.date} (the feeds cover {span[0]} to {span[1]})" if span else f"{scenario.source}: date: the rail feeds have no trips", "date")
+    rail_feeds = [feed_names.index(n) for n in rail.names]
+    shuttle_feed_index = feed_names.index(SHUTTLE_FEED)
+    _check_trains_run(scenario, tt, rail_feeds)
     network = Network(tt)
-    planner = Planner(network)
-    walk = WalkModel(radius_m=scenario.rules.walk_radius_m)
-    stop_index = {}
-    for sid in (s.id for s in scenario.stops):
-        idx = [i for i in tt.stops_with_id(f"{SHUTTLE_FEED}:{sid}") if tt.stop_feed[i] == shuttle_feed]
-        if idx:
-            stop_index[sid] = idx[0]
     ctx = ShuttleContext(
         scenario=scenario,
         runs=runs,
         road=RoadModel.from_scenario(scenario),
+        rail=rail,
         timetable=tt,
         network=network,
-        planner=planner,
-        walk=walk,
-        stop_index=stop_index,
+        planner=Planner(network),
+        walk=WalkModel(radius_m=scenario.rules.walk_radius_m),
+        stop_index=_shuttle_stops(scenario, tt, shuttle_feed_index),
         origins={},
         rail_stops={},
         rail_feeds=rail_feeds,
-        rail_paths=rail_paths,
     )
-    ctx.origins = _resolve_origins(ctx, names)
+    ctx.origins = _resolve_origins(ctx, list(rail.names))
     ctx.rail_stops = _rail_stops_near(ctx)
     for sid in scenario.station_ids():
         if not ctx.rail_stops.get(sid):
             ctx.warnings.append(f"station stop '{sid}' has no train platform within {scenario.rules.walk_radius_m:.0f} m: riders cannot change there")
-    _check_run_times(ctx)
+    ctx.warnings += run_time_warnings(ctx.runs, ctx.road)
     return ctx
 
 
-def _read_member(path: Path, filename: str) -> str:
-    """Return the text of one file of a feed folder or zip ('' when absent or unreadable)."""
-    try:
-        if path.is_dir():
-            f = path / filename
-            return f.read_text(encoding="utf-8-sig") if f.exists() else ""
-        with zipfile.ZipFile(path) as z:
-            names = [n for n in z.namelist() if n.rsplit("/", 1)[-1] == filename]
-            return z.read(names[0]).decode("utf-8-sig") if names else ""
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
-        return ""
+def _check_trains_run(scenario: Scenario, tt: Timetable, rail_feeds: list[int]) -> None:
+    """Raise InputError when no train of the rail feeds runs on the scenario's date."""
+    rail_services = np.isin(tt.service_feed, rail_feeds)
+    if not (tt.services_on(scenario.date) & rail_services).any():
+        span = tt.service_dates()
+        raise InputError(f"{scenario.source}: date: no train of the rail feeds runs on {scenario.date} (the feeds cover {span[0]} to {span[1]})" if span else f"{scenario.source}: date: the rail feeds have no trips", "date")
 
 
-def _feed_timezone(paths: list[Path]) -> str:
-    """Return the first rail feed's agency_timezone (the shuttle feed is written in it), else Asia/Tokyo."""
-    for path in paths:
-        for row in csv.DictReader(io.StringIO(_read_member(path, "agency.txt"))):
-            tz = (row.get("agency_timezone") or "").strip()
-            if tz:
-                return tz
-    return "Asia/Tokyo"
-
-
-def _headsign_translations(paths: list[Path]) -> dict[str, str]:
-    """Return English headsigns from the rail feeds' translations.txt (GTFS standard form, by field_value)."""
-    out: dict[str, str] = {}
-    for path in paths:
-        text = _read_member(path, "translations.txt")
-        for row in csv.DictReader(io.StringIO(text)):
-            if row.get("table_name") == "trips" and row.get("field_name") == "trip_headsign" and row.get("language") == "en" and row.get("field_value"):
-                out.setdefault(row["field_value"], row.get("translation") or row["field_value"])
+def _shuttle_stops(scenario: Scenario, tt: Timetable, shuttle_feed_index: int) -> dict[str, int]:
+    """Return scenario stop id → its stop index in the shuttle feed of ``tt``."""
+    out = {}
+    for sid in (s.id for s in scenario.stops):
+        idx = [i for i in tt.stops_with_id(f"{SHUTTLE_FEED}:{sid}") if tt.stop_feed[i] == shuttle_feed_index]
+        if idx:
+            out[sid] = idx[0]
     return out
 
 
@@ -242,13 +201,16 @@ def _rail_stops_near(ctx: ShuttleContext) -> dict[str, list[int]]:
     return out
 
 
-def _check_run_times(ctx: ShuttleContext) -> None:
-    """Warn about runs driving faster than the road model allows."""
-    for run in ctx.runs:
+def run_time_warnings(runs: list[Run], road: RoadModel) -> list[str]:
+    """Return a warning for every leg of a run driven faster than the road model allows."""
+    out = []
+    for run in runs:
         for a, b in zip(run.calls, run.calls[1:]):
-            need = ctx.road.time_s(a.stop, b.stop)
+            need = road.time_s(a.stop, b.stop)
             have = b.arrival - a.departure
             if have < need:
-                ctx.warnings.append(
-                    f"run {run.id}: {a.stop} → {b.stop} in {have // 60} min, but the road model needs {need // 60} min (fleet.road_times / road_speed_kmh)"
-                )
+                out.append(f"run {run.id}: {a.stop} → {b.stop} in {have // 60} min, but the road model needs {need // 60} min (fleet.road_times / road_speed_kmh)")
+    return out
+
+
+__all__ = ["ShuttleContext", "build_context", "run_time_warnings"]

@@ -19,14 +19,18 @@ parks (line width grows with the run's load).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from maas.geo import haversine_m
-from maas.shuttle.evaluate import Evaluation
+from maas.shuttle.meets import MET
+from maas.shuttle.results import Evaluation
+from maas.timetable.model import Timetable
 from maas.when import format_clock, parse_clock
 
 #: Stations farther along the line than this are left out of a station panel, km.
@@ -98,66 +102,17 @@ def diagram_data(ev: Evaluation) -> dict:
 
 
 def _station_panel(ev: Evaluation, station: str, lo: int, hi: int, run_ids: list[str], names: dict[str, str]) -> dict | None:
+    """The panel of one station: the rail line through it, its trains in the period, the shuttle's calls and connections."""
     ctx = ev.context
     tt = ctx.timetable
     rail = set(ctx.rail_stops.get(station, []))
-    calls = []
-    for r in ev.runs:
-        if r.run.id not in run_ids:
-            continue
-        for k, c in enumerate(r.run.calls):
-            if c.stop == station:
-                kind = "departure" if k < len(r.run.calls) - 1 and any(x.stop in ev.scenario.park_ids() for x in r.run.calls[k + 1 :]) else "arrival"
-                load = r.load[k] if kind == "departure" else (r.load[k - 1] if k > 0 else 0.0)
-                calls.append({"run": r.run.id, "time": format_clock(c.departure if kind == "departure" else c.arrival), "kind": kind, "load": round(load, 1)})
+    calls = _shuttle_calls(ev, station, run_ids)
     if not rail or not calls:
         return None
-
-    def key(s: int) -> int:
-        p = int(tt.stop_parent[s])
-        return p if p >= 0 else s
-
-    # the reference line: the longest pattern through the station's platforms
     patterns = [p for p in range(tt.n_patterns) if tt.route_feed[tt.pattern_route[p]] in ctx.rail_feeds and rail & set(int(x) for x in tt.pattern_stop_list(p))]
     if not patterns:
         return None
-    ref = max(patterns, key=lambda p: len(tt.pattern_stop_list(p)))
-    seq = [int(x) for x in tt.pattern_stop_list(ref)]
-    lat, lon = tt.stop_lat[seq], tt.stop_lon[seq]
-    cum = np.concatenate([[0.0], np.cumsum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]) / 1000.0)])
-    here = next(i for i, x in enumerate(seq) if x in rail)
-    pos = {key(x): float(cum[i] - cum[here]) for i, x in enumerate(seq) if abs(cum[i] - cum[here]) <= LINE_KM}
-    axis = sorted(({"stop_id": tt.stop_ids[x], "name": tt.stop_name(x, "en"), "km": round(pos[key(x)], 2)} for x in seq if key(x) in pos), key=lambda a: a["km"])
-    running = tt.services_on(ev.date)
-    lines = []
-    for p in patterns:
-        stops = [int(x) for x in tt.pattern_stop_list(p)]
-        for t in tt.pattern_trips[tt.pattern_trip_offsets[p] : tt.pattern_trip_offsets[p + 1]]:
-            if not running[tt.trip_service[t]]:
-                continue
-            arr, dep = tt.trip_times(int(t))
-            pts = []
-            for i, s in enumerate(stops):
-                k = key(s) if s not in rail else key(seq[here])
-                if k not in pos:
-                    continue
-                pts.append((int(arr[i]), pos[k]))
-                if dep[i] != arr[i]:
-                    pts.append((int(dep[i]), pos[k]))
-            if not pts or max(x for x, _ in pts) < lo or min(x for x, _ in pts) > hi:
-                continue
-            head = tt.trip_headsigns[t]
-            label = tt.route_name(int(tt.trip_route[t]), "en") + (f" for {ctx.english(head)}" if head else "")
-            lines.append({"kind": "train", "trip_id": tt.trip_ids[t], "label": label, "points": [[format_clock(x), round(y, 2)] for x, y in pts]})
-    connections = []
-    for r in ev.runs:
-        if r.run.id not in run_ids:
-            continue
-        call = next((c for c in r.run.calls if c.stop == station), None)
-        for m in r.meets:
-            if m.station == station and m.status == "met":
-                t_shuttle = call.departure if m.kind == "arrival" else call.arrival
-                connections.append({"run": r.run.id, "train": m.train, "trip_id": m.trip_id, "train_time": format_clock(m.time), "shuttle_time": format_clock(t_shuttle), "kind": m.kind})
+    line = _Line.through(tt, rail, patterns)
     st_name = names.get(station, station)
     line_name = Counter(tt.route_name(int(tt.pattern_route[p]), "en") for p in patterns).most_common(1)[0][0]
     return {
@@ -165,11 +120,107 @@ def _station_panel(ev: Evaluation, station: str, lo: int, hi: int, run_ids: list
         "kind": "station",
         "station": station,
         "title": f"{st_name}: {line_name} (km from {st_name})",
-        "axis": axis,
-        "lines": lines,
+        "axis": line.axis(tt),
+        "lines": _train_lines(ev, line, rail, patterns, lo, hi),
         "shuttle_calls": calls,
-        "connections": connections,
+        "connections": _connections(ev, station, run_ids),
     }
+
+
+def _shuttle_calls(ev: Evaluation, station: str, run_ids: list[str]) -> list[dict]:
+    """The period's runs at the station: leaving (towards a park) or arriving, with their load."""
+    parks = ev.scenario.park_ids()
+    calls = []
+    for r in ev.runs:
+        if r.run.id not in run_ids:
+            continue
+        for k, c in enumerate(r.run.calls):
+            if c.stop == station:
+                kind = "departure" if k < len(r.run.calls) - 1 and any(x.stop in parks for x in r.run.calls[k + 1 :]) else "arrival"
+                load = r.load[k] if kind == "departure" else (r.load[k - 1] if k > 0 else 0.0)
+                calls.append({"run": r.run.id, "time": format_clock(c.departure if kind == "departure" else c.arrival), "kind": kind, "load": round(load, 1)})
+    return calls
+
+
+@dataclass(frozen=True)
+class _Line:
+    """The reference line of a station panel: the longest pattern through the station's platforms.
+
+    ``pos``: km from the station along it of each stop (a platform stands for its station)
+    within :data:`LINE_KM`; ``here``: the station's position in ``seq``.
+    """
+
+    seq: list[int]
+    here: int
+    pos: dict[int, float]
+    parent: np.ndarray
+
+    @classmethod
+    def through(cls, tt: Timetable, rail: set[int], patterns: list[int]) -> _Line:
+        ref = max(patterns, key=lambda p: len(tt.pattern_stop_list(p)))
+        seq = [int(x) for x in tt.pattern_stop_list(ref)]
+        lat, lon = tt.stop_lat[seq], tt.stop_lon[seq]
+        cum = np.concatenate([[0.0], np.cumsum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]) / 1000.0)])
+        here = next(i for i, x in enumerate(seq) if x in rail)
+        line = cls(seq, here, {}, tt.stop_parent)
+        line.pos.update({line.key(x): float(cum[i] - cum[here]) for i, x in enumerate(seq) if abs(cum[i] - cum[here]) <= LINE_KM})
+        return line
+
+    def key(self, s: int) -> int:
+        """The stop's station (itself when it has none)."""
+        p = int(self.parent[s])
+        return p if p >= 0 else s
+
+    def axis(self, tt: Timetable) -> list[dict]:
+        return sorted(({"stop_id": tt.stop_ids[x], "name": tt.stop_name(x, "en"), "km": round(self.pos[self.key(x)], 2)} for x in self.seq if self.key(x) in self.pos), key=lambda a: a["km"])
+
+
+def _train_lines(ev: Evaluation, line: _Line, rail: set[int], patterns: list[int], lo: int, hi: int) -> list[dict]:
+    """Every train of the period on the patterns through the station, as (time, km) points along the line."""
+    ctx = ev.context
+    tt = ctx.timetable
+    running = tt.services_on(ev.date)
+    lines = []
+    for p in patterns:
+        stops = [int(x) for x in tt.pattern_stop_list(p)]
+        for t in tt.pattern_trips[tt.pattern_trip_offsets[p] : tt.pattern_trip_offsets[p + 1]]:
+            if not running[tt.trip_service[t]]:
+                continue
+            pts = _train_points(tt, int(t), stops, line, rail)
+            if not pts or max(x for x, _ in pts) < lo or min(x for x, _ in pts) > hi:
+                continue
+            head = tt.trip_headsigns[t]
+            label = tt.route_name(int(tt.trip_route[t]), "en") + (f" for {ctx.english(head)}" if head else "")
+            lines.append({"kind": "train", "trip_id": tt.trip_ids[t], "label": label, "points": [[format_clock(x), round(y, 2)] for x, y in pts]})
+    return lines
+
+
+def _train_points(tt: Timetable, t: int, stops: list[int], line: _Line, rail: set[int]) -> list[tuple[int, float]]:
+    """A train's (time, km) at the line's stops: arrival, and departure when it waits."""
+    arr, dep = tt.trip_times(t)
+    pts = []
+    for i, s in enumerate(stops):
+        k = line.key(s) if s not in rail else line.key(line.seq[line.here])
+        if k not in line.pos:
+            continue
+        pts.append((int(arr[i]), line.pos[k]))
+        if dep[i] != arr[i]:
+            pts.append((int(dep[i]), line.pos[k]))
+    return pts
+
+
+def _connections(ev: Evaluation, station: str, run_ids: list[str]) -> list[dict]:
+    """The trains met at the station: train time → shuttle time."""
+    out = []
+    for r in ev.runs:
+        if r.run.id not in run_ids:
+            continue
+        call = next((c for c in r.run.calls if c.stop == station), None)
+        for m in r.meets:
+            if m.station == station and m.status == MET:
+                t_shuttle = call.departure if m.kind == "arrival" else call.arrival
+                out.append({"run": r.run.id, "train": m.train, "trip_id": m.trip_id, "train_time": format_clock(m.time), "shuttle_time": format_clock(t_shuttle), "kind": m.kind})
+    return out
 
 
 def _shuttle_panel(ev: Evaluation, run_ids: list[str], names: dict[str, str]) -> dict:
@@ -248,36 +299,46 @@ def marey_figures(ev: Evaluation, data: dict | None = None) -> list[tuple[str, F
             ax.set_yticks(ys)
             ax.set_yticklabels([f"{a['name']}  {a['km']:+.1f}" if panel["kind"] == "station" else f"{a['name']}  {a['km']:.1f}" for a in panel["axis"]], fontsize=7)
             if panel["kind"] == "station":
-                for line in panel["lines"]:
-                    xs = [_hours(t) for t, _ in line["points"]]
-                    yv = [y for _, y in line["points"]]
-                    if len(xs) == 1:
-                        ax.plot(xs, yv, marker="o", markersize=3, color="#555555")
-                    else:
-                        ax.plot(xs, yv, color="#555555", linewidth=0.9)
-                for c in panel["connections"]:
-                    ax.plot([_hours(c["train_time"]), _hours(c["shuttle_time"])], [0, 0], linestyle=":", color=colors.get(c["run"], "k"), linewidth=2)
-                for k, c in enumerate(sorted(panel["shuttle_calls"], key=lambda c: c["time"])):
-                    x = _hours(c["time"])
-                    marker = "^" if c["kind"] == "departure" else "v"
-                    ax.plot([x], [0], marker=marker, markersize=9, color=colors.get(c["run"], "k"), zorder=5)
-                    # labels of calls close in time are stacked, not overprinted
-                    ax.annotate(f"{c['run']} {c['time']}", (x, 0), xytext=(3, 6 + 10 * (k % 3)), textcoords="offset points", fontsize=7, color=colors.get(c["run"], "k"))
-                ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
-                span = max([abs(y) for y in ys] + [1.0])
-                ax.set_ylim(-span * 1.1, span * 1.1)
+                _draw_station_panel(ax, panel, colors, ys)
             else:
-                for line in panel["lines"]:
-                    xs = [_hours(t) for t, _ in line["points"]]
-                    yv = [y for _, y in line["points"]]
-                    width = 1.0 + 5.0 * min(line["load"] / max(line["seats"], 1), 1.5)
-                    ax.plot(xs, yv, color=colors.get(line["run"], "k"), linewidth=width, solid_capstyle="round", label=line["label"])
-                ax.invert_yaxis()
-                if panel["lines"]:
-                    ax.legend(fontsize=7, loc="upper right")
+                _draw_shuttle_panel(ax, panel, colors)
         axes[-1].set_xlabel(f"{data['scenario']} — {data['date']} (times of day)", fontsize=8)
         out.append((period["name"], fig))
     return out
+
+
+def _draw_station_panel(ax: Axes, panel: dict, colors: dict[str, str], ys: list[float]) -> None:
+    """Trains through a station, the shuttle's calls there (▲ leaving, ▼ arriving) and the connections met (dotted)."""
+    for line in panel["lines"]:
+        xs = [_hours(t) for t, _ in line["points"]]
+        yv = [y for _, y in line["points"]]
+        if len(xs) == 1:
+            ax.plot(xs, yv, marker="o", markersize=3, color="#555555")
+        else:
+            ax.plot(xs, yv, color="#555555", linewidth=0.9)
+    for c in panel["connections"]:
+        ax.plot([_hours(c["train_time"]), _hours(c["shuttle_time"])], [0, 0], linestyle=":", color=colors.get(c["run"], "k"), linewidth=2)
+    for k, c in enumerate(sorted(panel["shuttle_calls"], key=lambda c: c["time"])):
+        x = _hours(c["time"])
+        marker = "^" if c["kind"] == "departure" else "v"
+        ax.plot([x], [0], marker=marker, markersize=9, color=colors.get(c["run"], "k"), zorder=5)
+        # labels of calls close in time are stacked, not overprinted
+        ax.annotate(f"{c['run']} {c['time']}", (x, 0), xytext=(3, 6 + 10 * (k % 3)), textcoords="offset points", fontsize=7, color=colors.get(c["run"], "k"))
+    ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
+    span = max([abs(y) for y in ys] + [1.0])
+    ax.set_ylim(-span * 1.1, span * 1.1)
+
+
+def _draw_shuttle_panel(ax: Axes, panel: dict, colors: dict[str, str]) -> None:
+    """The runs along the road from the stations to the parks; line width grows with the load."""
+    for line in panel["lines"]:
+        xs = [_hours(t) for t, _ in line["points"]]
+        yv = [y for _, y in line["points"]]
+        width = 1.0 + 5.0 * min(line["load"] / max(line["seats"], 1), 1.5)
+        ax.plot(xs, yv, color=colors.get(line["run"], "k"), linewidth=width, solid_capstyle="round", label=line["label"])
+    ax.invert_yaxis()
+    if panel["lines"]:
+        ax.legend(fontsize=7, loc="upper right")
 
 
 def load_figure(ev: Evaluation, data: dict | None = None) -> Figure:

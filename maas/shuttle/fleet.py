@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from maas.shuttle.model import RoadModel, Run
+from maas.shuttle.schema import FleetSpec
+from maas.shuttle.units import whole_seconds
+from maas.when import format_clock
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,29 @@ class FleetResult:
         """True when the available vehicles (if limited) can run every run."""
         return self.vehicles_available is None or self.vehicles_needed <= self.vehicles_available
 
+    def to_dict(self) -> dict:
+        """Return the ``fleet`` of the ``maas shuttle evaluate --json`` document (hours and km rounded, yen whole)."""
+        return {
+            "vehicles_needed": self.vehicles_needed,
+            "vehicles_available": self.vehicles_available,
+            "enough_vehicles": self.enough_vehicles,
+            "vehicle_hours": round(self.vehicle_hours, 2),
+            "vehicle_km": round(self.vehicle_km, 1),
+            "deadhead_km": round(self.deadhead_km, 1),
+            "cost_yen": round(self.cost_yen),
+            "duties": [
+                {
+                    "runs": list(d.runs),
+                    "start": format_clock(d.start),
+                    "end": format_clock(d.end),
+                    "paid_hours": round(d.paid_s / 3600, 2),
+                    "km": round(d.service_km + d.deadhead_km, 1),
+                    "deadhead_km": round(d.deadhead_km, 1),
+                }
+                for d in self.duties
+            ],
+        }
+
 
 def can_follow(a: Run, b: Run, road: RoadModel, min_layover_s: int) -> bool:
     """Return True when one vehicle can run ``b`` after ``a``."""
@@ -75,8 +101,22 @@ def chain_runs(
     n = len(runs)
     if n == 0:
         return FleetResult(0, vehicles_available, (), 0.0, 0.0, 0.0, 0.0, 0)
-    order = sorted(range(n), key=lambda i: (runs[i].start, runs[i].id))
-    runs = [runs[i] for i in order]
+    runs = sorted(runs, key=lambda r: (r.start, r.id))
+    size, succ = _matching(runs, road, min_layover_s)
+    duties = sorted((_duty([runs[k] for k in chain], road, paid_layover_max_s) for chain in _chains(n, succ)), key=lambda d: (d.start, d.runs))
+    hours = sum(d.paid_s for d in duties) / 3600.0
+    km = sum(d.service_km + d.deadhead_km for d in duties)
+    dead = sum(d.deadhead_km for d in duties)
+    needed = n - size
+    notes = []
+    if vehicles_available is not None and needed > vehicles_available:
+        notes.append(f"{needed} vehicles are needed to run every run, but only {vehicles_available} are available")
+    return FleetResult(needed, vehicles_available, tuple(duties), hours, km, dead, hours * cost_per_hour + km * cost_per_km, size, tuple(notes))
+
+
+def _matching(runs: list[Run], road: RoadModel, min_layover_s: int) -> tuple[int, dict[int, int]]:
+    """Return the maximum matching's size and the run each run is followed by in the least-deadhead maximum matching."""
+    n = len(runs)
     bip = nx.Graph()
     tops = [("out", i) for i in range(n)]
     bip.add_nodes_from(tops, bipartite=0)
@@ -96,30 +136,23 @@ def chain_runs(
     size = sum(1 for k in matching if k[0] == "out")
     # least deadhead among the maximum matchings
     flows = nx.max_flow_min_cost(flow, "s", "t")
-    succ: dict[int, int] = {}
-    for i in range(n):
-        for (kind, j), f in flows[("out", i)].items():
-            if kind == "in" and f > 0:
-                succ[i] = j
+    succ = {i: j for i in range(n) for (kind, j), f in flows[("out", i)].items() if kind == "in" and f > 0}
     assert len(succ) == size, "min-cost flow and Hopcroft-Karp disagree on the maximum matching"
+    return size, succ
+
+
+def _chains(n: int, succ: dict[int, int]) -> list[list[int]]:
+    """Return the runs of each vehicle: from every run without a predecessor, following ``succ``."""
     has_pred = set(succ.values())
-    duties = []
+    chains = []
     for i in range(n):
         if i in has_pred:
             continue
         chain = [i]
         while chain[-1] in succ:
             chain.append(succ[chain[-1]])
-        duties.append(_duty([runs[k] for k in chain], road, paid_layover_max_s))
-    duties.sort(key=lambda d: (d.start, d.runs))
-    hours = sum(d.paid_s for d in duties) / 3600.0
-    km = sum(d.service_km + d.deadhead_km for d in duties)
-    dead = sum(d.deadhead_km for d in duties)
-    needed = n - size
-    notes = []
-    if vehicles_available is not None and needed > vehicles_available:
-        notes.append(f"{needed} vehicles are needed to run every run, but only {vehicles_available} are available")
-    return FleetResult(needed, vehicles_available, tuple(duties), hours, km, dead, hours * cost_per_hour + km * cost_per_km, size, tuple(notes))
+        chains.append(chain)
+    return chains
 
 
 def _duty(chain: list[Run], road: RoadModel, paid_layover_max_s: int) -> Duty:
@@ -138,3 +171,19 @@ def _duty(chain: list[Run], road: RoadModel, paid_layover_max_s: int) -> Duty:
             idle = nxt.start - run.end - drive
             paid += drive + (idle if idle <= paid_layover_max_s else 0)
     return Duty(tuple(r.id for r in chain), chain[0].start, chain[-1].end, paid, service_km, dead_km, dead_s)
+
+
+def scenario_fleet(runs: list[Run], road: RoadModel, fleet: FleetSpec) -> FleetResult:
+    """Return :func:`chain_runs` of the runs under a scenario's fleet settings (layovers, rates, vehicles)."""
+    return chain_runs(
+        runs,
+        road,
+        min_layover_s=whole_seconds(fleet.min_layover_minutes),
+        paid_layover_max_s=whole_seconds(fleet.paid_layover_max_minutes),
+        cost_per_hour=fleet.cost_per_vehicle_hour_yen,
+        cost_per_km=fleet.cost_per_km_yen,
+        vehicles_available=fleet.vehicles,
+    )
+
+
+__all__ = ["Duty", "FleetResult", "can_follow", "chain_runs", "scenario_fleet"]

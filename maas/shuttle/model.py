@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from maas.geo import haversine_m
-from maas.shuttle.scenario import RunSpec, Scenario
+from maas.shuttle.schema import RunSpec, Scenario
+from maas.shuttle.units import clock_text
 from maas.when import format_clock
 
 
@@ -65,20 +66,16 @@ class Run:
         """Return the scenario form of the run."""
         calls = []
         for c in self.calls:
-            d = {"stop": c.stop, "time": _hhmm(c.arrival)}
+            d = {"stop": c.stop, "time": clock_text(c.arrival)}
             if c.departure != c.arrival:
-                d["depart"] = _hhmm(c.departure)
+                d["depart"] = clock_text(c.departure)
             calls.append(d)
-        data: dict = {"id": self.id, "calls": calls}
+        data: dict[str, object] = {"id": self.id, "calls": calls}
         if self.name:
             data["name"] = self.name
         if self.name_en:
             data["name_en"] = self.name_en
         return RunSpec.model_validate(data)
-
-
-def _hhmm(seconds: int) -> str:
-    return format_clock(seconds) if seconds % 60 == 0 else f"{format_clock(seconds)}:{seconds % 60:02d}"
 
 
 def runs_from_specs(specs: list[RunSpec]) -> list[Run]:

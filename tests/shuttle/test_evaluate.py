@@ -8,9 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from maas.cli.main import app
-from maas.shuttle.evaluate import HOME, TO_WORK, evaluate_scenario
+from maas.shuttle.evaluate import evaluate_scenario
+from maas.shuttle.options import HOME, TO_WORK
 from maas.shuttle.report import render_evaluation
-from maas.shuttle.scenario import load_scenario
+from maas.shuttle.scenario import load_scenario, with_runs
 from tests.shuttle.conftest import write_scenario
 
 runner = CliRunner()
@@ -61,17 +62,17 @@ def test_home_options_by_hand(small_eval):
 
 def test_totals_and_loads(small_eval):
     t = small_eval.totals
-    assert t["riders"] == pytest.approx(20.0)
-    assert t["to_work_reached"] == t["to_work_seated"] == pytest.approx(20.0)
-    assert t["home_reached"] == t["home_seated"] == pytest.approx(20.0)
-    assert t["mean_wait_to_work_s"] == pytest.approx(5 * MIN)
-    assert t["mean_door_to_door_s"] == pytest.approx(40 * MIN)
-    assert t["mean_wait_home_s"] == pytest.approx(((10 + 20) + (0 + 40)) / 2 * MIN)
+    assert t.riders == pytest.approx(20.0)
+    assert t.to_work_reached == t.to_work_seated == pytest.approx(20.0)
+    assert t.home_reached == t.home_seated == pytest.approx(20.0)
+    assert t.mean_wait_to_work_s == pytest.approx(5 * MIN)
+    assert t.mean_door_to_door_s == pytest.approx(40 * MIN)
+    assert t.mean_wait_home_s == pytest.approx(((10 + 20) + (0 + 40)) / 2 * MIN)
     m1, m2 = small_eval.run("m1"), small_eval.run("m2")
     assert m1.load == pytest.approx([10.0, 0.0]) and m1.boarding == {"sta": pytest.approx(10.0)}
     assert m2.load == pytest.approx([10.0, 10.0]) and m2.alighting == {"p2": pytest.approx(10.0)}
     assert small_eval.run("e2").load == pytest.approx([10.0, 10.0])
-    assert t["runs_over_seats"] == 0
+    assert t.runs_over_seats == 0
 
 
 def test_trains_met_and_missed(small_eval):
@@ -111,8 +112,8 @@ def test_seats_ration_to_next_option(small_data, small_dir):
     then by 8/10 again: p1 keeps 6.4 (no other option), p2 8 + 1.6; 16 of 20 seated."""
     small_data["fleet"]["seats"] = 8
     ev = evaluate_scenario(load_scenario(write_scenario(small_dir, small_data, "seats8.yaml")))
-    assert ev.totals["to_work_reached"] == pytest.approx(20.0)
-    assert ev.totals["to_work_seated"] == pytest.approx(16.0)
+    assert ev.totals.to_work_reached == pytest.approx(20.0)
+    assert ev.totals.to_work_seated == pytest.approx(16.0)
     assert _group(ev, TO_WORK, "p1").seated == pytest.approx(6.4)
     assert _group(ev, TO_WORK, "p2").seated == pytest.approx(9.6)
     assert ev.run("m1").peak_load == pytest.approx(8.0) and ev.run("m2").peak_load == pytest.approx(8.0)
@@ -131,7 +132,7 @@ def test_not_served_when_too_early_or_too_late(small_data, small_dir):
     small_data["runs"][0]["calls"] = [{"stop": "sta", "time": "07:25"}, {"stop": "p1", "time": "07:56"}, {"stop": "p2", "time": "08:06"}]
     ev = evaluate_scenario(load_scenario(write_scenario(small_dir, small_data, "late.yaml")))
     assert _group(ev, TO_WORK, "p1").reached == 0.0
-    assert ev.totals["to_work_reached"] == pytest.approx(10.0)
+    assert ev.totals.to_work_reached == pytest.approx(10.0)
 
 
 def test_too_few_vehicles_is_reported(small_data, small_dir):
@@ -164,13 +165,13 @@ def test_text_report(small_eval):
 
 
 def test_with_runs_swaps_the_timetable(small_eval):
-    """Scenario.with_runs gives a copy with other runs (here: m2 dropped), everything else the same."""
+    """with_runs gives a copy with other runs (here: m2 dropped), everything else the same."""
     s = small_eval.scenario
     runs = [r.run.to_spec() for r in small_eval.runs if r.run.id != "m2"]
-    other = s.with_runs(runs, name="small-without-m2")
+    other = with_runs(s, runs, name="small-without-m2")
     ev = evaluate_scenario(other)
     assert other.name == "small-without-m2" and [r.id for r in other.runs] == ["m1", "e1", "e2"]
-    assert ev.totals["to_work_reached"] == pytest.approx(20.0)  # p2 still has m1 (45 min early)
+    assert ev.totals.to_work_reached == pytest.approx(20.0)  # p2 still has m1 (45 min early)
     assert [o.run for o in _group(ev, TO_WORK, "p2").options] == ["m1"]
     assert ev.fleet.vehicles_needed == 2
 

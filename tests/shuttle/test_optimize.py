@@ -41,9 +41,9 @@ def test_proposal_is_at_least_as_good(small_opt):
     """Re-evaluated from the written files, the proposal serves at least as many as the input."""
     result, out = small_opt
     base, prop = result.baseline.totals, result.proposal.totals
-    assert prop["to_work_reached"] >= base["to_work_reached"] - 1e-9
-    assert prop["to_work_seated"] >= base["to_work_seated"] - 1e-9
-    assert prop["home_seated"] >= base["home_seated"] - 1e-9
+    assert prop.to_work_reached >= base.to_work_reached - 1e-9
+    assert prop.to_work_seated >= base.to_work_seated - 1e-9
+    assert prop.home_seated >= base.home_seated - 1e-9
     assert result.model_proposal.objective >= result.model_input.objective - 1e-6
     again = evaluate_scenario(load_scenario(out / "scenario.yaml"))
     assert again.totals == prop

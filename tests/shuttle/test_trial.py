@@ -25,10 +25,10 @@ def trial_eval():
 
 def test_trial_serves_riders(trial_eval):
     t = trial_eval.totals
-    assert t["riders"] == pytest.approx((2607 + 861 + 548) * 0.02)
-    assert t["to_work_seated"] > 0 and t["home_seated"] > 0
-    assert t["to_work_seated"] <= t["to_work_reached"] <= t["riders"] + 1e-9
-    assert t["runs"] == 4
+    assert t.riders == pytest.approx((2607 + 861 + 548) * 0.02)
+    assert t.to_work_seated > 0 and t.home_seated > 0
+    assert t.to_work_seated <= t.to_work_reached <= t.riders + 1e-9
+    assert t.runs == 4
 
 
 def test_trial_loads_and_vehicles(trial_eval):
@@ -39,7 +39,7 @@ def test_trial_loads_and_vehicles(trial_eval):
         assert r.riders > 0
     assert trial_eval.run("techno_morning2").peak_wanted > trial_eval.run("techno_morning2").seats
     assert trial_eval.fleet.vehicles_needed == 2 and trial_eval.fleet.enough_vehicles
-    assert trial_eval.totals["cost_yen"] > 0
+    assert trial_eval.totals.cost_yen > 0
 
 
 def test_trial_meets_trains(trial_eval):
@@ -58,7 +58,7 @@ def test_changing_one_departure_changes_the_answer():
     moved = evaluate_scenario(scenario_from_dict(data, base_dir=s.base_dir))
     base = evaluate_scenario(s)
     assert moved.run("techno_morning2").run.start == base.run("techno_morning2").run.start - 300
-    assert moved.totals["to_work_reached"] != base.totals["to_work_reached"] or moved.totals["mean_wait_to_work_s"] != base.totals["mean_wait_to_work_s"]
+    assert moved.totals.to_work_reached != base.totals.to_work_reached or moved.totals.mean_wait_to_work_s != base.totals.mean_wait_to_work_s
 
 
 def _shift(hhmm: str, minutes: int) -> str:
@@ -98,10 +98,10 @@ def test_cli_writes_pngs(tmp_path):
 def test_rail_profiles_equal_point_queries():
     """The rail legs read off range-query profiles equal arrive-by / depart-at queries at each time."""
     from maas.shuttle.context import build_context
-    from maas.shuttle.evaluate import RailPart
+    from maas.shuttle.legs import RailLegs
 
     ctx = build_context(load_scenario(TRIAL))
-    fast, exact = RailPart(ctx), RailPart(ctx, profiles=False)
+    fast, exact = RailLegs(ctx), RailLegs(ctx, profiles=False)
     origins = sorted(ctx.origins)
     checked = 0
     for station in ("ajisu", "motoyura"):

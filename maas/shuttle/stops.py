@@ -1,0 +1,149 @@
+"""Stops a scenario may name by id alone: the stops of the default feeds, with their English names.
+
+A scenario's ``stops`` entry with only ``id`` (``ajisu``, ``shinyamaguchi``)
+takes its name, English name and position from the default feeds,
+``gtfs/techno-shuttle`` first, then the others in the catalog's order.  The
+feeds are read with :func:`maas.feeds.reader.read_feed` (only ``stops.txt`` and
+``translations.txt``); the catalogue is kept in a small bounded cache keyed by
+those files' sizes and modification times, so a refreshed feed is read again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from maas.defaults import default_feed_paths
+from maas.feeds.reader import Feed, read_feed
+from maas.shuttle.lru import Lru
+from maas.shuttle.schema import Scenario
+
+_FILES = ("stops.txt", "translations.txt")
+
+
+@dataclass(frozen=True)
+class KnownStop:
+    """A stop of the default feeds: its names, position, description and the feed it comes from."""
+
+    name: str
+    name_en: str | None
+    lat: float
+    lon: float
+    note: str | None
+    feed: str
+
+
+@dataclass(frozen=True)
+class StopCatalogue:
+    """Stops by id, the first feed's stop winning a shared id; ``feeds`` names the feeds read (``gtfs/jr``)."""
+
+    stops: Mapping[str, KnownStop]
+    feeds: tuple[str, ...]
+
+    def describe(self) -> str:
+        """Return the feeds for messages (``gtfs/techno-shuttle, gtfs/jr``), or ``none found``."""
+        return ", ".join(self.feeds) or "none found"
+
+
+def read_catalogue(paths: Sequence[Path]) -> StopCatalogue:
+    """Return the stops (location_type 0, with a position) of the feeds at ``paths``, first feed first."""
+    stops: dict[str, KnownStop] = {}
+    for path in paths:
+        feed = read_feed(path, only=_FILES)
+        english = _english_stop_names(feed)
+        for sid, stop in _feed_stops(feed, english):
+            stops.setdefault(sid, stop)
+    return StopCatalogue(stops, tuple(f"gtfs/{p.name}" for p in paths))
+
+
+def _feed_stops(feed: Feed, english: Mapping[str, str]) -> list[tuple[str, KnownStop]]:
+    """Return (stop_id, stop) of a feed's stops and platforms that have a position."""
+    table = feed.table("stops.txt")
+    if "stop_id" not in table.columns:
+        return []
+    ids = table["stop_id"].astype(str)
+    names = feed.column("stops.txt", "stop_name").astype(str) if "stop_name" in table.columns else ids
+    kinds = feed.column("stops.txt", "location_type").astype(str)
+    lats = [_number(x) for x in feed.column("stops.txt", "stop_lat")]
+    lons = [_number(x) for x in feed.column("stops.txt", "stop_lon")]
+    descs = feed.column("stops.txt", "stop_desc").astype(str)
+    out = []
+    for sid, name, kind, lat, lon, desc in zip(ids, names, kinds, lats, lons, descs):
+        if sid and kind in ("", "0") and lat is not None and lon is not None:
+            out.append((sid, KnownStop(name, english.get(sid), lat, lon, desc or None, feed.name)))
+    return out
+
+
+def _number(text: str) -> float | None:
+    """Return the number written in ``text`` (Python's own reading, exact to the last digit), else None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _english_stop_names(feed: Feed) -> dict[str, str]:
+    """Return ``{stop_id: English name}`` from translations.txt (GTFS form, by record_id)."""
+    table = feed.table("translations.txt")
+    out: dict[str, str] = {}
+    if not len(table):
+        return out
+    cols = ("table_name", "field_name", "language", "record_id", "translation")
+    rows = zip(*(feed.column("translations.txt", c).astype(str) for c in cols))
+    for table_name, field, lang, record, text in rows:
+        if table_name == "stops" and field == "stop_name" and lang == "en" and record:
+            out[record] = text
+    return out
+
+
+def default_catalogue_paths() -> list[Path]:
+    """Return the default feeds in catalogue order: the shuttle feed first (its ids, ``ajisu``, are the shuttle stops)."""
+    return sorted(default_feed_paths(), key=lambda p: 0 if "shuttle" in p.name else 1)
+
+
+#: Catalogues read, by their files' stamps: the default data is one entry; a test's other data one more.
+_CATALOGUES: Lru[tuple, StopCatalogue] = Lru(max_entries=2)
+
+
+def default_catalogue() -> StopCatalogue:
+    """Return the catalogue of the default feeds, read again only when one of their files changes."""
+    paths = default_catalogue_paths()
+    return _CATALOGUES.get(_stamps(paths), lambda: read_catalogue(paths))
+
+
+def _stamps(paths: Sequence[Path]) -> tuple:
+    """Return the paths with the size and modification time of the files the catalogue reads."""
+    out = []
+    for path in paths:
+        files = [path / f for f in _FILES] if path.is_dir() else [path]
+        out.append((str(path), tuple(_stamp(f) for f in files)))
+    return tuple(out)
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def fill_stops(scenario: Scenario, catalogue: StopCatalogue) -> None:
+    """Complete stops given by id alone from the catalogue (fields given in the scenario win)."""
+    for stop in scenario.stops:
+        ref = catalogue.stops.get(stop.id)
+        if ref is None:
+            continue
+        if stop.lat is None and stop.lon is None:
+            stop.lat, stop.lon = ref.lat, ref.lon
+            if stop.note is None:
+                stop.note = ref.note
+        if stop.name is None:
+            stop.name = ref.name
+        if stop.name_en is None:
+            stop.name_en = ref.name_en
+
+
+__all__ = ["KnownStop", "StopCatalogue", "default_catalogue", "default_catalogue_paths", "fill_stops", "read_catalogue"]

@@ -1,0 +1,123 @@
+"""The timetable a shuttle scenario is judged on: the trains, compiled once, with the scenario's runs joined in memory.
+
+The rail feeds are compiled (or loaded from the on-disk cache) once and kept;
+a scenario's runs become a feed made in memory (:func:`maas.shuttle.feed.shuttle_feed`),
+compiled by the timetable compiler itself (:func:`maas.timetable.cache.load_read_feeds`,
+cached on disk by content like any feed) and put after the trains with
+:func:`maas.timetable.merge.merge_timetables`.  The result is exactly the
+timetable of the rail feeds and a written shuttle feed compiled together,
+without writing or compiling the trains again for every evaluation.
+
+:class:`Timetables` holds both kinds in small bounded caches.  Whoever
+evaluates more than once keeps one (a command comparing two scenarios, the
+optimizer, the service); a service can also hand it the timetable it already
+holds (:meth:`Timetables.hold`), used when a scenario's rail feeds are
+exactly the service's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from maas.feeds.reader import Feed, feed_digest, read_feed
+from maas.shuttle.lru import Lru
+from maas.timetable.cache import feeds_cache_key, load_read_feeds, load_timetable, unique_names
+from maas.timetable.merge import merge_timetables
+from maas.timetable.model import Timetable
+
+
+@dataclass(frozen=True)
+class RailTimetable:
+    """The compiled rail feeds of a scenario, and what the evaluation reads from their files once.
+
+    ``names`` are the feeds' names in the timetable; ``headsigns_en`` the
+    English headsigns of their translations.txt (GTFS standard form, by
+    ``field_value``), first feed first.
+    """
+
+    paths: tuple[Path, ...]
+    names: tuple[str, ...]
+    timetable: Timetable = field(repr=False)
+    headsigns_en: Mapping[str, str] = field(repr=False)
+
+
+def rail_feed_names(paths: Sequence[Path]) -> list[str]:
+    """Return the names the rail feeds are compiled under (``rail-`` before a name holding "shuttle", so their routes stay trains)."""
+    return [n if "shuttle" not in n.lower() else f"rail-{n}" for n in unique_names(paths)]
+
+
+def headsign_translations(paths: Sequence[Path]) -> dict[str, str]:
+    """Return English headsigns from the feeds' translations.txt (GTFS standard form, by field_value)."""
+    out: dict[str, str] = {}
+    for path in paths:
+        feed = read_feed(path, only=("translations.txt",))
+        table = feed.table("translations.txt")
+        if not len(table):
+            continue
+        cols = ("table_name", "field_name", "language", "field_value", "translation")
+        for table_name, field_name, lang, value, text in zip(*(feed.column("translations.txt", c).astype(str) for c in cols)):
+            if table_name == "trips" and field_name == "trip_headsign" and lang == "en" and value:
+                out.setdefault(value, text or value)
+    return out
+
+
+class Timetables:
+    """Compiled rail timetables and runs timetables, each kind in a bounded cache (see the module docstring).
+
+    ``cache_dir`` and ``use_cache`` are those of :func:`maas.timetable.cache.load_timetable`
+    (``use_cache=False`` compiles afresh and keeps nothing on disk).
+    Rail timetables are keyed by their feeds' paths, names and content
+    digests, so a feed changed on disk is compiled again; runs timetables by
+    their in-memory feed's content.
+    """
+
+    def __init__(self, *, cache_dir: str | Path | None = None, use_cache: bool = True, max_rail: int = 4, max_runs: int = 16) -> None:
+        self.cache_dir = cache_dir
+        self.use_cache = use_cache
+        self._rail: Lru[tuple, RailTimetable] = Lru(max_rail)
+        self._runs: Lru[str, Timetable] = Lru(max_runs)
+
+    def hold(self, paths: Sequence[Path], timetable: Timetable) -> bool:
+        """Keep ``timetable`` (compiled from ``paths`` as they are named by default) as the rail timetable of those feeds.
+
+        Used only when it is exactly what compiling them as rail feeds gives:
+        the same names (no feed named like a shuttle) and the same content;
+        return whether it was kept.
+        """
+        paths = tuple(Path(p).resolve() for p in paths)
+        names = tuple(rail_feed_names(paths))
+        if tuple(timetable.feed_names()) != names or [str(Path(f.source).resolve()) for f in timetable.feeds] != [str(p) for p in paths]:
+            return False
+        key = (paths, names, tuple(f.digest for f in timetable.feeds))
+        if key != self._rail_key(paths, names):
+            return False
+        self._rail.put(key, RailTimetable(paths, names, timetable, headsign_translations(paths)))
+        return True
+
+    def rail(self, paths: Sequence[Path]) -> RailTimetable:
+        """Return the compiled rail feeds at ``paths`` (kept; compiled or loaded from disk when not held)."""
+        paths = tuple(Path(p).resolve() for p in paths)
+        names = tuple(rail_feed_names(paths))
+        return self._rail.get(self._rail_key(paths, names), lambda: self._load_rail(paths, names))
+
+    def runs(self, feed: Feed) -> Timetable:
+        """Return the compiled timetable of a feed made in memory (a scenario's runs)."""
+        if not self.use_cache:
+            return load_read_feeds([feed], use_cache=False)
+        return self._runs.get(feeds_cache_key([feed]), lambda: load_read_feeds([feed], cache_dir=self.cache_dir))
+
+    def joined(self, rail: RailTimetable, runs: Feed) -> Timetable:
+        """Return the trains followed by the runs: the timetable of both compiled together."""
+        return merge_timetables(rail.timetable, self.runs(runs))
+
+    def _rail_key(self, paths: tuple[Path, ...], names: tuple[str, ...]) -> tuple:
+        return (paths, names, tuple(feed_digest(p) for p in paths))
+
+    def _load_rail(self, paths: tuple[Path, ...], names: tuple[str, ...]) -> RailTimetable:
+        tt = load_timetable(list(paths), names=list(names), cache_dir=self.cache_dir, use_cache=self.use_cache, progress=False)
+        return RailTimetable(paths, names, tt, headsign_translations(paths))
+
+
+__all__ = ["RailTimetable", "Timetables", "headsign_translations", "rail_feed_names"]
