@@ -15,7 +15,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from maas.cli import feeds_cmd, graph_cmd, plan_cmd, serve_cmd, shuttle_cmd, tour_cmd
+from maas.cli import feeds_cmd, graph_cmd, matrix_cmd, plan_cmd, serve_cmd, shuttle_cmd, tour_cmd
 from maas.errors import MaasError
 
 
@@ -42,6 +42,7 @@ app = typer.Typer(
 feeds_cmd.register(app)
 graph_cmd.register(app)
 plan_cmd.register(app)
+matrix_cmd.register(app)
 tour_cmd.register(app)
 shuttle_cmd.register(app)
 serve_cmd.register(app)

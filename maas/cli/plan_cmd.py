@@ -1,4 +1,4 @@
-"""``maas plan``, ``maas reach`` and ``maas matrix``: journeys, isochrones and travel-time matrices."""
+"""``maas plan`` and ``maas reach``: journeys and isochrones (matrices: :mod:`maas.cli.matrix_cmd`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.routing.places import Place, PlaceIndex
 from maas.routing.planner import JourneyQuery, Planner
 from maas.routing.reach import reach as reach_query
-from maas.routing.reach import travel_minutes
 from maas.when import date_and_time, format_clock
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Service date YYYY-MM-DD (default: today in the feeds' time zone).", show_default=False)]
@@ -38,7 +37,6 @@ def register(app: typer.Typer) -> None:
     """Add the journey commands to the CLI."""
     app.command("plan")(plan)
     app.command("reach")(reach)
-    app.command("matrix")(matrix)
 
 
 def _when(planner: Planner, date: str | None, clock: str | None, field: str = "depart") -> tuple[dt.date, int]:
@@ -181,48 +179,3 @@ def reach(
         typer.echo(f"From {_name(o, 'en')} at {format_clock(t)} on {day}: {len(r.stops)} stops within {minutes} min, isochrone {round(r.area_km2(), 3):.2f} km²")
         for s in r.stops:
             typer.echo(f"  {format_clock(s.arrival)}  {s.minutes:5.1f} min  {s.name} [{s.id}]")
-
-
-def _read_places(path: Path, places: PlaceIndex, field: str) -> tuple[list[str], list[Place]]:
-    """Read a places CSV: a 'place' column (any place text) or 'lat','lon'; optional 'id'."""
-    try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})", field) from exc
-    if not rows:
-        raise InputError(f"{path}: no rows (expected a header with 'place' or 'lat,lon')", field)
-    ids, out = [], []
-    for line, row in enumerate(rows, start=2):
-        if row.get("place"):
-            text = row["place"]
-        elif row.get("lat") and row.get("lon"):
-            text = f"{row['lat']},{row['lon']}"
-        else:
-            raise InputError(f"{path}:{line}: needs a 'place' or 'lat' and 'lon' value", field)
-        place = places.resolve(text, f"{field} ({path.name}:{line})")
-        ids.append(row.get("id") or place.id)
-        out.append(place)
-    return ids, out
-
-
-@routing_options
-def matrix(
-    origins: Annotated[Path, typer.Option("--origins", help="CSV of origins: column 'place' (or 'lat','lon'), optional 'id'.", show_default=False)],
-    destinations: Annotated[Path, typer.Option("--destinations", help="CSV of destinations, same columns.", show_default=False)],
-    date: DateOpt = None,
-    depart: DepartOpt = None,
-    params: RoutingParams = DEFAULT_PARAMS,
-    feed: FeedOpt = None,
-    pois: PoisOpt = None,
-    osm: OsmOpt = None,
-) -> None:
-    """Print a CSV of travel minutes: one row per origin, one column per destination (empty = unreachable)."""
-    planner, places = load_planner(feed, pois, osm)
-    o_ids, o_places = _read_places(origins, places, "origins")
-    d_ids, d_places = _read_places(destinations, places, "destinations")
-    day, t = _when(planner, date, depart)
-    minutes = travel_minutes(planner, o_places, d_places, day, t, params=params)
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["origin", *d_ids])
-    for oid, row in zip(o_ids, minutes):
-        out.writerow([oid, *("" if v != v else f"{v:.1f}" for v in row)])
