@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maas.defaults import data_root
 from maas.errors import InputError
+
+if TYPE_CHECKING:  # the shuttle library is imported when a scenario is evaluated, not at start-up
+    from maas.shuttle.timetable import Timetables
 
 #: Scenario files offered in an empty store, so the map's shuttle page has something to show.
 BUILT_IN = {"trial 2019-20 (council report)": "scenarios/trial-2019.yaml"}
@@ -36,12 +40,15 @@ def scenario_of(doc: dict):
     return scenario_from_dict(doc, source="scenario", base_dir=data_root())
 
 
-def evaluation_document(doc: dict) -> dict:
-    """Evaluate a scenario document: the ``maas shuttle evaluate --json`` document plus diagram data."""
+def evaluation_document(doc: dict, timetables: Timetables | None = None) -> dict:
+    """Evaluate a scenario document: the ``maas shuttle evaluate --json`` document plus diagram data.
+
+    ``timetables`` keeps the compiled trains between requests (the service's :attr:`~api.state.ServiceState.shuttle_timetables`).
+    """
     from maas.shuttle.diagram import diagram_data
     from maas.shuttle.evaluate import evaluate_scenario
 
-    ev = evaluate_scenario(scenario_of(doc))
+    ev = evaluate_scenario(scenario_of(doc), timetables=timetables)
     return {"evaluation": ev.to_dict(), "diagram": diagram_data(ev)}
 
 

@@ -38,6 +38,7 @@ class ServiceState:
     places: PlaceIndex
     store: ScenarioStore
     _tours: object | None = None
+    _shuttle_timetables: object | None = None
 
     @classmethod
     def load(cls, settings: Settings) -> ServiceState:
@@ -57,3 +58,18 @@ class ServiceState:
 
             self._tours = TourPlanner(self.planner, self.places)
         return self._tours
+
+    @property
+    def shuttle_timetables(self):  # noqa: ANN201 - imported lazily, like the tour planner
+        """The compiled rail timetables shuttle evaluations use, kept between requests of this process (bounded).
+
+        The service's own timetable is among them when it is exactly what a
+        scenario's rail feeds compile to (the service runs on rail feeds only).
+        """
+        if self._shuttle_timetables is None:
+            from maas.shuttle.timetable import Timetables
+
+            timetables = Timetables()
+            timetables.hold(list(self.settings.feeds), self.network.timetable)
+            self._shuttle_timetables = timetables
+        return self._shuttle_timetables

@@ -31,9 +31,9 @@ scenarios = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[PlannersOn
 ScenarioDoc = Annotated[dict[str, Any], Body(description="A shuttle scenario (see scenarios/README.md), as JSON.")]
 
 
-def evaluate_job(_: ServiceState, doc: dict) -> dict:
-    """The evaluation answer (runs in a heavy-work process)."""
-    return evaluation_document(doc)
+def evaluate_job(state: ServiceState, doc: dict) -> dict:
+    """The evaluation answer (runs in a heavy-work process, on the rail timetables it keeps)."""
+    return evaluation_document(doc, state.shuttle_timetables)
 
 
 @router.post("/shuttle/evaluate", summary="Evaluate a shuttle timetable against trains and shifts")
@@ -60,13 +60,13 @@ async def optimize(
     return await heavy(optimize_job, doc, limit, deadline_s=deadline_for(limit))
 
 
-def optimize_job(_: ServiceState, doc: dict, limit: float) -> dict:
-    """The optimisation answer (runs in a heavy-work process)."""
+def optimize_job(state: ServiceState, doc: dict, limit: float) -> dict:
+    """The optimisation answer (runs in a heavy-work process, on the rail timetables it keeps)."""
     from maas.shuttle.optimize import optimize as run_optimizer
 
     scenario = scenario_of(doc)
     with tempfile.TemporaryDirectory() as tmp:
-        doc = run_optimizer(scenario, out_dir=Path(tmp), time_limit_s=limit, workers=1).to_dict()
+        doc = run_optimizer(scenario, out_dir=Path(tmp), time_limit_s=limit, workers=1, timetables=state.shuttle_timetables).to_dict()
     doc.pop("files", None)  # written to a temporary folder, gone now
     return doc
 
