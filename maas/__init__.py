@@ -18,11 +18,13 @@ Loading
     :func:`read_feed`, :func:`validate_feed`; :class:`Network`,
     :class:`Timetable`, :class:`Poi`, :class:`Problem`, :class:`WalkModel`.
 Journeys
-    :class:`Planner`, :class:`JourneyQuery`, :class:`PlaceIndex`,
-    :class:`Place`, :class:`Journey`, :class:`Leg`, :func:`journeys_document`,
-    :func:`parse_clock`, :func:`format_clock`.
+    :class:`Planner`, :class:`JourneyQuery`, :class:`RoutingParams`,
+    :class:`PlaceIndex`, :class:`Place`, :class:`Journey`, :class:`Leg`,
+    :func:`journeys_document`, :func:`parse_clock`, :func:`format_clock`.
 Reach and matrices
-    :func:`reach` (:class:`Reach`), :func:`travel_minutes`.
+    :func:`reach` (:class:`Reach`), :func:`travel_minutes` (one departure),
+    :func:`travel_time_matrix` (percentiles over a :class:`DepartureWindow`,
+    a :class:`TravelTimeMatrix`).
 Tours
     :class:`TourPlanner`, :class:`TourRequest`, :func:`tour_request`,
     :class:`Itinerary`, :func:`render_itinerary`.
@@ -74,6 +76,7 @@ _LAZY: dict[str, str] = {
     # journeys
     "Planner": "maas.routing.planner",
     "JourneyQuery": "maas.routing.planner",
+    "RoutingParams": "maas.routing.params",
     "PlaceIndex": "maas.routing.places",
     "Place": "maas.routing.places",
     "Journey": "maas.routing.journeys",
@@ -85,6 +88,9 @@ _LAZY: dict[str, str] = {
     "reach": "maas.routing.reach",
     "Reach": "maas.routing.reach",
     "travel_minutes": "maas.routing.reach",
+    "travel_time_matrix": "maas.routing.matrix",
+    "DepartureWindow": "maas.routing.matrix",
+    "TravelTimeMatrix": "maas.routing.matrix",
     # tours
     "TourPlanner": "maas.tours.planner",
     "TourRequest": "maas.tours.request",
@@ -138,6 +144,8 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from maas.routing.answer import journeys_document
     from maas.routing.journeys import Journey, Leg
     from maas.routing.places import Place, PlaceIndex
+    from maas.routing.matrix import DepartureWindow, TravelTimeMatrix, travel_time_matrix
+    from maas.routing.params import RoutingParams
     from maas.routing.planner import JourneyQuery, Planner
     from maas.routing.reach import Reach, reach, travel_minutes
     from maas.shuttle.diagram import diagram_data, load_figure, marey_figures

@@ -50,8 +50,20 @@ DEFAULT_PERCENTILES = (50,)
 class DepartureWindow:
     """When people leave: ``minutes`` departures one minute apart from ``start`` on ``date``.
 
-    ``start`` is in seconds of the service day (07:30 is 27,000); ``minutes``
-    1 is a single departure.
+    Parameters
+    ----------
+    date
+        The service date.
+    start
+        The first departure, seconds of the service day (07:30 is 27,000).
+    minutes
+        How many departures, one a minute (1, a single departure, to 1,440).
+
+    Raises
+    ------
+    InputError
+        A window out of range (field ``window``) or leaving the service day
+        (field ``depart``).
     """
 
     date: dt.date
@@ -100,10 +112,19 @@ class Targets:
 class TravelTimeMatrix:
     """Travel-time percentiles from every origin to every destination over a departure window.
 
-    ``seconds[i, j, p]`` is the ``percentiles[p]``-th percentile of the
-    travel time (seconds, door to door, from the minute of leaving) from
-    origin ``i`` to destination ``j`` over the window's minutes, or
-    :data:`UNREACHED`.
+    Parameters
+    ----------
+    origin_ids, destination_ids
+        The ids of the rows and columns.
+    window
+        The departures the percentiles are taken over.
+    percentiles
+        The percentiles, ascending (0 to 100).
+    seconds
+        ``seconds[i, j, p]`` is the ``percentiles[p]``-th percentile of the
+        travel time (seconds, door to door, from the minute of leaving) from
+        origin ``i`` to destination ``j`` over the window's minutes, or
+        :data:`UNREACHED`.
     """
 
     origin_ids: tuple[str, ...]
@@ -255,12 +276,39 @@ def travel_time_matrix(
     destination_ids: Sequence[str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> TravelTimeMatrix:
-    """Return the travel-time percentiles from each origin to each destination over the window.
+    """Return the travel-time percentiles from each origin to each destination over a departure window.
 
     One range-RAPTOR search per origin (:func:`range_travel_times`), reduced
-    to the nearest-rank percentiles (:func:`summarise`).  ``progress`` is
-    called with 1 after each origin.  Raises InputError when no trip runs on
-    the window's date or a percentile is outside 0..100.
+    to the nearest-rank percentiles (:func:`summarise`), an unreached minute
+    counting as an infinitely long trip (see the module docstring).
+
+    Parameters
+    ----------
+    planner
+        The journey planner.
+    origins, destinations
+        Places, as :meth:`~maas.routing.places.PlaceIndex.resolve` returns them.
+    window
+        The departures (date, first minute, number of minutes).
+    params
+        How people may travel.
+    percentiles
+        Which percentiles to keep, each 0 to 100 (default the median).
+    origin_ids, destination_ids
+        Ids for the rows and columns (default the places' ids).
+    progress
+        Called with 1 after each origin.
+
+    Returns
+    -------
+    TravelTimeMatrix
+        ``seconds[origin, destination, percentile]``.
+
+    Raises
+    ------
+    InputError
+        No trip runs on the window's date (field ``date``), or a percentile is
+        outside 0..100 (field ``percentiles``).
     """
     pcts = check_percentiles(percentiles)
     planner.check_date(window.date)

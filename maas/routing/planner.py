@@ -49,15 +49,46 @@ MAX_WINDOW_S = 24 * 3600
 class JourneyQuery:
     """What to plan: places, when, and how people may travel (``params``).
 
-    ``time`` is seconds after noon-minus-12h of ``date`` (so 07:30 is 27,000);
-    with ``arrive_by`` it is the latest arrival.  ``window_s`` > 0 asks for every
-    Pareto journey departing in ``[time, time + window_s]``.  ``max_transfers``,
-    ``walk``, ``modes`` and ``min_transfer_s`` read the routing parameters.
+    ``max_transfers``, ``walk``, ``modes`` and ``min_transfer_s`` read the
+    routing parameters.
 
-    The keyword arguments ``max_transfers``, ``walk``, ``modes`` and
-    ``min_transfer_s`` are still accepted in place of ``params`` (they replace
-    those fields of ``params``) for the shuttle's rail legs, which are being
-    rewritten; new code passes ``params``.
+    Parameters
+    ----------
+    origin, destination
+        Where the journey starts and ends, as :meth:`PlaceIndex.resolve
+        <maas.routing.places.PlaceIndex.resolve>` returns them.
+    date
+        The service date.
+    time
+        Seconds after noon-minus-12h of ``date`` (07:30 is 27,000; see
+        :func:`maas.parse_clock`): the departure, or with ``arrive_by`` the
+        latest arrival; 0 to 48:00.
+    arrive_by
+        Plan backwards from ``time`` as the latest arrival.
+    window_s
+        More than 0 asks for every Pareto journey departing in ``[time, time
+        + window_s]`` (at most 24 h; not with ``arrive_by``).
+    params
+        How people may travel (:class:`~maas.routing.params.RoutingParams`);
+        default: up to 8 transfers, the default walk, every mode.
+    **legacy
+        ``max_transfers``, ``walk``, ``modes`` or ``min_transfer_s`` in place
+        of ``params`` (they replace those fields of ``params``); kept for the
+        shuttle's rail legs, new code passes ``params``.
+
+    Raises
+    ------
+    InputError
+        A time outside the service day (field ``depart``), a window out of
+        range or combined with arrive-by (``window``), or routing parameters
+        out of range (their field).
+
+    Examples
+    --------
+    >>> q = maas.JourneyQuery(places.resolve("Shin-Yamaguchi"), places.resolve("Ajisu"),
+    ...                       dt.date(2026, 12, 1), maas.parse_clock("07:00"))  # doctest: +SKIP
+    >>> [j.rides for j in maas.Planner(network).plan(q)]  # doctest: +SKIP
+    [1]
     """
 
     origin: Place
@@ -128,7 +159,21 @@ class Arrivals:
 
 
 class Planner:
-    """Plans journeys on a network; keeps per-date views and walking links between queries."""
+    """Plans journeys on a network; keeps per-date views and walking links between queries.
+
+    RAPTOR (round-based public transit routing) over the day's running trips:
+    :meth:`plan` answers a :class:`JourneyQuery` with its Pareto-optimal
+    journeys (see the module docstring for the exact semantics); the same
+    searches serve :func:`~maas.routing.reach.reach`, the travel-time
+    matrices and the tour planner.  Safe to share between threads.
+
+    Parameters
+    ----------
+    network
+        The network to plan on.
+    cache_size
+        How many day views (one date and set of modes each) are kept.
+    """
 
     def __init__(self, network: Network, cache_size: int = 8) -> None:
         self.network = network
@@ -211,9 +256,27 @@ class Planner:
 
     # --- the queries -----------------------------------------------------------
     def plan(self, q: JourneyQuery) -> list[Journey]:
-        """Return the Pareto-optimal journeys of a query, earliest departure first.
+        """Return the Pareto-optimal journeys of a query.
 
-        Raises InputError when no trip runs on the query's date.
+        For each number of rides, the earliest arrival, leaving as late as
+        possible for it; with a window, every Pareto journey over (departure,
+        arrival, rides) leaving within it.  No journey is an empty list.
+
+        Parameters
+        ----------
+        q
+            The query.
+
+        Returns
+        -------
+        list of Journey
+            Earliest arrival first (by departure with a window).
+
+        Raises
+        ------
+        InputError
+            No trip runs on the query's date (field ``date``; the message
+            names the dates each feed covers).
         """
         self.check_date(q.date)
         if q.window_s:

@@ -19,12 +19,13 @@ import pyproj
 import shapely
 from shapely.geometry import mapping
 
+from maas.errors import InputError
 from maas.network.walking import WalkModel
 from maas.routing.journeys import iso_time
 from maas.routing.kernel import INF
 from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.routing.places import Place, stop_ref
-from maas.routing.planner import Planner
+from maas.routing.planner import MAX_WINDOW_S, Planner
 from maas.routing.raptor import Endpoint
 
 #: Segments per quarter circle of each walking disc.
@@ -46,7 +47,27 @@ class StopReach:
 
 @dataclass(frozen=True)
 class Reach:
-    """The result of a reach query: stops reached and the isochrone polygon (WGS84)."""
+    """The result of a reach query: stops reached and the isochrone polygon (WGS84).
+
+    Parameters
+    ----------
+    origin
+        Where the traveller starts.
+    date
+        The service date.
+    depart
+        Leaving time, seconds of the service day.
+    minutes
+        The time budget.
+    timezone
+        The feeds' time zone, for ISO 8601 times.
+    stops
+        Every stop reached within the budget, earliest first.
+    polygon
+        The isochrone: the union of walking discs around the origin and every
+        stop reached, each as wide as the time left allows (at most the walk
+        radius).
+    """
 
     origin: Place
     date: dt.date
@@ -94,7 +115,40 @@ class Reach:
 
 
 def reach(planner: Planner, origin: Place, date: dt.date, depart: int, minutes: int, *, params: RoutingParams = DEFAULT_PARAMS) -> Reach:
-    """Return the stops reachable within ``minutes`` of leaving ``origin`` at ``depart``, and the isochrone."""
+    """Return the stops reachable within ``minutes`` of leaving ``origin`` at ``depart``, and the isochrone.
+
+    One one-to-all RAPTOR search gives the earliest arrival at every stop;
+    the isochrone is the union of walking discs drawn in a local equidistant
+    projection, so they are round on the ground.
+
+    Parameters
+    ----------
+    planner
+        The journey planner.
+    origin
+        Where the traveller starts.
+    date
+        The service date.
+    depart
+        Leaving time, seconds of the service day.
+    minutes
+        The time budget, 1 to 1,440 minutes.
+    params
+        How people may travel (transfers, walking, modes, transfer time).
+
+    Returns
+    -------
+    Reach
+        The stops reached and the isochrone (:meth:`Reach.to_geojson` for the map).
+
+    Raises
+    ------
+    InputError
+        A budget out of range (field ``minutes``), or no trip runs on ``date``
+        (field ``date``).
+    """
+    if not 1 <= minutes <= MAX_WINDOW_S // 60:
+        raise InputError(f"minutes must be 1 to {MAX_WINDOW_S // 60}, not {minutes}", "minutes")
     tt = planner.network.timetable
     arrivals = planner.arrivals(origin, date, depart, params)
     end = depart + minutes * 60
@@ -200,7 +254,36 @@ def travel_minutes(
     *,
     params: RoutingParams = DEFAULT_PARAMS,
 ) -> np.ndarray:
-    """Return a [origins × destinations] array of travel minutes (NaN when unreachable that day)."""
+    """Return the travel minutes from each origin to each destination for one departure time.
+
+    One one-to-all search per origin; a destination counts as reached at its
+    own stops (however one gets there), by a ride to a nearby stop and the
+    walk from there, or on foot all the way.  For percentiles over a
+    departure window use :func:`maas.travel_time_matrix`.
+
+    Parameters
+    ----------
+    planner
+        The journey planner.
+    origins, destinations
+        Places, as :meth:`~maas.routing.places.PlaceIndex.resolve` returns them.
+    date
+        The service date.
+    depart
+        Leaving time, seconds of the service day.
+    params
+        How people may travel.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[origins × destinations]`` float minutes, NaN where unreachable that day.
+
+    Raises
+    ------
+    InputError
+        No trip runs on ``date`` (field ``date``).
+    """
     egress = [planner.access(d, params.walk, reverse=True) for d in destinations]
     out = np.full((len(origins), len(destinations)), np.nan)
     for i, o in enumerate(origins):
