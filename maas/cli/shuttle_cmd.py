@@ -95,9 +95,11 @@ def compare(
     """
     from maas.shuttle.evaluate import evaluate_scenario
     from maas.shuttle.report import comparison_dict, render_comparison
+    from maas.shuttle.timetable import Timetables
 
-    ea = evaluate_scenario(_load(a, date))
-    eb = evaluate_scenario(_load(b, date))
+    timetables = Timetables()  # the trains are compiled (or loaded) once for both
+    ea = evaluate_scenario(_load(a, date), timetables=timetables)
+    eb = evaluate_scenario(_load(b, date), timetables=timetables)
     doc = comparison_dict(ea, eb)
     if as_json:
         echo_json(doc)

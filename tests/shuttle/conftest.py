@@ -2,18 +2,13 @@
 
 The small world (``small_world``) is one rail line ``home`` → ``sta`` and a
 shuttle from ``sta`` to two parks ``p1`` (2 km north of ``sta``) and ``p2``
-(4 km north), on Tuesday 2030-01-08:
+(4 km north), on Tuesday 2030-01-08.  Its trains (:data:`TRAINS`) and runs
+(:data:`RUNS`) are written as text timetables (see ``timetables.py``):
 
-    trains home → sta   T1 07:00 → 07:20   T3 07:10 → 07:24   T2 07:30 → 07:50
-    trains sta → home   R0 17:21 → 17:41   R1 17:40 → 18:00   R2 18:30 → 18:50
-    runs                m1 sta 07:25 · p1 07:35 · p2 07:45
-                        m2 sta 07:55 · p1 08:05 · p2 08:15
-                        e1 p1 17:10 · sta 17:20
-                        e2 p2 17:30 · p1 17:40 · sta 17:50
-    demand              p1: 100 employees × 10 % = 10 riders, shift 08:00–17:00, all from home
-                        p2:  50 employees × 20 % = 10 riders, shift 08:30–17:30, all from home
-    road                sta↔p1 10 min, p1↔p2 10 min (given); p2↔sta by distance:
-                        4.0 km × 1.3 / 30 km/h = 10.4 → 11 min
+    demand   p1: 100 employees × 10 % = 10 riders, shift 08:00–17:00, all from home
+             p2:  50 employees × 20 % = 10 riders, shift 08:30–17:30, all from home
+    road     sta↔p1 10 min, p1↔p2 10 min (given); p2↔sta by distance:
+             4.0 km × 1.3 / 30 km/h = 10.4 → 11 min
 """
 
 from __future__ import annotations
@@ -25,8 +20,27 @@ import pytest
 import yaml
 
 from tests.routing.gtfs_builder import basic_tables, write_feed
+from tests.shuttle import timetables
 
 DATE = "2030-01-08"
+
+#: The trains of the small world's rail feed.
+TRAINS = """
+T1   home 07:00 · sta  07:20
+T3   home 07:10 · sta  07:24
+T2   home 07:30 · sta  07:50
+R0   sta  17:21 · home 17:41
+R1   sta  17:40 · home 18:00
+R2   sta  18:30 · home 18:50
+"""
+
+#: The small world's shuttle runs.
+RUNS = """
+m1   sta 07:25 · p1 07:35 · p2 07:45
+m2   sta 07:55 · p1 08:05 · p2 08:15
+e1   p1  17:10 · sta 17:20
+e2   p2  17:30 · p1 17:40 · sta 17:50
+"""
 
 SMALL_SCENARIO = {
     "name": "small",
@@ -38,12 +52,7 @@ SMALL_SCENARIO = {
         {"id": "p1", "name": "Park 1", "name_en": "Park 1", "lat": 34.018, "lon": 131.1},
         {"id": "p2", "name": "Park 2", "name_en": "Park 2", "lat": 34.036, "lon": 131.1},
     ],
-    "runs": [
-        {"id": "m1", "calls": [{"stop": "sta", "time": "07:25"}, {"stop": "p1", "time": "07:35"}, {"stop": "p2", "time": "07:45"}]},
-        {"id": "m2", "calls": [{"stop": "sta", "time": "07:55"}, {"stop": "p1", "time": "08:05"}, {"stop": "p2", "time": "08:15"}]},
-        {"id": "e1", "calls": [{"stop": "p1", "time": "17:10"}, {"stop": "sta", "time": "17:20"}]},
-        {"id": "e2", "calls": [{"stop": "p2", "time": "17:30"}, {"stop": "p1", "time": "17:40"}, {"stop": "sta", "time": "17:50"}]},
-    ],
+    "runs": timetables.scenario_runs(RUNS),
     "service": {"start_date": "2030-01-07", "end_date": "2030-01-11", "weekdays": ["mon", "tue", "wed", "thu", "fri"]},
     "demand": {
         "parks": [
@@ -94,19 +103,8 @@ def write_rail_feed(folder: Path) -> Path:
     tables["calendar"] = [
         {"service_id": "wk", "monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1, "saturday": 0, "sunday": 0, "start_date": "20300101", "end_date": "20301231"}
     ]
-    trips = {
-        "T1": ("home", "07:00:00", "sta", "07:20:00"),
-        "T3": ("home", "07:10:00", "sta", "07:24:00"),
-        "T2": ("home", "07:30:00", "sta", "07:50:00"),
-        "R0": ("sta", "17:21:00", "home", "17:41:00"),
-        "R1": ("sta", "17:40:00", "home", "18:00:00"),
-        "R2": ("sta", "18:30:00", "home", "18:50:00"),
-    }
-    tables["trips"] = [{"route_id": "L", "service_id": "wk", "trip_id": t, "trip_headsign": b} for t, (_, _, b, _) in trips.items()]
-    tables["stop_times"] = []
-    for t, (a, ta, b, tb) in trips.items():
-        tables["stop_times"].append({"trip_id": t, "arrival_time": ta, "departure_time": ta, "stop_id": a, "stop_sequence": 1})
-        tables["stop_times"].append({"trip_id": t, "arrival_time": tb, "departure_time": tb, "stop_id": b, "stop_sequence": 2})
+    tables["stop_times"] = timetables.stop_times(TRAINS)
+    tables["trips"] = [{"route_id": "L", "service_id": "wk", "trip_id": t, "trip_headsign": stops[-1][0]} for t, stops in timetables.calls(TRAINS)]
     return write_feed(folder, tables)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from maas.shuttle.fleet import can_follow, chain_runs
 from maas.shuttle.model import Call, RoadModel, Run
+from tests.shuttle.timetables import runs as text_runs
 
 IDS = ("x", "y", "z")
 
@@ -28,11 +29,17 @@ def _chain(runs, r, layover=0):
 
 
 def test_deadhead_can_forbid_a_chain():
-    """Two runs that never overlap still need two vehicles when the drive between them is too long."""
+    """Two runs that never overlap still need two vehicles when the drive between them (x → y, 10 min) is too long."""
     r = road([[0, 10, 0], [10, 0, 0], [0, 0, 0]])
-    runs = [run("a", "x", 0, "x", 10), run("b", "y", 15, "x", 30)]
+    runs = text_runs("""
+        a   x 06:00 · x 06:10
+        b   y 06:15 · x 06:30
+    """)
     assert _chain(runs, r).vehicles_needed == 2
-    runs = [run("a", "x", 0, "x", 10), run("b", "y", 20, "x", 30)]
+    runs = text_runs("""
+        a   x 06:00 · x 06:10
+        b   y 06:20 · x 06:30
+    """)
     f = _chain(runs, r)
     assert f.vehicles_needed == 1 and f.duties[0].runs == ("a", "b")
     assert f.deadhead_km == pytest.approx(10.0)
@@ -40,15 +47,23 @@ def test_deadhead_can_forbid_a_chain():
 
 
 def test_layover_counts():
+    """Two minutes between the runs: enough for a 2-minute layover, not for 3."""
     r = road([[0, 0, 0], [0, 0, 0], [0, 0, 0]])
-    runs = [run("a", "x", 0, "x", 10), run("b", "x", 12, "x", 20)]
+    runs = text_runs("""
+        a   x 06:00 · x 06:10
+        b   x 06:12 · x 06:20
+    """)
     assert _chain(runs, r, layover=2).vehicles_needed == 1
     assert _chain(runs, r, layover=3).vehicles_needed == 2
 
 
 def test_long_gaps_are_unpaid():
+    """A gap longer than paid_layover_max (60 min) is off duty: 20 minutes paid of the 3.5 hours."""
     r = road([[0, 0, 0], [0, 0, 0], [0, 0, 0]])
-    runs = [run("a", "x", 0, "x", 10), run("b", "x", 200, "x", 210)]
+    runs = text_runs("""
+        a   x 06:00 · x 06:10
+        b   x 09:20 · x 09:30
+    """)
     f = chain_runs(runs, r, min_layover_s=0, paid_layover_max_s=3600, cost_per_hour=6000, cost_per_km=0)
     assert f.vehicles_needed == 1 and f.vehicle_hours == pytest.approx(20 / 60) and f.cost_yen == pytest.approx(2000)
 
