@@ -8,6 +8,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Lang, State
+from maas.routing.departures import departures as departures_from
 from maas.routing.places import normalize, stop_ref
 from maas.timetable.shapes import pattern_line
 from maas.when import date_and_time, format_clock
@@ -160,39 +161,22 @@ def departures(
     if len(found) > 1:
         raise HTTPException(409, f"stop_id: '{stop_id}' exists in several feeds; use FEED:{stop_id}")
     s = found[0]
-    stops = set(np.flatnonzero(tt.stop_parent == s).tolist()) | {s}
     day, t = date_and_time(date, time, tt.timezone, "time")
-    view = state.planner.view(day, None)
-    rows = []
-    for stop in stops:
-        for e in range(view.stop_route_off[stop], view.stop_route_off[stop + 1]):
-            r, pos = int(view.stop_route[e]), int(view.stop_route_pos[e])
-            if not view.route_pick[view.route_stop_off[r] + pos]:
-                continue
-            ns = int(view.route_stop_off[r + 1] - view.route_stop_off[r])
-            if pos == ns - 1:
-                continue
-            for j in range(int(view.route_n_trips[r])):
-                dep = int(view.times_dep[view.route_time_off[r] + j * ns + pos])
-                if dep >= t:
-                    trip = int(view.route_trip[view.route_trip_off[r] + j])
-                    route = int(tt.trip_route[trip])
-                    rows.append((dep, trip, route, stop))
-    rows.sort()
+    board = departures_from(state.planner, s, day, t, limit)
     return {
         "stop": {"id": stop_ref(state.network, s), "name": tt.stop_name(s, lang)},
         "date": day.isoformat(),
         "departures": [
             {
-                "time": format_clock(dep),
-                "route": tt.route_name(route, lang),
-                "route_id": tt.route_ids[route],
-                "mode": tt.route_modes[route],
-                "headsign": tt.trip_headsigns[trip],
-                "trip_id": tt.trip_ids[trip],
-                "platform_stop": stop_ref(state.network, stop),
+                "time": format_clock(d.time),
+                "route": tt.route_name(d.route, lang),
+                "route_id": tt.route_ids[d.route],
+                "mode": tt.route_modes[d.route],
+                "headsign": tt.trip_headsigns[d.trip],
+                "trip_id": tt.trip_ids[d.trip],
+                "platform_stop": stop_ref(state.network, d.stop),
             }
-            for dep, trip, route, stop in rows[:limit]
+            for d in board.departures
         ],
     }
 

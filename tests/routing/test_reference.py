@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from maas.network.network import Network
 from maas.network.walking import WalkModel
 from maas.routing.journeys import Journey, stop_place
+from maas.routing.params import RoutingParams
 from maas.routing.planner import JourneyQuery, Planner
 from maas.timetable.compile import compile_feeds, load_feeds
 from tests.routing.gtfs_builder import basic_tables, fmt, write_feed
@@ -30,9 +31,7 @@ def planner_answer(planner: Planner, q: RefQuery) -> tuple[set[tuple[int, int, i
         stop_place(net, q.destination),
         q.date,
         q.time,
-        max_transfers=q.max_rides - 1,
-        walk=WalkModel(speed_m_s=q.speed, radius_m=q.radius_m),
-        min_transfer_s=q.slack,
+        params=RoutingParams(max_transfers=q.max_rides - 1, walk=WalkModel(speed_m_s=q.speed, radius_m=q.radius_m), min_transfer_s=q.slack),
     )
     journeys = planner.plan(query)
     return {(j.rides, j.arrival, j.departure) for j in journeys}, journeys
@@ -207,9 +206,7 @@ def test_range_queries_match_reference(tmp_path_factory, data):
             q.date,
             q.time,
             window_s=window,
-            max_transfers=q.max_rides - 1,
-            walk=WalkModel(speed_m_s=q.speed, radius_m=q.radius_m),
-            min_transfer_s=q.slack,
+            params=RoutingParams(max_transfers=q.max_rides - 1, walk=WalkModel(speed_m_s=q.speed, radius_m=q.radius_m), min_transfer_s=q.slack),
         )
         journeys = [j for j in planner.plan(query) if j.rides > 0]
         got = {(j.rides, j.arrival, j.departure) for j in journeys}

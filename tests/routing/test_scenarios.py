@@ -9,6 +9,7 @@ import pytest
 from maas.network.network import Network
 from maas.network.walking import WalkModel
 from maas.routing.journeys import stop_place
+from maas.routing.params import RoutingParams
 from maas.routing.planner import JourneyQuery, Planner
 from maas.timetable.compile import compile_feeds, load_feeds
 from tests.routing.gtfs_builder import basic_tables, fmt, write_feed
@@ -51,11 +52,13 @@ def make(tmp_path, trips: list[tuple[str, str, list[tuple[str, int, int]]]], ext
     return Planner(Network(tt))
 
 
-def plan(planner: Planner, a: str, b: str, time: int, **kw) -> list:
+def plan(planner: Planner, a: str, b: str, time: int, radius: float = 500.0, **kw) -> list:
+    """Plan from stop a to stop b; routing parameters (max_transfers, modes, min_transfer_s) and query fields by keyword."""
     net = planner.network
     s = {sid: i for i, sid in enumerate(net.timetable.stop_ids)}
-    walk = WalkModel(radius_m=kw.pop("radius", 500.0))
-    q = JourneyQuery(stop_place(net, s[a]), stop_place(net, s[b]), DATE, time, walk=walk, **kw)
+    routing = {k: kw.pop(k) for k in ("max_transfers", "modes", "min_transfer_s") if k in kw}
+    params = RoutingParams(walk=WalkModel(radius_m=radius), **routing)
+    q = JourneyQuery(stop_place(net, s[a]), stop_place(net, s[b]), DATE, time, params=params, **kw)
     return planner.plan(q)
 
 
