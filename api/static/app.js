@@ -15,6 +15,8 @@ const TEXT = {
     visits: "visits", back: "back", left_out: "Left out", day: "Day", set_from: "From set to", set_to: "To set to",
     no_scenarios: "No shuttle scenarios available.", served: "served on time", vehicles: "vehicles", mean_wait: "mean wait",
     cost: "cost", employees: "employees", seats: "seats", yen: " yen", api_key: "API key", use_key: "Use key",
+    access: "Accessibility", access_show: "show sights reachable within", access_note: "Sights reachable by public transport (median of departures 09:00–10:00, Tue 1 Dec 2026), per 500 m cell.",
+    sights_within: "sights within",
   },
   ja: {
     title: "山口 経路検索", tab_journey: "経路", tab_tour: "日帰り観光", tab_shuttle: "シャトル（計画者向け）",
@@ -27,6 +29,8 @@ const TEXT = {
     visits: "か所", back: "帰着", left_out: "含まれなかった観光地", day: "日目", set_from: "出発地：", set_to: "目的地：",
     no_scenarios: "シナリオがありません。", served: "定時到着", vehicles: "車両", mean_wait: "平均待ち",
     cost: "費用", employees: "従業員", seats: "座席", yen: "円", api_key: "APIキー", use_key: "キーを使用",
+    access: "アクセシビリティ", access_show: "到達できる観光地を表示：", access_note: "公共交通と徒歩で到達できる観光地の数（2026年12月1日（火）9時台の出発の中央値、500mメッシュ）。",
+    sights_within: "か所 到達",
   },
 };
 const INTERESTS = ["history", "nature", "onsen", "food", "art", "culture", "shopping", "family"];
@@ -76,12 +80,13 @@ const map = L.map("map", { zoomControl: true, preferCanvas: true, minZoom: 8, ma
 // network, so they never hide a stop), the network (overlay pane, 400), then station names (above
 // the lines, under markers and tooltips).
 map.createPane("land").style.zIndex = 150;
+map.createPane("access").style.zIndex = 240;  // the planners' accessibility cells: over the land, under borders and names
 map.createPane("borders").style.zIndex = 250;
 map.createPane("townLabels").style.zIndex = 350;
 map.createPane("stationLabels").style.zIndex = 450;
 const layers = {
   routes: L.layerGroup().addTo(map), stops: L.layerGroup().addTo(map), pois: L.layerGroup().addTo(map), plan: L.layerGroup().addTo(map),
-  townNames: L.layerGroup(), stationNames: L.layerGroup(),
+  townNames: L.layerGroup(), stationNames: L.layerGroup(), access: L.layerGroup().addTo(map),
 };
 // Municipality names at region zoom, station names from this zoom on (and not both: they would crowd).
 const CITY_ZOOM = 12;
@@ -250,6 +255,34 @@ async function loadGeography() {
   state.basemap = await r.json();
   drawLand(state.basemap);
   drawTownNames();
+}
+
+// --- accessibility (planners) ------------------------------------------------------------
+// A precomputed layer (api/static/access/README.md, made by `maas access`): 500 m mesh cells shaded
+// by how many sights they reach within the chosen threshold; cells reaching none are not in the file.
+const ACCESS_URL = "access/sights-mesh4.geojson";
+const ACCESS_CLASSES = [[1, "#fdd0a2"], [2, "#fdae6b"], [4, "#fd8d3c"], [8, "#e6550d"], [16, "#a63603"]];
+const accessColour = (n) => ACCESS_CLASSES.filter(([low]) => n >= low).map(([, c]) => c).pop();
+
+async function showAccess(frame = false) {
+  layers.access.clearLayers();
+  const minutes = $("a-minutes").value;
+  if (!$("a-show").checked) { show("a-legend"); return; }
+  if (!state.access) {
+    const r = await fetch(ACCESS_URL);
+    if (!r.ok) throw new Error(`${ACCESS_URL}: HTTP ${r.status}`);
+    state.access = await r.json();
+  }
+  const key = `within_${minutes}`;
+  L.geoJSON(state.access, {
+    pane: "access", renderer: L.svg({ pane: "access" }),
+    filter: (f) => f.properties[key] > 0,
+    style: (f) => ({ stroke: false, fillColor: accessColour(f.properties[key]), fillOpacity: 0.75, className: "access-cell" }),
+    onEachFeature: (f, layer) => layer.bindTooltip(textLabel(`${f.properties[key]} ${t("sights_within")} ${minutes} ${t("min")}`)),
+  }).addTo(layers.access);
+  if (frame && layers.access.getLayers()[0].getLayers().length) map.fitBounds(layers.access.getLayers()[0].getBounds(), { maxZoom: 12 });
+  const bounds = ACCESS_CLASSES.map(([low], i) => (i + 1 < ACCESS_CLASSES.length ? `${low}–${ACCESS_CLASSES[i + 1][0] - 1}` : `${low}+`));
+  show("a-legend", ACCESS_CLASSES.map(([, colour], i) => el("li", {}, el("span", { class: `swatch swatch-${i}` }), bounds[i])));
 }
 
 // --- journeys -------------------------------------------------------------------------
@@ -511,6 +544,8 @@ function init() {
   $("j-plan").addEventListener("click", planJourney);
   $("t-plan").addEventListener("click", planTour);
   $("s-evaluate").addEventListener("click", evaluateScenario);
+  $("a-show").addEventListener("change", () => showAccess(true).catch((e) => show("a-legend", String(e.message || e))));
+  $("a-minutes").addEventListener("change", () => showAccess().catch((e) => show("a-legend", String(e.message || e))));
   $("s-key-save").addEventListener("click", useKey);
   $("s-key").addEventListener("keydown", (e) => { if (e.key === "Enter") useKey(); });
   $("lang").addEventListener("click", () => { state.lang = state.lang === "ja" ? "en" : "ja"; translate(); loadNetwork(); drawTownNames(); showCredits(); });

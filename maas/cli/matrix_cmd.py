@@ -150,6 +150,7 @@ def access(
     window: Annotated[int, typer.Option("--window", help="Minutes of departures from --depart; the travel time used is the window's median.", min=1, max=1440)] = 60,
     percentile: Annotated[int, typer.Option("--percentile", help="Travel-time percentile over the window (50: the median).", min=0, max=100)] = 50,
     output: OutputOpt = None,
+    reached_only: Annotated[bool, typer.Option("--reached-only", help="Leave out origins that reach nothing within the largest threshold (smaller map layers).")] = False,
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
     params: RoutingParams = DEFAULT_PARAMS,
@@ -188,6 +189,8 @@ def access(
     import numpy as np
 
     values = np.concatenate(parts) if parts else np.zeros((0, len(thresholds)))
-    result = Accessibility(o_found.ids, win, percentile, thresholds, values)
-    write_access(result, output, sys.stdout, positions=[(p.lat, p.lon) for p in o_found.places], geometries=geometries)
+    keep = np.flatnonzero(values[:, -1] > 0) if reached_only else np.arange(len(o_found))
+    result = Accessibility(tuple(o_found.ids[i] for i in keep), win, percentile, thresholds, values[keep])
+    positions = [(o_found.places[i].lat, o_found.places[i].lon) for i in keep]
+    write_access(result, output, sys.stdout, positions=positions, geometries=[geometries[i] for i in keep])
 

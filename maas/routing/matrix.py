@@ -179,9 +179,12 @@ def range_travel_times(planner: Planner, origin: Place, targets: Targets, window
     footpaths = planner.footpaths(params.walk)
     start = planner.access(origin, params.walk)
     direct = direct_walks(planner, origin, start, targets, params.walk)
+    times = window.times()
+    if len(start.stops) == 0:  # no stop within walking distance: on foot or not at all, the same every minute
+        on_foot = np.where(direct >= 0, np.minimum(direct, UNREACHED - 1), UNREACHED).astype(np.int32)
+        return np.broadcast_to(on_foot, (len(times), targets.size)).copy()
     state = SearchState(params.max_transfers + 1, n, view.n_routes)
     no_egress = np.full(n, -1, np.int64)
-    times = window.times()
     out = np.empty((len(times), targets.size), np.int32)
     for i in range(len(times) - 1, -1, -1):
         t = int(times[i])

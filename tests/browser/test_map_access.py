@@ -1,0 +1,32 @@
+"""The planners' accessibility layer on the web map: a choropleth of one threshold from the shipped layer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.browser.test_map import base_url, browser, open_page, pytestmark, shot, wait_until  # noqa: F401 - fixtures and the skip mark
+
+LAYER = Path(__file__).resolve().parents[2] / "api" / "static" / "access" / "sights-mesh4.geojson"
+
+
+def cells_within(minutes: int) -> int:
+    """Return how many cells of the shipped layer reach at least one sight within ``minutes``."""
+    doc = json.loads(LAYER.read_text(encoding="utf-8"))
+    return sum(f["properties"][f"within_{minutes}"] > 0 for f in doc["features"])
+
+
+def test_access_layer_draws_one_threshold(browser, base_url):  # noqa: F811 - pytest fixtures
+    """Ticking the layer draws one cell per mesh cell reaching a sight within the threshold; changing it redraws."""
+    with open_page(browser, base_url) as page:
+        page.click("nav button[data-tab=shuttle]")
+        page.check("#a-show")
+        expected = cells_within(45)
+        assert expected > 50
+        wait_until(page, "document.querySelectorAll('path.access-cell').length === arg", expected)
+        assert page.locator("#a-legend li").count() == 5
+        shot(page, "map-access-45")
+        page.select_option("#a-minutes", "30")
+        wait_until(page, "document.querySelectorAll('path.access-cell').length === arg", cells_within(30))
+        page.uncheck("#a-show")
+        wait_until(page, "document.querySelectorAll('path.access-cell').length === 0")
