@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from maas.routing.journeys import Journey, Leg
+from maas.routing.params import RoutingParams
 from maas.routing.planner import JourneyQuery
 from maas.shuttle.context import ShuttleContext
 from maas.shuttle.legs import RAIL_HORIZON_S
@@ -70,6 +71,8 @@ class _Planned:
         self.early = whole_seconds(r.max_early_minutes)
         self.wait_home = whole_seconds(r.max_wait_home_minutes)
         self.transfer = whole_seconds(r.transfer_minutes)
+        #: Trains and shuttle together, the scenario's walks and transfer time.
+        self.params = RoutingParams(walk=ctx.walk, min_transfer_s=self.transfer)
         self._cache: dict[tuple[str, str, str, int], list[Journey]] = {}
 
     def best(self, trip: Trip) -> Journey | None:
@@ -88,9 +91,9 @@ class _Planned:
             c = self.ctx
             origin, park = c.origins[g.origin], c.place(g.park)
             if direction == TO_WORK:
-                q = JourneyQuery(origin, park, c.date, time, arrive_by=True, walk=c.walk, min_transfer_s=self.transfer)
+                q = JourneyQuery(origin, park, c.date, time, arrive_by=True, params=self.params)
             else:
-                q = JourneyQuery(park, origin, c.date, time, window_s=self.wait_home, walk=c.walk, min_transfer_s=self.transfer)
+                q = JourneyQuery(park, origin, c.date, time, window_s=self.wait_home, params=self.params)
             self._cache[key] = c.planner.plan(q)
         return self._cache[key]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from maas.routing.journeys import Journey, Leg
+from maas.routing.params import RoutingParams
 from maas.routing.planner import MAX_WINDOW_S, JourneyQuery
 from maas.shuttle.context import ShuttleContext
 from maas.shuttle.units import whole_seconds
@@ -67,6 +68,8 @@ class RailLegs:
         self.profiles = profiles
         r = ctx.scenario.rules
         self.transfer_s = whole_seconds(r.transfer_minutes)
+        #: How the rail part is ridden: any mode but the shuttle, the scenario's walks and transfer time.
+        self.params = RoutingParams(walk=ctx.walk, modes=NOT_SHUTTLE, min_transfer_s=self.transfer_s)
         groups = ctx.scenario.demand_groups()
         starts = [g.start for g in groups] or [8 * 3600]
         ends = [g.end for g in groups] or [17 * 3600]
@@ -149,14 +152,13 @@ class RailLegs:
         """
         c = self.ctx
         a, b = (c.origins[origin], c.place(station)) if to_work else (c.place(station), c.origins[origin])
-        rules = {"modes": NOT_SHUTTLE, "walk": c.walk, "min_transfer_s": self.transfer_s}
         if clock is not None:
-            q = JourneyQuery(a, b, c.date, clock, arrive_by=to_work, **rules)
+            q = JourneyQuery(a, b, c.date, clock, arrive_by=to_work, params=self.params)
             return self._trains(c.planner.plan(q), last=to_work)
         key = ("to" if to_work else "from", origin, station)
         if key not in self._profile:
             lo, hi = self._to_window if to_work else self._home_window
-            q = JourneyQuery(a, b, c.date, lo, window_s=hi - lo, **rules)
+            q = JourneyQuery(a, b, c.date, lo, window_s=hi - lo, params=self.params)
             self._profile[key] = self._trains(c.planner.plan(q), last=to_work)
         return self._profile[key]
 
