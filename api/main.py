@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import errors
 from api.heavy import HeavyPool
+from api.models import ALL_ERRORS
 from api.routers import catalog, feeds, health, journeys, mapconfig, shuttle, tours
 from api.security import BodyLimit, SecurityHeaders, map_image_sources
 from api.settings import Settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        responses=ALL_ERRORS,  # every 4xx and 5xx is the error document (api.errors)
     )
     app_settings = state.settings if state else (settings or Settings.from_env())
     app.state.maas = state

@@ -8,6 +8,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Lang, State
+from api.models import DeparturesBoard, PoiCollection, RouteCollection, StopCollection, error_responses
 from maas.routing.departures import departures as departures_from
 from maas.routing.places import normalize, stop_ref
 from maas.timetable.shapes import pattern_line
@@ -47,7 +48,7 @@ def _stop_features(state, lang: str) -> list[dict]:
     return out
 
 
-@router.get("/stops", summary="Stops and stations (GeoJSON)")
+@router.get("/stops", response_model=StopCollection, responses=error_responses(422), summary="Stops and stations (GeoJSON)")
 def stops(
     state: State,
     lang: Lang,
@@ -68,7 +69,7 @@ def stops(
     return {"type": "FeatureCollection", "features": features}
 
 
-@router.get("/routes", summary="Routes as lines (GeoJSON)")
+@router.get("/routes", response_model=RouteCollection, responses=error_responses(422), summary="Routes as lines (GeoJSON)")
 def routes(state: State, lang: Lang) -> dict:
     """Each route as a MultiLineString along its patterns (the feed's shapes where it has them, else stop to stop), with mode and colour."""
     tt = state.network.timetable
@@ -101,7 +102,7 @@ def routes(state: State, lang: Lang) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-@router.get("/pois", summary="Points of interest (GeoJSON)")
+@router.get("/pois", response_model=PoiCollection, responses=error_responses(422), summary="Points of interest (GeoJSON)")
 def pois(
     state: State,
     lang: Lang,
@@ -144,7 +145,12 @@ def pois(
     return {"type": "FeatureCollection", "features": out}
 
 
-@router.get("/stops/{stop_id}/departures", summary="Next departures from a stop")
+@router.get(
+    "/stops/{stop_id}/departures",
+    response_model=DeparturesBoard,
+    responses=error_responses(400, 404, 409, 422),
+    summary="Next departures from a stop",
+)
 def departures(
     stop_id: str,
     state: State,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import State
+from api.models import Feeds
 from api.state import ServiceState
 from maas.feeds.catalog import WARN_DAYS
 from maas.timetable.summary import feed_statuses, summarize
@@ -28,7 +29,7 @@ def loaded_feeds(state: ServiceState) -> list[dict]:
     return out
 
 
-@router.get("/feeds", summary="The loaded feeds: kind, licence, attribution, version, validity")
+@router.get("/feeds", response_model=Feeds, summary="The loaded feeds: kind, licence, attribution, version, validity")
 def feeds(state: State) -> dict:
     """Every feed the service has loaded, in load order.
 

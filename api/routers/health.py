@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import State
+from api.models import Health
 from api.routers.feeds import loaded_feeds
 from maas.timetable.summary import summarize
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="Service health and loaded data")
+@router.get("/healthz", response_model=Health, summary="Service health and loaded data")
 def healthz(state: State) -> dict:
     """``status: ok`` with the feeds, trips and service dates loaded; ``degraded`` while a part is down.
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import Lang, Routing, State
+from api.models import JourneysDocument, ReachCollection, error_responses
 from maas.errors import InputError
 from maas.routing.answer import journeys_document
 from maas.routing.planner import JourneyQuery
@@ -24,7 +25,13 @@ def _date_time(state, date: str | None, clock: str | None, field: str) -> tuple:
     return date_and_time(date, clock, state.network.timetable.timezone, field)
 
 
-@router.get("/journeys", summary="Plan journeys (Pareto-optimal by arrival and transfers)")
+@router.get(
+    "/journeys",
+    response_model=JourneysDocument,
+    response_model_exclude_unset=True,  # the query has depart or arrive_by, never both
+    responses=error_responses(400, 404, 422),
+    summary="Plan journeys (Pareto-optimal by arrival and transfers)",
+)
 def journeys(
     state: State,
     routing: Routing,
@@ -46,7 +53,12 @@ def journeys(
     return journeys_document(q, state.planner.plan(q), lang)
 
 
-@router.get("/reach", summary="Isochrone: where one can be within a time budget (GeoJSON)")
+@router.get(
+    "/reach",
+    response_model=ReachCollection,
+    responses=error_responses(400, 404, 422),
+    summary="Isochrone: where one can be within a time budget (GeoJSON)",
+)
 def reach(
     state: State,
     routing: Routing,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import State
+from api.models import MapConfig
 
 router = APIRouter(prefix="/v1", tags=["map"])
 
@@ -17,7 +18,7 @@ BASEMAP_CREDIT = {
 BASEMAP_URL = "basemap/municipalities.geojson"
 
 
-@router.get("/map-config", summary="The map's basemap, its credit, and the deployer's raster tiles")
+@router.get("/map-config", response_model=MapConfig, summary="The map's basemap, its credit, and the deployer's raster tiles")
 def map_config(state: State) -> dict:
     """How the web map draws geography.
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import Heavy, PlannersOnly, State
 from api.heavy import deadline_for
+from api.models import EvaluationDocument, OptimizeDocument, ScenarioList, StoredScenario, error_responses
 from api.scenario_docs import evaluation_document, scenario_of
 from api.state import ServiceState
 
@@ -36,13 +37,24 @@ def evaluate_job(state: ServiceState, doc: dict) -> dict:
     return evaluation_document(doc, state.shuttle_timetables)
 
 
-@router.post("/shuttle/evaluate", summary="Evaluate a shuttle timetable against trains and shifts")
+@router.post(
+    "/shuttle/evaluate",
+    response_model=EvaluationDocument,
+    responses=error_responses(400, 413, 422, 429, 503),
+    summary="Evaluate a shuttle timetable against trains and shifts",
+)
 async def evaluate(state: State, heavy: Heavy, doc: ScenarioDoc) -> dict:
     """Who reaches work on time and gets home, load per run, trains met, vehicles and cost; plus diagram data."""
     return await heavy(evaluate_job, doc, deadline_s=state.settings.evaluate_time_limit_s)
 
 
-@router.post("/shuttle/optimize", summary="Propose a better shuttle timetable", dependencies=[PlannersOnly])
+@router.post(
+    "/shuttle/optimize",
+    response_model=OptimizeDocument,
+    responses=error_responses(400, 401, 403, 413, 422, 429, 503),
+    summary="Propose a better shuttle timetable",
+    dependencies=[PlannersOnly],
+)
 async def optimize(
     state: State,
     heavy: Heavy,
@@ -82,14 +94,16 @@ class ScenarioIn(BaseModel):
     version: int | None = Field(None, description="On update: the version you read; refused if the scenario changed since.")
 
 
-@scenarios.get("/scenarios", summary="List saved scenarios")
+@scenarios.get("/scenarios", response_model=ScenarioList, responses=error_responses(401, 403, 503), summary="List saved scenarios")
 def list_scenarios(state: State) -> dict:
     """Every saved scenario (id, name, version, times), newest first."""
     items = state.store.list()
     return {"scenarios": [{k: v for k, v in s.to_dict().items() if k != "scenario"} for s in items]}
 
 
-@scenarios.post("/scenarios", status_code=201, summary="Save a scenario")
+@scenarios.post(
+    "/scenarios", status_code=201, response_model=StoredScenario, responses=error_responses(400, 401, 403, 413, 422, 503, 507), summary="Save a scenario"
+)
 def create_scenario(state: State, body: ScenarioIn, response: Response) -> dict:
     """Validate and store a scenario; 201 with its id."""
     saved = state.store.create(body.name, body.scenario)
@@ -104,12 +118,17 @@ def _get(state, scenario_id: str):
     return found
 
 
-@scenarios.get("/scenarios/{scenario_id}", summary="Read a saved scenario")
+@scenarios.get("/scenarios/{scenario_id}", response_model=StoredScenario, responses=error_responses(401, 403, 404, 503), summary="Read a saved scenario")
 def get_scenario(state: State, scenario_id: str) -> dict:
     return _get(state, scenario_id).to_dict()
 
 
-@scenarios.put("/scenarios/{scenario_id}", summary="Replace a saved scenario")
+@scenarios.put(
+    "/scenarios/{scenario_id}",
+    response_model=StoredScenario,
+    responses=error_responses(400, 401, 403, 404, 413, 422, 503, 507),
+    summary="Replace a saved scenario",
+)
 def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
     """Validate and replace; an invalid or failed write leaves the stored scenario as it was."""
     saved = state.store.update(scenario_id, body.name, body.scenario, body.version)
@@ -118,14 +137,21 @@ def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
     return saved.to_dict()
 
 
-@scenarios.delete("/scenarios/{scenario_id}", status_code=204, summary="Delete a saved scenario")
+@scenarios.delete(
+    "/scenarios/{scenario_id}", status_code=204, responses=error_responses(401, 403, 404, 503, 507), summary="Delete a saved scenario"
+)
 def delete_scenario(state: State, scenario_id: str) -> Response:
     if not state.store.delete(scenario_id):
         raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")
     return Response(status_code=204)
 
 
-@scenarios.get("/scenarios/{scenario_id}/evaluation", summary="Evaluate a saved scenario")
+@scenarios.get(
+    "/scenarios/{scenario_id}/evaluation",
+    response_model=EvaluationDocument,
+    responses=error_responses(400, 401, 403, 404, 429, 503),
+    summary="Evaluate a saved scenario",
+)
 async def evaluate_saved(state: State, heavy: Heavy, scenario_id: str) -> dict:
     """The evaluation and diagram data of a saved scenario (what the map's shuttle page shows)."""
     document = (await run_in_threadpool(_get, state, scenario_id)).document

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 
 from api.deps import Heavy, Lang, State
 from api.heavy import deadline_for
+from api.models import TourDocument, error_responses
 from api.state import ServiceState
 from maas.tours.request import TourRequest
 
 router = APIRouter(prefix="/v1", tags=["tours"])
 
 
-@router.post("/tours", summary="Plan a sightseeing tour")
+@router.post("/tours", response_model=TourDocument, responses=error_responses(400, 404, 413, 422, 429, 503), summary="Plan a sightseeing tour")
 async def tours(
     state: State,
     lang: Lang,

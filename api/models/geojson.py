@@ -1,0 +1,58 @@
+"""GeoJSON geometries (RFC 7946) as the service writes them: positions are ``[longitude, latitude]``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from api.models.base import Document, Number
+
+#: ``[longitude, latitude]``, WGS84 degrees.
+Position = Annotated[list[Number], Field(min_length=2, max_length=2, examples=[[131.39657, 34.093255]])]
+
+
+class Point(Document):
+    """A GeoJSON Point."""
+
+    type: Literal["Point"]
+    coordinates: Position
+
+
+class LineString(Document):
+    """A GeoJSON LineString."""
+
+    type: Literal["LineString"]
+    coordinates: list[Position]
+
+
+class MultiLineString(Document):
+    """A GeoJSON MultiLineString."""
+
+    type: Literal["MultiLineString"]
+    coordinates: list[list[Position]]
+
+
+class Polygon(Document):
+    """A GeoJSON Polygon: the outer ring, then any holes."""
+
+    type: Literal["Polygon"]
+    coordinates: list[list[Position]]
+
+
+class MultiPolygon(Document):
+    """A GeoJSON MultiPolygon."""
+
+    type: Literal["MultiPolygon"]
+    coordinates: list[list[list[Position]]]
+
+
+class AreaCollection(Document):
+    """A GeoJSON GeometryCollection of areas (empty when there is no area at all)."""
+
+    type: Literal["GeometryCollection"]
+    geometries: list[Annotated[Polygon | MultiPolygon, Field(discriminator="type")]]
+
+
+#: An area: one polygon, several, or none (an empty GeometryCollection).
+Area = Annotated[Polygon | MultiPolygon | AreaCollection, Field(discriminator="type")]
