@@ -162,6 +162,7 @@ def runner(workers: int = 1, scheduler: str | None = None) -> Iterator[Runner]:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server (health, metrics) on a free loopback port
         silence_logs=logging.ERROR,
     )
     with cluster, Client(cluster) as client:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +14,7 @@ from tqdm.auto import tqdm
 
 from maas.cli.common import echo_json, load_planner, service_date
 from maas.cli.options import FeedOpt, JsonOpt, OsmOpt, PoisOpt, routing_options
-from maas.errors import InputError, MaasError
+from maas.errors import InputError
 from maas.feeds.translations import pick_name
 from maas.routing.answer import journeys_document
 from maas.routing.journeys import Journey
@@ -54,6 +53,8 @@ def plan(
     window: Annotated[int, typer.Option("--window", help="List every good journey leaving within this many minutes (range query).", min=0, max=1440)] = 0,
     params: RoutingParams = DEFAULT_PARAMS,
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with columns from,to,date,depart: one JSON line per row.", show_default=False)] = None,
+    workers: Annotated[int, typer.Option("--workers", help="With --batch: processes of a local Dask cluster (1: run here).", min=1, max=256)] = 1,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --batch: an existing Dask cluster's scheduler, tcp://HOST:PORT.", show_default=False)] = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -72,7 +73,7 @@ def plan(
         raise InputError("give either --depart or --arrive-by, not both", "arrive_by")
     planner, places = load_planner(feed, pois, osm)
     if batch is not None:
-        _batch(planner, places, batch, params, lang)
+        _batch(planner, places, batch, params, lang, (feed, pois, osm), workers, scheduler)
         return
     if not origin or not destination:
         raise InputError("--from and --to are needed (or --batch FILE)", "from" if not origin else "to")
@@ -87,7 +88,21 @@ def plan(
         typer.echo(_render(q, journeys, lang))
 
 
-def _batch(planner: Planner, places: PlaceIndex, path: Path, params: RoutingParams, lang: str) -> None:
+def _batch(
+    planner: Planner,
+    places: PlaceIndex,
+    path: Path,
+    params: RoutingParams,
+    lang: str,
+    data: tuple[list[Path] | None, Path | None, Path | None],
+    workers: int,
+    scheduler: str | None,
+) -> None:
+    """Plan every row of a batch file, here or on a Dask cluster; one JSON line per row, in file order."""
+    from maas.batch.runner import runner, split
+    from maas.batch.source import network_source, remember
+    from maas.batch.tasks import PlanJob, plan_chunk
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -98,16 +113,12 @@ def _batch(planner: Planner, places: PlaceIndex, path: Path, params: RoutingPara
     missing = {"from", "to"} - set(rows[0].keys() if rows else [])
     if missing:
         raise InputError(f"{path}: the batch file needs columns from,to,date,depart; missing {', '.join(sorted(missing))}", "batch")
-    for line, row in enumerate(tqdm(rows, desc="planning", unit="query", disable=not sys.stderr.isatty()), start=2):
-        try:
-            o = places.resolve(row.get("from", ""), "from")
-            d = places.resolve(row.get("to", ""), "to")
-            day, t = _when(planner, row.get("date") or None, row.get("depart") or None)
-            q = JourneyQuery(o, d, day, t, params=params)
-            doc = {"row": line, **journeys_document(q, planner.plan(q), lang)}
-        except MaasError as exc:
-            doc = {"row": line, "error": {"field": getattr(exc, "field", None), "message": str(exc)}, "journeys": []}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    source = network_source(*data)
+    remember(source, planner.network, planner, places)
+    numbered = [(line, dict(row)) for line, row in enumerate(rows, start=2)]
+    with runner(workers, scheduler) as run, tqdm(total=len(rows), desc="planning", unit="query", disable=not sys.stderr.isatty()) as bar:
+        for lines in run.map(plan_chunk, source, PlanJob(params, lang), split(numbered, run.workers), bar.update):
+            sys.stdout.write("".join(line + "\n" for line in lines))
 
 
 def _name(place: Place, lang: str) -> str:
