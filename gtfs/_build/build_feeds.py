@@ -31,7 +31,8 @@ import shuttle  # noqa: E402
 from checks import BuildCheckError, check_feed  # noqa: E402
 from common import GTFS_DIR, to_csv_text, write_dir_atomic  # noqa: E402
 
-from maas.feeds.reader import Feed, read_feed  # noqa: E402
+from maas import read_feed  # noqa: E402
+from maas.feeds.reader import Feed  # noqa: E402
 
 Tables = dict[str, tuple[list[str], list[dict]]]
 
@@ -59,7 +60,7 @@ def verify(built: dict[str, dict[str, str]]) -> list[Feed] | None:
         except BuildCheckError as exc:
             print(exc, file=sys.stderr)
             return None
-        if not scenarios.run(scenarios.planner_for_feeds(feeds), verbose=False):
+        if not scenarios.run(scenarios.planner_for_folder(Path(staging)), verbose=False):
             print("journey self-check failed (see above); nothing written", file=sys.stderr)
             return None
     return feeds

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from maas.feeds.problems import Problem
+from maas import Problem, validate_feed
 from maas.feeds.reader import Feed
-from maas.feeds.validate import validate_feed
 
 #: The area box (west, south, east, north) of the catalog's entries (gtfs/feeds.toml).
 AREA = (130.5, 33.5, 132.2, 35.0)

@@ -27,14 +27,7 @@ sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 from common import GTFS_DIR  # noqa: E402
 
-from maas.feeds.reader import Feed  # noqa: E402
-from maas.network.network import Network  # noqa: E402
-from maas.routing.journeys import Journey  # noqa: E402
-from maas.routing.places import Place  # noqa: E402
-from maas.routing.planner import JourneyQuery, Planner  # noqa: E402
-from maas.timetable.cache import load_timetable  # noqa: E402
-from maas.timetable.compile import compile_feeds  # noqa: E402
-from maas.when import parse_clock  # noqa: E402
+from maas import Journey, JourneyQuery, Place, Planner, load_network, parse_clock  # noqa: E402
 
 #: The feeds the builder makes, in the catalog's order.
 FEEDS = ("jr", "bus", "techno-shuttle")
@@ -101,14 +94,9 @@ SCENARIOS = (
 )
 
 
-def planner_for_feeds(feeds: Sequence[Feed]) -> Planner:
-    """Return maas's planner over feeds read or made in memory (compiled by maas, nothing cached)."""
-    return Planner(Network(compile_feeds(feeds, progress=False)))
-
-
 def planner_for_folder(gtfs_dir: Path = GTFS_DIR) -> Planner:
-    """Return maas's planner over the builder's feeds as written in ``gtfs_dir`` (nothing cached)."""
-    return Planner(Network(load_timetable([gtfs_dir / name for name in FEEDS], use_cache=False, progress=False)))
+    """Return maas's planner over the builder's feeds as written in ``gtfs_dir`` (compiled by maas, nothing cached)."""
+    return Planner(load_network([gtfs_dir / name for name in FEEDS], use_cache=False))
 
 
 def place(planner: Planner, refs: Sequence[str]) -> Place:
