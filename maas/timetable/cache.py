@@ -31,6 +31,25 @@ before it is deleted, so processes still mapping its files keep them.
 Pickle files of earlier versions (``timetable-<key>.pickle``) are never
 opened; the one with the key being written is deleted.  Each mapped array
 holds a file descriptor while the timetable is alive (about 35 a timetable).
+
+Hashing every array reads every page of the entry into each process that
+opens it, so a load after the first trusts a **verification stamp** instead:
+``verified.json``, written after a load that checked every digest, records
+each file's size, inode, device, modification and change times (ns).  A
+later load whose files all still match skips the array digests (everything
+else is checked as always: versions, key, ``data.json``'s digest, dtypes,
+shapes, sizes, plain files, index ranges), so service and batch workers open
+the entry in milliseconds and map only the pages they use.  Any write to a
+file changes its change time (which no one but the kernel can set) and a
+replaced file has a new inode: a stamp never vouches for a file changed
+after it was written.  File times are coarse (a clock tick), so a file
+changed within :data:`STAMP_MARGIN_NS` before the stamp would be written is
+not stamped (git's "racily clean" rule): its next load checks it in full.
+What a stamp does not catch is damage without a write (bit rot on the
+disk); whoever fears it deletes the stamps (or the cache) to have every
+digest checked again.  A stamp is no more trusted than the manifest: whoever
+can write the folder could forge either, and what keeps a forged entry
+harmless is the rest (no pickle, index ranges), checked on every load.
 """
 
 from __future__ import annotations
@@ -64,6 +83,10 @@ from maas.timetable.model import Timetable
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 DATA = "data.json"
+#: The verification stamp of an entry (see the module docstring).
+STAMP = "verified.json"
+#: A file changed less than this before a stamp is written is left out of it (file times are coarse).
+STAMP_MARGIN_NS = 2_000_000_000
 #: Leftover temporary folders (a crash while writing) older than this are removed on the next write.
 STALE_SECONDS = 3600.0
 
@@ -205,6 +228,9 @@ def read_entry(folder: Path, key: str) -> Timetable:
     size or index mismatch, and whatever reading the files raises (OSError,
     ValueError, ...) when they are missing or damaged.
     """
+    files = [MANIFEST, DATA, *(f"{name}.npy" for name in _field_kinds()[0])]
+    seen = _file_stats(folder, files)  # before reading: a change after this point cannot be stamped as checked
+    stamped = seen is not None and _stamp_matches(folder, key, seen)
     manifest = json.loads(_read_regular_file(folder / MANIFEST))
     _check_header(manifest, key)
     data_bytes = _read_regular_file(folder / DATA)
@@ -216,10 +242,50 @@ def read_entry(folder: Path, key: str) -> Timetable:
         _expect(set(manifest["arrays"]) == set(arrays) and set(data) == set(others), "fields differ from Timetable's")
         values: dict[str, Any] = {name: _decode(data[name], hints[name]) for name in others}
     for name in arrays:
-        values[name] = _read_array(folder / f"{name}.npy", manifest["arrays"][name])
+        values[name] = _read_array(folder / f"{name}.npy", manifest["arrays"][name], verify=not stamped)
     timetable = Timetable(**values)
     check_structure(timetable)
+    if not stamped and seen is not None:
+        _write_stamp(folder, key, seen)
     return timetable
+
+
+#: The wall clock file times are compared with (a name of its own so tests can move it on).
+_clock_ns = time.time_ns
+
+
+def _file_stats(folder: Path, files: Sequence[str]) -> dict[str, list[int]] | None:
+    """Return each file's ``[size, inode, device, mtime_ns, ctime_ns]``; None when one is missing."""
+    try:
+        return {name: _stat_record(os.lstat(folder / name)) for name in files}
+    except OSError:
+        return None
+
+
+def _stat_record(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_ino, info.st_dev, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _stamp_matches(folder: Path, key: str, seen: dict[str, list[int]]) -> bool:
+    """Whether ``folder``'s stamp is for ``key`` and vouches for every file exactly as ``seen`` now."""
+    try:
+        stamp = json.loads(_read_regular_file(folder / STAMP))
+    except (OSError, ValueError, CacheEntryError):
+        return False
+    return isinstance(stamp, dict) and stamp.get("key") == key and stamp.get("files") == seen
+
+
+def _write_stamp(folder: Path, key: str, seen: dict[str, list[int]]) -> None:
+    """Record that every file was checked in full as ``seen``, unless one changed too recently to tell (best effort)."""
+    limit = _clock_ns() - STAMP_MARGIN_NS
+    if any(max(record[3], record[4]) >= limit for record in seen.values()):
+        return  # changed within the margin: a later change could keep the same coarse times
+    tmp = folder / f".{STAMP}.{uuid.uuid4().hex}"
+    try:
+        tmp.write_text(json.dumps({"key": key, "files": seen}))
+        os.replace(tmp, folder / STAMP)
+    except OSError:  # a read-only cache: every load checks in full
+        _unlink_quietly(tmp)
 
 
 @contextlib.contextmanager
@@ -245,14 +311,18 @@ def _check_header(manifest: dict, key: str) -> None:
     _expect(manifest.get("key") == key, "written for another key")
 
 
-def _read_array(file: Path, expected: dict) -> np.ndarray:
-    """Memory-map one array (read-only, never unpickled) and check it against its manifest record."""
+def _read_array(file: Path, expected: dict, verify: bool = True) -> np.ndarray:
+    """Memory-map one array (read-only, never unpickled) and check it against its manifest record.
+
+    ``verify`` False skips the digest (the file is vouched for by the entry's stamp), so the
+    mapping's pages are read only when used.
+    """
     _expect(_regular_file_size(file) == expected["bytes"], f"{file.name}: size mismatch")
     array = np.load(file, allow_pickle=False, mmap_mode="r")
     _expect(isinstance(array, np.ndarray), f"{file.name}: not a single array")
     _expect(array.dtype.kind in "biuf" and array.dtype.isnative, f"{file.name}: dtype {array.dtype} not a native number type")
     _expect(array.dtype.str == expected["dtype"] and list(array.shape) == expected["shape"], f"{file.name}: dtype or shape mismatch")
-    _expect(_array_sha256(array) == expected["sha256"], f"{file.name}: digest mismatch")
+    _expect(not verify or _array_sha256(array) == expected["sha256"], f"{file.name}: digest mismatch")
     # A plain ndarray view of the mapping (it keeps the map open): results of arithmetic on
     # it are ordinary arrays rather than np.memmap instances pointing nowhere.
     return array.view(np.ndarray)
