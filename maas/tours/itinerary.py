@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from maas.pois import Poi
 from maas.routing.journeys import Journey, iso_time
@@ -89,6 +90,8 @@ class Itinerary:
     left_out: list[LeftOut]
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: How the search ended (:class:`maas.tours.timed_search.SearchResult`: score, steps, restarts, why it stopped); None when no search ran.
+    search: Any = field(default=None, compare=False, repr=False)
 
     @property
     def status(self) -> str:

@@ -4,16 +4,17 @@
    visit (OSM opening hours; visit length scaled by pace), scored by their
    interest, more when they match the visitor's interests; must-visit POIs
    are required.
-2. Travel times between the day's start, end and candidates for hourly
-   departures (:mod:`maas.tours.travel`); their median per arc (the largest
-   over the days of a multi-day tour) feeds the optimiser.
-3. The orienteering solver (:mod:`maas.tours.solver`, OR-Tools and local
-   search) chooses and orders the visits: one tour per day, time windows from
-   opening hours, waiting allowed.
-4. Every day is re-timed leg by leg with the journey planner.  A visit that no
-   longer fits is dropped and the day re-timed; then left-out POIs are
-   inserted where the real timetable allows.  The result is always feasible
-   on the real timetable.
+2. Arrival profiles between the day's start, end and candidates
+   (:mod:`maas.tours.profiles`): the timetable's own earliest-arrival function
+   per pair of places, from one range search per place and date (POIs' searches
+   shared by all requests of that date).
+3. The timed search (:mod:`maas.tours.timed_search`) chooses and orders the
+   visits on those functions: one tour per day, time windows from opening
+   hours, waiting allowed, every timing exact.
+4. Every leg is then planned with the journey planner, leaving when the
+   profile says: the same arrival (the tests check it).  A visit that would no
+   longer fit (never expected) is dropped and the day re-timed.  Must-visit
+   POIs are forced in and the budget is kept afterwards.
 """
 
 from __future__ import annotations
@@ -30,21 +31,25 @@ from maas.pois import Poi
 from maas.routing.journeys import Journey
 from maas.routing.params import RoutingParams
 from maas.routing.places import Place, PlaceIndex
+from maas.when import format_clock
 from maas.routing.planner import JourneyQuery, Planner
 from maas.tours.hours import check_opening_hours, visit_window
 from maas.tours.itinerary import DayPlan, Itinerary, LeftOut, Visit
-from maas.tours.model import Orienteering
+from maas.tours.profiles import Profiles, RowCache, arrival, build_profiles
 from maas.tours.request import PACE_FACTORS, TourRequest
-from maas.tours.solver import solve
-from maas.tours.travel import UNREACHABLE, TravelTimes, travel_times
+from maas.tours.timed_search import SearchResult, SearchSettings, TimedProblem, search
 
 #: Score multiplier of POIs matching the visitor's interests (others keep their own interest).
 MATCH_BONUS = 3
-#: Hourly departure buckets for travel times.
-BUCKET_S = 3600
-#: Most POIs considered (largest scores first) and most candidates tried when re-inserting.
+#: Most POIs considered (largest scores first).
 MAX_CANDIDATES = 120
-MAX_INSERT_TRIES = 40
+#: Most transfers of a leg (the journey planner is asked the same).
+LEG_MAX_TRANSFERS = 4
+
+
+def leg_params(walk: WalkModel) -> RoutingParams:
+    """The routing parameters of every leg of a tour, in the search and in the journeys returned."""
+    return RoutingParams(max_transfers=LEG_MAX_TRANSFERS, walk=walk)
 
 
 @dataclass
@@ -56,8 +61,17 @@ class _Day:
     t0: int
     t1: int
     windows: dict[int, tuple[int, int]] = field(default_factory=dict)  # poi index -> visit start window
-    candidates: list[int] = field(default_factory=list)  # POIs of travel nodes 2.. (0 = start, 1 = end)
-    travel: TravelTimes | None = None
+    candidates: list[int] = field(default_factory=list)  # the POIs considered
+
+
+def search_note(result: SearchResult, candidates: int, score: int) -> str:
+    """One sentence on how good the tour is: score, search time, and how the search ended."""
+    how = (
+        f"no better tour found in the last {result.since_best:,} of {result.steps:,} search steps ({result.restarts} restarts)"
+        if result.stopped != "time limit"
+        else f"the search used its whole time limit ({result.steps:,} steps, {result.restarts} restarts; the last better tour {result.since_best:,} steps before the end)"
+    )
+    return f"Search: score {score:,} over {candidates} candidate POIs in {result.time_s:.2f} s; {how}."
 
 
 class TourPlanner:
@@ -88,6 +102,12 @@ class TourPlanner:
         self.pois: list[Poi] = planner.network.pois
         self._index_of = {p.id: i for i, p in enumerate(self.pois)}
         self._legs: dict[tuple, Journey | None] = {}
+        self.rows = RowCache(planner)
+
+    def warm(self, date: dt.date, max_walk: float = 800.0) -> None:
+        """Compute the range searches from every POI on ``date`` ahead of requests (seconds; requests then reuse them)."""
+        params = leg_params(WalkModel(radius_m=max_walk))
+        self.rows.warm([self._poi_place(i) for i in range(len(self.pois))], date, params)
 
     # --- public ------------------------------------------------------------------
     def plan(self, req: TourRequest, time_limit_s: float = 2.0, seed: int = 0) -> Itinerary:
@@ -137,33 +157,29 @@ class TourPlanner:
         open_any = sorted({i for d in days for i in d.windows})
         ranked = sorted(open_any, key=lambda i: (-(i in must), -scores[i], self.pois[i].id))[:MAX_CANDIDATES]
         candidates = sorted(ranked)
-        # Travel times per day over: start, end, candidates.
         for d in days:
             d.candidates = candidates
-            nodes = [d.start, d.end] + [self._poi_place(i) for i in candidates]
-            origins = [0] + [2 + k for k, i in enumerate(candidates) if i in d.windows]
-            times = list(range(d.t0, d.t1, BUCKET_S))
-            d.travel = travel_times(self.planner, nodes, d.date, times, params=RoutingParams(walk=walk), origins=origins)
+        params = leg_params(walk)
+        prof, node_poi = self._profiles(days, candidates, params)
+        problem = self._problem(days, candidates, scores, visit_s, must)
         prepared = time.perf_counter()
-        problem, node_poi = self._problem(days, candidates, scores, visit_s, must)
-        solution = solve(problem, time_limit_s=time_limit_s, seed=seed)
+        result = search(problem, prof, SearchSettings(time_limit_s=float(time_limit_s), seed=int(seed)))
         solved = time.perf_counter()
-        sequences = [[node_poi[n] for n in tour] for tour in solution.tours]
-        plans, dropped = [], set()
+        sequences = [[node_poi[n] for n in tour] for tour in result.tours]
+        plans = []
         for d, seq in zip(days, sequences):
-            plan, removed = self._feasible_day(d, seq, visit_s, walk)
+            plan, _ = self._feasible_day(d, seq, visit_s, walk)
             plans.append(plan)
-            dropped |= removed
         plans = self._ensure_must_visit(days, plans, must, scores, visit_s, walk)
-        plans = self._insert_more(days, plans, candidates, scores, visit_s, walk)
         budget_dropped: set[int] = set()
         if req.budget is not None:
             plans, budget_dropped = self._fit_budget(days, plans, scores, visit_s, walk, req.budget)
         retimed = time.perf_counter()
         itinerary = Itinerary(
             days=plans,
-            left_out=self._left_out(req, days, plans, must, avoid, scores, budget_dropped),
-            notes=self._notes(req, plans, must),
+            left_out=self._left_out(req, days, plans, must, avoid, scores, budget_dropped, prof, visit_s),
+            notes=self._notes(req, plans, must) + [search_note(result, len(candidates), sum(scores[self._index_of[v.poi.id]] for p in plans for v in p.visits))],
+            search=result,
             timings={"prepare": prepared - clock, "solve": solved - prepared, "retime": retimed - solved, "total": retimed - clock},
         )
         return itinerary
@@ -200,50 +216,56 @@ class TourPlanner:
         p = self.pois[i]
         return Place("poi", p.id, p.name_ja, p.lat, p.lon, (), {"ja": p.name_ja, "en": p.name_en})
 
-    def _problem(self, days: list[_Day], candidates: list[int], scores, visit_s, must) -> tuple[Orienteering, dict[int, int]]:
-        """Nodes: per day a start and an end node, then the candidates."""
+    def _profiles(self, days: list[_Day], candidates: list[int], params: RoutingParams) -> tuple[Profiles, dict[int, int]]:
+        """Arrival profiles per day over the nodes: day k's start 2k and end 2k+1, then the candidates."""
         nd = len(days)
         n = 2 * nd + len(candidates)
-        travel = np.full((n, n), UNREACHABLE, np.int64)
-        score = np.zeros(n, np.int64)
+        nodes: list[list[Place | None]] = []
+        rows_of = []
+        node_poi = {2 * nd + k: i for k, i in enumerate(candidates)}
+        for d in days:
+            here: list[Place | None] = [None] * n
+            here[2 * d.index], here[2 * d.index + 1] = d.start, d.end
+            rows = {2 * d.index: self.rows.rows(d.start, d.date, params)}
+            for node, i in node_poi.items():
+                if i in d.windows:
+                    here[node] = self._poi_place(i)
+                    rows[node] = self.rows.rows(here[node], d.date, params)
+            nodes.append(here)
+            rows_of.append(rows)
+        return build_profiles(self.planner, rows_of, nodes, params), node_poi
+
+    def _problem(self, days: list[_Day], candidates: list[int], scores, visit_s, must) -> TimedProblem:
+        """Nodes: per day a start and an end node, then the candidates; windows per day."""
+        nd = len(days)
+        n = 2 * nd + len(candidates)
+        value = np.zeros(n, np.int64)
         service = np.zeros(n, np.int64)
-        opens = np.zeros(n, np.int64)
-        closes = np.full(n, 2 * 86_400, np.int64)
-        allowed = np.zeros((n, nd), bool)
-        node_poi = {}
+        opens = np.zeros((nd, n), np.int64)
+        closes = np.full((nd, n), -1, np.int64)
+        xy = np.zeros((n, 2), np.float64)
+        big = sum(scores[i] for i in candidates) + 1
         for k, i in enumerate(candidates):
             node = 2 * nd + k
-            node_poi[node] = i
-            score[node] = scores[i]
+            value[node] = scores[i] + (big if i in must else 0)
             service[node] = visit_s[i]
-            windows = [d.windows[i] for d in days if i in d.windows]
-            opens[node] = min(w[0] for w in windows)
-            closes[node] = max(w[1] for w in windows)
+            p = self.pois[i]
+            xy[node] = (p.lon * 111_320 * np.cos(np.radians(p.lat)), p.lat * 110_540)
             for d in days:
-                allowed[node, d.index] = i in d.windows
-        for d in days:
-            typical = d.travel.typical()
-            local = [2 * d.index, 2 * d.index + 1] + [2 * nd + k for k in range(len(candidates))]
-            allowed[local[0], d.index] = allowed[local[1], d.index] = True
-            block = np.ix_(local, local)
-            # The largest over days keeps the estimate on the safe side for every day.
-            travel[block] = np.where(travel[block] >= UNREACHABLE, typical, np.maximum(travel[block], typical))
-        np.fill_diagonal(travel, 0)
-        required = frozenset(2 * nd + candidates.index(i) for i in must if i in candidates)
-        problem = Orienteering(
-            score=score,
+                if i in d.windows:
+                    opens[d.index, node], closes[d.index, node] = d.windows[i]
+        return TimedProblem(
+            value=value,
             service=service,
-            open=opens,
+            open_=opens,
             close=closes,
-            travel=np.minimum(travel, UNREACHABLE),
-            starts=tuple(2 * d.index for d in days),
-            ends=tuple(2 * d.index + 1 for d in days),
-            tour_open=tuple(d.t0 for d in days),
-            tour_close=tuple(d.t1 for d in days),
-            required=required,
-            allowed=allowed,
+            t0=np.array([d.t0 for d in days], np.int64),
+            t1=np.array([d.t1 for d in days], np.int64),
+            starts=np.array([2 * d.index for d in days], np.int64),
+            ends=np.array([2 * d.index + 1 for d in days], np.int64),
+            cand=np.arange(2 * nd, n, dtype=np.int64),
+            xy=xy,
         )
-        return problem, node_poi
 
     # --- re-timing on the real timetable ------------------------------------------------
     def _leg(self, a: Place, b: Place, date: dt.date, depart: int, walk: WalkModel) -> Journey | None:
@@ -252,7 +274,7 @@ class TourPlanner:
         if key not in self._legs:
             if len(self._legs) > 20_000:  # a long-running service must not grow without bound
                 self._legs.clear()
-            q = JourneyQuery(a, b, date, depart, params=RoutingParams(max_transfers=4, walk=walk))
+            q = JourneyQuery(a, b, date, depart, params=leg_params(walk))
             journeys = self.planner.plan(q)
             self._legs[key] = min(journeys, key=lambda j: (j.arrival, j.rides)) if journeys else None
         return self._legs[key]
@@ -298,32 +320,6 @@ class TourPlanner:
         """The POI indices a day visits, in order."""
         return [self._index_of[v.poi.id] for v in plan.visits]
 
-    def _insert_more(self, days: list[_Day], plans: list[DayPlan], candidates: list[int], scores, visit_s, walk: WalkModel) -> list[DayPlan]:
-        """Greedily insert left-out candidates (best score first) where the real timetable allows."""
-        visited = {v.poi.id for p in plans for v in p.visits}
-        tries = 0
-        for i in sorted(candidates, key=lambda i: -scores[i]):
-            if self.pois[i].id in visited or tries >= MAX_INSERT_TRIES:
-                continue
-            tries += 1
-            best = None
-            for d, plan in zip(days, plans):
-                if i not in d.windows:
-                    continue
-                seq = self._visit_indices(plan)
-                for pos in self._promising_positions(d, seq, i, visit_s):
-                    trial = seq[:pos] + [i] + seq[pos:]
-                    got = self._retime(d, trial, visit_s, walk)
-                    if isinstance(got, DayPlan):
-                        slack = d.t1 - got.back
-                        if best is None or slack > best[0]:
-                            best = (slack, d.index, got)
-                        break
-            if best is not None:
-                plans[best[1]] = best[2]
-                visited.add(self.pois[i].id)
-        return plans
-
     def _ensure_must_visit(self, days: list[_Day], plans: list[DayPlan], must: list[int], scores, visit_s, walk: WalkModel) -> list[DayPlan]:
         """Put each missing must-visit POI into the tour, giving up the least interesting visits if needed."""
         protected = set(must)
@@ -352,29 +348,6 @@ class TourPlanner:
                     break
         return plans
 
-    def _promising_positions(self, d: _Day, seq: list[int], i: int, visit_s) -> list[int]:
-        """Positions where inserting ``i`` adds the least estimated time, best first (at most 3)."""
-        cand_index = {poi: k for k, poi in enumerate(d.candidates)}
-        if i not in cand_index:
-            return []
-
-        def node(x: int | str) -> int:
-            if x == "start":
-                return 0
-            if x == "end":
-                return 1
-            return 2 + cand_index[x]
-
-        route = ["start", *seq, "end"]
-        costs = []
-        typical = d.travel.typical()
-        for pos in range(len(route) - 1):
-            a, b = node(route[pos]), node(route[pos + 1])
-            added = typical[a, node(i)] + visit_s[i] + typical[node(i), b] - typical[a, b]
-            if typical[a, node(i)] < UNREACHABLE and typical[node(i), b] < UNREACHABLE:
-                costs.append((added, pos))
-        return [pos for _, pos in sorted(costs)[:3]]
-
     def _fit_budget(self, days, plans, scores, visit_s, walk, budget: int) -> tuple[list[DayPlan], set[int]]:
         """Drop the visits with the least interest per yen until fares and fees fit the budget."""
         dropped: set[int] = set()
@@ -393,7 +366,7 @@ class TourPlanner:
             dropped.add(w)
 
     # --- explaining the answer ----------------------------------------------------------
-    def _left_out(self, req, days, plans, must, avoid, scores, budget_dropped) -> list[LeftOut]:
+    def _left_out(self, req, days, plans, must, avoid, scores, budget_dropped, prof: Profiles, visit_s) -> list[LeftOut]:
         visited = {v.poi.id for p in plans for v in p.visits}
         wanted = list(must)
         if req.interests:
@@ -409,10 +382,11 @@ class TourPlanner:
                 out.append(LeftOut(p, "closed", f"not open long enough for a {p.visit_minutes}-minute visit within the tour's hours ({p.opening_hours})"))
             elif i in budget_dropped:
                 out.append(LeftOut(p, "budget", f"admission {p.fee_yen} yen plus fares would exceed the budget"))
-            elif not self._reachable(days, i):
+            elif (alone := self._alone(days, i, prof, visit_s)) is None:
                 out.append(LeftOut(p, "too far", self._too_far_detail(p, req.max_walk)))
             else:
-                out.append(LeftOut(p, "no time", "other visits scored higher in the time available"))
+                day, at = alone
+                out.append(LeftOut(p, "no time", f"other visits scored higher in the time available (on its own it fits day {day + 1}, visiting from {format_clock(at)})"))
         return out
 
     def _too_far_detail(self, poi: Poi, max_walk: float) -> str:
@@ -422,17 +396,17 @@ class TourPlanner:
             return f"the nearest stop is {metres[0]:,.0f} m away, farther than the {max_walk:,.0f} m walking limit (max_walk)"
         return "no journey reaches it and returns within the day's window"
 
-    def _reachable(self, days: list[_Day], i: int) -> bool:
+    def _alone(self, days: list[_Day], i: int, prof: Profiles, visit_s) -> tuple[int, int] | None:
+        """The first day on which POI i fits as the day's only visit, and when the visit starts; None if on none."""
         for d in days:
             if i not in d.windows or i not in d.candidates:
                 continue
-            k = 2 + d.candidates.index(i)
-            tr = d.travel.by_bucket
-            go = tr[:, 0, k].min()
-            back = tr[:, k, 1].min()
-            if go < UNREACHABLE and back < UNREACHABLE and d.t0 + go + back <= d.t1:
-                return True
-        return False
+            node = 2 * len(days) + d.candidates.index(i)
+            lo, hi = d.windows[i]
+            at = max(int(arrival(prof, d.index, 2 * d.index, node, d.t0)), lo)
+            if at <= hi and arrival(prof, d.index, node, 2 * d.index + 1, at + visit_s[i]) <= d.t1:
+                return d.index, at
+        return None
 
     def _notes(self, req, plans, must) -> list[str]:
         notes = ["Timetables of the default data are modeled, not official, except the ＪＲバス中国 (Chugoku JR Bus) feed: that one is the operator's own; opening hours and fees of POIs are modeled unless stated."]
