@@ -353,14 +353,14 @@ class Weights(Document):
 
 class Solver(Document):
     engine: str
-    status: str = Field(description="CP-SAT's status: OPTIMAL or FEASIBLE.")
+    status: str = Field(description="CP-SAT's status: OPTIMAL or FEASIBLE; without a proposal INFEASIBLE (proved) or UNKNOWN (none found in time).")
     time_limit_s: Number
     solve_s: Number
     total_s: Number
     candidates: Int
     variables: Int
     constraints: Int
-    best_bound: Number
+    best_bound: Number | None = Field(description="Best upper bound on the objective; null when none is known.")
 
 
 class ModelScore(Document):
@@ -376,7 +376,7 @@ class ModelScore(Document):
 
 class ModelScores(Document):
     input: ModelScore | None = Field(description="Null when the input runs are infeasible under the model.")
-    proposal: ModelScore
+    proposal: ModelScore | None = Field(description="Null when no timetable was proposed (status infeasible).")
 
 
 class ProposedCall(Document):
@@ -455,8 +455,14 @@ class Comparison(Document):
 
 
 class OptimizeDocument(Document):
-    """The answer of ``POST /v1/shuttle/optimize``."""
+    """The answer of ``POST /v1/shuttle/optimize``.
 
+    No timetable meeting the scenario's constraints is still a 200 answer:
+    ``status`` ``infeasible`` with the ``reason``, no proposed runs and no comparison.
+    """
+
+    status: Literal["ok", "infeasible"] = Field(description="infeasible when no timetable meets the constraints (or none was found in time).")
+    reason: str | None = Field(description="Why no timetable was proposed; null when one was.")
     scenario: str
     date: IsoDate
     objective: str = Field(description="The objective, in words.")
@@ -464,7 +470,7 @@ class OptimizeDocument(Document):
     solver: Solver
     model: ModelScores
     proposal: list[ProposedRun]
-    comparison: Comparison
+    comparison: Comparison | None = Field(description="The input and the proposal evaluated end to end; null without a proposal.")
 
 
 # --- saved scenarios ----------------------------------------------------------------------------------------

@@ -66,7 +66,9 @@ async def optimize(
     The proposal's GTFS feed is written to a temporary folder, re-evaluated
     end to end, and described in the answer (runs with their times).  The
     search time is capped by ``MAAS_OPTIMIZE_TIME_LIMIT`` (default 30 s).
-    Planners only.
+    When no timetable meets the scenario's constraints (or none is found in
+    time) the answer is still 200, with ``status`` ``infeasible`` and the
+    ``reason``.  Planners only.
     """
     limit = min(time_limit, state.settings.optimize_time_limit_s)
     return await heavy(optimize_job, doc, limit, deadline_s=deadline_for(limit))

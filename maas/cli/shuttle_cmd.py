@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from maas.cli.common import echo_json
+from maas.cli.common import EXIT_INFEASIBLE, echo_json
 from maas.errors import InputError
 
 shuttle_app = typer.Typer(help="Commuter shuttle timetables: evaluate, compare, optimise.", no_args_is_help=True)
@@ -122,7 +122,9 @@ def optimize(
     Writes the proposed runs as a GTFS feed into OUT/shuttle (valid under
     `maas validate`), OUT/scenario.yaml (the input scenario with that feed, so
     `maas shuttle evaluate OUT/scenario.yaml` re-evaluates it), and the
-    comparison with the input.  Example:
+    comparison with the input.  When no timetable meets the scenario's
+    constraints (or none is found in time) it prints why, writes only
+    OUT/optimize.json and exits with status 3.  Example:
 
       maas shuttle optimize scenarios/trial-2019.yaml --out out/trial-opt --time-limit 30
     """
@@ -136,6 +138,8 @@ def optimize(
         echo_json(result.to_dict())
     else:
         typer.echo(result.render())
+    if not result.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 @shuttle_app.command("schema")

@@ -27,6 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from maas.errors import InputError
 from maas.geo import haversine_m
 from maas.shuttle.meets import MET
 from maas.shuttle.results import Evaluation
@@ -65,17 +66,34 @@ def _period_names(periods: list[tuple[int, int, list[str]]]) -> list[str]:
 
 
 def diagram_data(ev: Evaluation) -> dict:
-    """Return the diagram data of an evaluation (see the module docstring).
+    """Return the time–distance (Marey) and load diagrams of an evaluation as plain data (see the module docstring).
 
-    ``periods[i].panels`` hold ``axis`` (stops with ``km``) and ``lines``
-    (``kind`` train or shuttle, ``label``, ``points`` as ``[HH:MM, km]``);
-    station panels also list ``shuttle_calls`` and ``connections`` (met
-    trains: train time → shuttle time at 0 km).  ``loads`` gives each run's
-    load per leg against its seats.
+    The same pictures as :func:`marey_figures` and :func:`load_figure`, for
+    the web map.
+
+    Parameters
+    ----------
+    ev
+        An evaluation made by :func:`~maas.shuttle.evaluate.evaluate_scenario`.
+
+    Returns
+    -------
+    dict
+        ``periods[i].panels`` hold ``axis`` (stops with ``km``) and ``lines``
+        (``kind`` train or shuttle, ``label``, ``points`` as ``[HH:MM, km]``);
+        station panels also list ``shuttle_calls`` and ``connections`` (met
+        trains: train time → shuttle time at 0 km).  ``loads`` gives each
+        run's load per leg against its seats.
+
+    Raises
+    ------
+    InputError
+        The evaluation carries no context (it was not made by evaluating a
+        scenario), so there are no trains to draw (field ``evaluation``).
     """
     ctx = ev.context
     if ctx is None:
-        raise ValueError("the evaluation has no context (evaluate a built scenario)")
+        raise InputError("evaluation: it has no context (trains, stops); draw an evaluation made by evaluate_scenario", "evaluation")
     s = ev.scenario
     names = {st.id: st.name_en or st.name or st.id for st in s.stops}
     periods = []
@@ -279,7 +297,29 @@ def _time_axis(ax, lo: float, hi: float) -> None:
 
 
 def marey_figures(ev: Evaluation, data: dict | None = None) -> list[tuple[str, Figure]]:
-    """Return one Marey figure per period as ``(name, figure)`` (name ``am`` / ``pm`` …)."""
+    """Return one time–distance (Marey) figure per period of the day.
+
+    Each figure stacks a panel per station (its rail line, the trains of the
+    period, the shuttle's departures and the riders waiting for it) over the
+    shuttle's road panel (line width = load).
+
+    Parameters
+    ----------
+    ev
+        An evaluation made by :func:`~maas.shuttle.evaluate.evaluate_scenario`.
+    data
+        Its :func:`diagram_data`, when already computed.
+
+    Returns
+    -------
+    list of (str, matplotlib.figure.Figure)
+        ``(name, figure)`` per period, named ``am`` / ``pm`` ….
+
+    Raises
+    ------
+    InputError
+        The evaluation carries no context (see :func:`diagram_data`).
+    """
     data = data or diagram_data(ev)
     out = []
     for period in data["periods"]:
@@ -342,7 +382,25 @@ def _draw_shuttle_panel(ax: Axes, panel: dict, colors: dict[str, str]) -> None:
 
 
 def load_figure(ev: Evaluation, data: dict | None = None) -> Figure:
-    """Return a bar chart of each run's peak load (seated and wanted) against its seats."""
+    """Return a bar chart of each run's peak load (seated and wanted) against its seats.
+
+    Parameters
+    ----------
+    ev
+        An evaluation made by :func:`~maas.shuttle.evaluate.evaluate_scenario`.
+    data
+        Its :func:`diagram_data`, when already computed.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar pair per run, a line at its seats.
+
+    Raises
+    ------
+    InputError
+        The evaluation carries no context (see :func:`diagram_data`).
+    """
     data = data or diagram_data(ev)
     loads = data["loads"]
     fig = Figure(figsize=(max(5.0, 1.1 * len(loads) + 2), 3.6), layout="constrained")

@@ -36,11 +36,39 @@ from maas.shuttle.timetable import Timetables
 
 
 def evaluate_scenario(scenario: Scenario, *, timetables: Timetables | None = None, cache_dir: str | Path | None = None, use_cache: bool = True) -> Evaluation:
-    """Join the scenario's runs to its trains and evaluate them (see :func:`evaluate`).
+    """Evaluate a shuttle timetable against the trains and the shifts.
 
-    ``timetables`` keeps the compiled trains between evaluations (pass the
-    same one to evaluate many scenarios); without it, a new one is made with
-    ``cache_dir`` and ``use_cache`` (the on-disk cache of compiled timetables).
+    The scenario's runs are joined to its rail timetable in memory; the
+    journey planner gives the rail part of every rider's trip; riders take
+    their best option, seats are allocated, trains met and missed are listed
+    and the vehicles counted by matching (see ``scenarios/README.md``).
+
+    Parameters
+    ----------
+    scenario
+        The scenario, as :func:`~maas.shuttle.scenario.load_scenario` reads it.
+    timetables
+        Keeps the compiled trains between evaluations (pass the same one to
+        evaluate many scenarios); default: a new one made with ``cache_dir``
+        and ``use_cache``.
+    cache_dir
+        The compiled-timetable cache folder (see :func:`maas.load_timetable`).
+    use_cache
+        False compiles the rail feeds again.
+
+    Returns
+    -------
+    Evaluation
+        Who reaches work on time and gets home, loads, trains met, fleet and
+        cost; :meth:`~maas.shuttle.results.Evaluation.to_dict` is its JSON.
+
+    Raises
+    ------
+    InputError
+        The date has no train, a station or origin is unknown, or a runs feed
+        is unusable (the message names the field).
+    FeedError
+        A rail feed has errors.
     """
     timetables = timetables or Timetables(cache_dir=cache_dir, use_cache=use_cache)
     return evaluate(build_context(scenario, timetables=timetables))

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maas.errors import InputError
 from maas.shuttle import solver
 from maas.shuttle.candidates import INPUT, Candidate, generate_candidates
 from maas.shuttle.context import ShuttleContext, build_context
@@ -86,14 +85,47 @@ def optimize(
     cache_dir: str | Path | None = None,
     timetables: Timetables | None = None,
 ) -> OptimizeResult:
-    """Propose runs for a scenario; with ``out_dir`` write the feed, the scenario and the comparison there.
+    """Propose better runs for a scenario: candidates, then CP-SAT (see the module docstring).
 
     The whole job (candidates, the solves, writing and re-evaluating) is kept
-    within ``time_limit_s`` (default: the scenario's ``optimize.time_limit_s``)
-    plus the few seconds of the final evaluation: the solver gets what is left
-    after the candidates, minus a small reserve.  ``timetables`` keeps the
-    compiled trains for the input, the candidates and the re-evaluation
-    (default: a new one with ``cache_dir``).
+    within ``time_limit_s`` plus the few seconds of the final evaluation: the
+    solver gets what is left after the candidates, minus a small reserve.
+
+    Parameters
+    ----------
+    scenario
+        The scenario, as :func:`~maas.shuttle.scenario.load_scenario` reads it.
+    out_dir
+        When given, write the proposal there: its GTFS feed (``shuttle/``),
+        ``scenario.yaml`` with that feed, the end-to-end comparison with the
+        input (``comparison.json`` / ``.txt``) and ``optimize.json``.
+    time_limit_s
+        Seconds for the whole job (default: the scenario's ``optimize.time_limit_s``).
+    seed
+        CP-SAT's random seed.
+    workers
+        CP-SAT's threads (with 2 or more, two runs may propose different
+        timetables of equal or near-equal score).
+    cache_dir
+        The compiled-timetable cache folder (see :func:`maas.load_timetable`).
+    timetables
+        Keeps the compiled trains for the input, the candidates and the
+        re-evaluation (default: a new one with ``cache_dir``).
+
+    Returns
+    -------
+    OptimizeResult
+        The proposal and how it was found; with ``out_dir`` also its
+        re-evaluation.  When no timetable meets the constraints (or none is
+        found in time) ``feasible`` is False, ``reason`` says why, and nothing
+        but ``optimize.json`` is written.
+
+    Raises
+    ------
+    InputError
+        The scenario cannot be evaluated (rail feeds, stations, date).
+    FeedError
+        A rail feed has errors.
     """
     t0 = time.perf_counter()
     limit = float(time_limit_s if time_limit_s is not None else scenario.optimize.time_limit_s)
@@ -106,10 +138,11 @@ def optimize(
     groups = scenario.demand_groups()
     problem = _Problem(ctx, generate_candidates(ctx, RailLegs(ctx), groups), groups)
     result = _solve(problem, left, seed, workers, limit)
-    if out_dir is not None:
+    if out_dir is not None and result.feasible:
         _write_outputs(result, ctx, Path(out_dir), timetables)
     result.total_s = time.perf_counter() - t0
     if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)  # without a proposal, optimize.json is the only file
         write_json(Path(out_dir) / "optimize.json", result.to_dict())
     return result
 
@@ -140,18 +173,34 @@ def _solve(p: _Problem, left: Callable[[], float], seed: int, workers: int, limi
         best = _Best(full_sol, full, everything)
     if best is None and base_sol.found:
         best = _Best(base_sol, base, p.inputs)  # nothing better found in time: keep the input
-    if best is None:
-        raise InputError(
-            f"{p.ctx.scenario.source}: the optimizer found no timetable within {limit:.0f} s ({full_sol.status}); "
-            "loosen fleet.vehicles, optimize.max_runs or keep_served, or give it more time",
-            "optimize",
+    variables, constraints = solver.model_size(full)
+    s = p.ctx.scenario
+    if best is None:  # no timetable meets the constraints (or none was found in time): a result, not an error
+        proved = full_sol.status == solver.INFEASIBLE
+        return OptimizeResult(
+            scenario=s,
+            runs=[],
+            status=full_sol.status,
+            weights=s.optimize.weights,
+            candidates=len(p.cands),
+            variables=variables,
+            constraints=constraints,
+            solve_s=solve_s,
+            total_s=0.0,
+            time_limit_s=limit,
+            model_input=model_input,
+            model_proposal=None,
+            best_bound=lp_bound,
+            reason=(
+                "no timetable meets the constraints (CP-SAT proved it); loosen fleet.vehicles, optimize.max_runs or keep_served"
+                if proved
+                else f"no timetable found within {limit:.0f} s ({full_sol.status}); give it more time, or loosen fleet.vehicles, optimize.max_runs or keep_served"
+            ),
         )
     bounds = [b for b in (lp_bound, full_sol.bound / POINTS if full_sol.found else None) if b is not None]
     bound = min(bounds) if bounds else best.solved.objective / POINTS
     chosen = [best.index[i] for i in range(len(best.model.x)) if best.solved.value(best.model.x[i])]
     optimal = (best.solved.status == solver.OPTIMAL and best.model is full) or best.solved.objective / POINTS >= bound - 1e-6
-    variables, constraints = solver.model_size(full)
-    s = p.ctx.scenario
     return OptimizeResult(
         scenario=s,
         runs=name_runs([p.cands[c] for c in chosen], s),

@@ -41,7 +41,45 @@ class ModelScore:
 
 @dataclass
 class OptimizeResult:
-    """The proposal, how it was found, and (with ``out_dir``) its end-to-end re-evaluation."""
+    """The proposal, how it was found, and (with ``out_dir``) its end-to-end re-evaluation.
+
+    No timetable meeting the scenario's constraints is a result, not an
+    error: :attr:`feasible` is False, ``runs`` is empty, :attr:`reason` says
+    why, and the JSON document's ``status`` is ``"infeasible"``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario optimised.
+    runs
+        The proposed runs, by start (the input's keep their ids); empty when
+        no timetable was found.
+    status
+        CP-SAT's status of the proposal: ``OPTIMAL`` or ``FEASIBLE``; without
+        a proposal, why the search ended (``INFEASIBLE``: proved impossible,
+        ``UNKNOWN``: none found in time).
+    weights
+        The objective's weights (``optimize.weights``).
+    candidates, variables, constraints
+        The size of the problem: candidate runs, and the model over all of them.
+    solve_s, total_s, time_limit_s
+        Seconds solving, in all, and allowed.
+    model_input
+        The model's score of the input runs (None when they break the model's
+        constraints).
+    model_proposal
+        The model's score of the proposal (None without one).
+    best_bound
+        The best upper bound on the objective (None when none is known).
+    baseline, proposal
+        With ``out_dir``: the input and the proposal evaluated end to end.
+    comparison
+        With ``out_dir``: :func:`~maas.shuttle.report.comparison_dict` of the two.
+    files
+        With ``out_dir``: the files written, by kind.
+    reason
+        Why no timetable was proposed (None when one was).
+    """
 
     scenario: Scenario
     runs: list[Run]
@@ -54,16 +92,28 @@ class OptimizeResult:
     total_s: float
     time_limit_s: float
     model_input: ModelScore | None
-    model_proposal: ModelScore
-    best_bound: float
+    model_proposal: ModelScore | None
+    best_bound: float | None
     baseline: Evaluation | None = None
     proposal: Evaluation | None = None
     comparison: dict | None = None
     files: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None
+
+    @property
+    def feasible(self) -> bool:
+        """True when a timetable was proposed (``runs`` and ``model_proposal`` are set)."""
+        return self.model_proposal is not None
 
     def to_dict(self) -> dict:
-        """Return the JSON document of ``maas shuttle optimize --json`` (also written as optimize.json)."""
+        """Return the JSON document of ``maas shuttle optimize --json`` (also written as optimize.json).
+
+        ``status`` is ``"ok"``, or ``"infeasible"`` with ``reason`` when no
+        timetable was proposed; ``solver.status`` is CP-SAT's.
+        """
         return {
+            "status": "ok" if self.feasible else "infeasible",
+            "reason": self.reason,
             "scenario": self.scenario.name,
             "date": self.scenario.date.isoformat(),
             "objective": OBJECTIVE_TEXT,
@@ -77,11 +127,11 @@ class OptimizeResult:
                 "candidates": self.candidates,
                 "variables": self.variables,
                 "constraints": self.constraints,
-                "best_bound": round(self.best_bound, 1),
+                "best_bound": round(self.best_bound, 1) if self.best_bound is not None else None,
             },
             "model": {
                 "input": self.model_input.to_dict() if self.model_input else None,
-                "proposal": self.model_proposal.to_dict(),
+                "proposal": self.model_proposal.to_dict() if self.model_proposal else None,
             },
             "proposal": [
                 {

@@ -32,7 +32,19 @@ def _m(seconds: float | None, width: int = 5) -> str:
 
 
 def render_evaluation(ev: Evaluation) -> str:
-    """Return the compact text report of ``maas shuttle evaluate``."""
+    """Return the text report of ``maas shuttle evaluate``: who gets to work and home, runs, trains, fleet.
+
+    Parameters
+    ----------
+    ev
+        An evaluation made by :func:`~maas.shuttle.evaluate.evaluate_scenario`.
+
+    Returns
+    -------
+    str
+        The report (totals, per park and shift, per run with trains met and
+        missed, vehicles and cost, warnings).
+    """
     s = ev.scenario
     r = s.rules
     t = ev.totals
@@ -113,7 +125,19 @@ _ROWS = [
 
 
 def comparison_dict(a: Evaluation, b: Evaluation) -> dict:
-    """Return the side-by-side comparison of two evaluations (totals, per park, change b − a)."""
+    """Return the side-by-side comparison of two evaluations: totals, per park, and the change b − a.
+
+    Parameters
+    ----------
+    a, b
+        Two evaluations (the baseline first), e.g. of a scenario and a variant.
+
+    Returns
+    -------
+    dict
+        JSON-ready ``{"a", "b", "change", "parks", "note"}``; print it with
+        :func:`render_comparison`.
+    """
     da, db = a.to_dict(), b.to_dict()
     ta, tb = da["totals"], db["totals"]
     change = {}
@@ -154,7 +178,18 @@ def _run_brief(r: dict) -> dict:
 
 
 def render_comparison(doc: dict) -> str:
-    """Return the text of ``maas shuttle compare`` from :func:`comparison_dict`'s document."""
+    """Return the text of ``maas shuttle compare``: the two scenarios' totals side by side with the change.
+
+    Parameters
+    ----------
+    doc
+        A :func:`comparison_dict` document.
+
+    Returns
+    -------
+    str
+        One line per figure (a, b, b − a), then per park.
+    """
     a, b = doc["a"], doc["b"]
     na, nb = a["scenario"]["name"], b["scenario"]["name"]
     w = max(14, len(na) + 2, len(nb) + 2) + 2
@@ -200,6 +235,10 @@ def render_optimization(result: OptimizeResult) -> str:
         f"{result.candidates} candidate runs, solved in {result.solve_s:.1f} s of {result.time_limit_s:.0f} s ({result.total_s:.1f} s in all)",
         f"Objective: {OBJECTIVE_TEXT}",
         f"Weights: served {w.served:g}, wait_minute {w.wait_minute:g}, early_minute {w.early_minute:g}, vehicle {w.vehicle:g}, run {w.run:g}, cost_per_1000_yen {w.cost_per_1000_yen:g}",
+    ]
+    if mp is None:
+        return "\n".join([*lines, "", f"INFEASIBLE: {result.reason}"])
+    lines += [
         f"Model score: input {mi.objective:,.0f} → proposal {mp.objective:,.0f} (bound {result.best_bound:,.0f})"
         if mi
         else f"Model score: proposal {mp.objective:,.0f} (bound {result.best_bound:,.0f}); the input is infeasible under the model",

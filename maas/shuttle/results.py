@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from maas.errors import NotFoundError
 from maas.shuttle.context import ShuttleContext
 from maas.shuttle.fleet import FleetResult
 from maas.shuttle.groups import GroupResult
@@ -21,7 +22,32 @@ from maas.shuttle.units import r1
 
 @dataclass
 class Evaluation:
-    """Everything :func:`maas.shuttle.evaluate.evaluate` found; :meth:`to_dict` is the ``--json`` document."""
+    """Everything an evaluation found; :meth:`to_dict` is the ``maas shuttle evaluate --json`` document.
+
+    Made by :func:`~maas.shuttle.evaluate.evaluate_scenario`; rider numbers
+    are expected values (employees × shares), so they are not whole.
+
+    Parameters
+    ----------
+    scenario
+        The scenario evaluated.
+    date
+        The day evaluated.
+    runs
+        Per run: its calls, riders on board, trains met and missed.
+    groups
+        Per (park, shift, origin) group and direction: the options and who takes which.
+    shifts
+        Per park and shift: riders reaching work on time and getting home.
+    fleet
+        The vehicles the runs need (duties, by matching).
+    totals
+        The figures of the whole scenario (:class:`~maas.shuttle.kpis.Totals`).
+    warnings
+        Things the planner should know (run times shorter than the road model, ...).
+    context
+        The built scenario (trains, stops, road model), for the diagrams.
+    """
 
     scenario: Scenario
     date: dt.date
@@ -34,11 +60,28 @@ class Evaluation:
     context: ShuttleContext | None = field(default=None, repr=False, compare=False)
 
     def run(self, run_id: str) -> RunResult:
-        """Return the result of one run."""
+        """Return the result of one run.
+
+        Parameters
+        ----------
+        run_id
+            The run's id in the scenario.
+
+        Returns
+        -------
+        RunResult
+            Its loads, trains met and missed.
+
+        Raises
+        ------
+        NotFoundError
+            No run has that id (also a ``KeyError``); the message lists the runs.
+        """
         for r in self.runs:
             if r.run.id == run_id:
                 return r
-        raise KeyError(run_id)
+        known = ", ".join(r.run.id for r in self.runs) or "none"
+        raise NotFoundError(f"{self.scenario.source}: no run '{run_id}' in the evaluation (its runs: {known})", "run")
 
     def to_dict(self) -> dict:
         """Return the JSON document (see the module docstring)."""

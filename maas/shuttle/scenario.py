@@ -56,7 +56,26 @@ for _first in "0123456789":
 def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file (YAML, or JSON by its ``.json`` suffix).
 
-    Raises :class:`InputError` naming every field at fault.
+    The format is ``scenarios/README.md`` (JSON Schema:
+    ``scenarios/scenario.schema.json``); clock times such as ``17:50`` stay
+    times even unquoted.  Relative paths in the file are resolved against its
+    folder first.
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+
+    Returns
+    -------
+    Scenario
+        The checked scenario.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is not YAML / JSON, or has fields at fault;
+        the message names every one (``runs[2].calls[0].time: ...``).
     """
     path = Path(path)
     try:
@@ -96,7 +115,26 @@ def scenario_data(text: str, source: str = "scenario", json_text: bool = False) 
 def scenario_from_dict(data: dict, source: str = "scenario", base_dir: Path | None = None, catalogue: StopCatalogue | None = None) -> Scenario:
     """Check a scenario given as plain data (as read from YAML or JSON).
 
-    Stops given by id alone are completed from ``catalogue`` (default: the default feeds' stops).
+    Parameters
+    ----------
+    data
+        The scenario's fields (``scenarios/README.md``).
+    source
+        Where the data comes from, named in messages.
+    base_dir
+        The folder relative paths are resolved against first.
+    catalogue
+        Completes stops given by id alone (default: the default feeds' stops).
+
+    Returns
+    -------
+    Scenario
+        The checked scenario.
+
+    Raises
+    ------
+    InputError
+        A field is missing or at fault; the message names every one.
     """
     try:
         scenario = Scenario.model_validate(data)

@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, WithJsonSchema
 
 from maas.defaults import data_root
-from maas.errors import InputError
+from maas.errors import InputError, NotFoundError
 from maas.shuttle.units import WEEKDAYS, clock_text
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -304,11 +304,11 @@ class Scenario(_Model):
         return [s.id for s in self.stops if s.id not in parks]
 
     def stop(self, stop_id: str) -> StopSpec:
-        """Return the stop with id ``stop_id``."""
+        """Return the stop with id ``stop_id``; :class:`~maas.errors.NotFoundError` (a ``KeyError``) when there is none."""
         for s in self.stops:
             if s.id == stop_id:
                 return s
-        raise KeyError(stop_id)
+        raise NotFoundError(f"{self._source}: stops: no stop '{stop_id}' (the scenario's stops: {', '.join(s.id for s in self.stops)})", "stops")
 
     def stop_label(self, stop_id: str) -> str:
         """Return the English name of a stop (else its name, else its id)."""

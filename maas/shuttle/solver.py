@@ -20,6 +20,8 @@ from maas.shuttle.formulation import Model
 
 OPTIMAL = "OPTIMAL"
 FEASIBLE = "FEASIBLE"
+#: CP-SAT proved that no solution exists.
+INFEASIBLE = "INFEASIBLE"
 
 
 class CpSat:
@@ -131,4 +133,4 @@ def _cp_model(model: Model) -> cp_model.CpModel:
     return backend.model
 
 
-__all__ = ["FEASIBLE", "OPTIMAL", "CpSat", "Glop", "Solved", "model_size", "solve", "solve_lp"]
+__all__ = ["FEASIBLE", "INFEASIBLE", "OPTIMAL", "CpSat", "Glop", "Solved", "model_size", "solve", "solve_lp"]
