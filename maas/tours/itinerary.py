@@ -78,6 +78,9 @@ class Itinerary:
         Sentences for the visitor (data caveats, must-visit POIs that cannot fit).
     timings
         Seconds spent preparing, solving and re-timing (``total`` included).
+    search
+        How the search ended (:class:`maas.tours.timed_search.SearchResult`:
+        score, steps, restarts, why it stopped); None when no search ran.
 
     Examples
     --------
