@@ -108,6 +108,8 @@ def load_pois(path: str | Path) -> list[Poi]:
         raise InputError(f"{path}: no such POI file", "pois") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a UTF-8 GeoJSON file ({exc})", "pois") from exc
+    except OSError as exc:  # a folder, no permission, ...
+        raise InputError(f"{path}: cannot read the POI file ({exc.strerror or exc})", "pois") from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise InputError(f"{path}: expected a GeoJSON FeatureCollection", "pois")
     pois: list[Poi] = []

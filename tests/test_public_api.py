@@ -128,6 +128,7 @@ CASES: list[tuple[str, Callable[..., object], type[MaasError], str | None]] = [
     ("load_timetable: no feeds", lambda ctx: maas.load_timetable([], cache_dir=ctx["tmp"]), maas.InputError, "feed"),
     ("read_feed: not a feed", lambda ctx: maas.read_feed(Path(maas.__file__)), maas.FeedError, None),
     ("load_pois: property missing", lambda ctx: maas.load_pois(_bad_geojson(ctx["tmp"])), maas.InputError, "name_ja"),
+    ("load_pois: a folder", lambda ctx: maas.load_pois(ctx["tmp"]), maas.InputError, "pois"),
     ("parse_clock: not a time", lambda ctx: maas.parse_clock("7:99"), maas.InputError, "time"),
     ("WalkModel: zero speed", lambda ctx: maas.WalkModel(speed_m_s=0), maas.InputError, "walk_speed"),
     ("PlaceIndex.resolve: unknown", lambda ctx: ctx["places"].resolve("Atlantis Central", "from"), maas.PlaceNotFoundError, "from"),
