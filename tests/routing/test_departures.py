@@ -87,7 +87,7 @@ def test_a_station_board_lists_its_platforms(default_planner):
     """A station's departures leave from its platforms; a platform's board is the part of the station's from it."""
     tt = default_planner.network.timetable
     station = stop_index(tt, "st_shinyamaguchi")
-    platforms = set(board_stops(tt, station).tolist()) - {station}
+    platforms = set(board_stops(tt, station)) - {station}
     assert platforms and all(tt.stop_parent[p] == station for p in platforms)
     date, time = dt.date(2026, 12, 1), 7 * 3600
     whole = departures(default_planner, station, date, time).departures
@@ -105,6 +105,9 @@ def test_limit_keeps_the_earliest(default_planner):
     assert departures(default_planner, s, dt.date(2026, 12, 1), 6 * 3600, limit=5).departures == full[:5]
     assert all(isinstance(d, Departure) and d.time >= 6 * 3600 for d in full)
     assert [d.time for d in full] == sorted(d.time for d in full)
+    with pytest.raises(InputError) as err:
+        departures(default_planner, s, dt.date(2026, 12, 1), 6 * 3600, limit=-1)
+    assert err.value.field == "limit"
 
 
 def test_a_date_no_feed_serves_is_refused(default_planner):
