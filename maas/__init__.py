@@ -24,7 +24,9 @@ Journeys
 Reach and matrices
     :func:`reach` (:class:`Reach`), :func:`travel_minutes` (one departure),
     :func:`travel_time_matrix` (percentiles over a :class:`DepartureWindow`,
-    a :class:`TravelTimeMatrix`).
+    a :class:`TravelTimeMatrix`); origins and destinations from a file
+    (:func:`read_locations`) or positions (:func:`points`, e.g. the cells of
+    :func:`mesh_cells` inside :func:`area_polygon`); :func:`accessibility`.
 Tours
     :class:`TourPlanner`, :class:`TourRequest`, :func:`tour_request`,
     :class:`Itinerary`, :func:`render_itinerary`.
@@ -91,6 +93,14 @@ _LAZY: dict[str, str] = {
     "travel_time_matrix": "maas.routing.matrix",
     "DepartureWindow": "maas.routing.matrix",
     "TravelTimeMatrix": "maas.routing.matrix",
+    "accessibility": "maas.routing.access",
+    "Accessibility": "maas.routing.access",
+    "read_locations": "maas.routing.locations",
+    "points": "maas.routing.locations",
+    "Locations": "maas.routing.locations",
+    "mesh_cells": "maas.network.mesh",
+    "MeshCells": "maas.network.mesh",
+    "area_polygon": "maas.network.mesh",
     # tours
     "TourPlanner": "maas.tours.planner",
     "TourRequest": "maas.tours.request",
@@ -144,6 +154,9 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from maas.routing.answer import journeys_document
     from maas.routing.journeys import Journey, Leg
     from maas.routing.places import Place, PlaceIndex
+    from maas.network.mesh import MeshCells, area_polygon, mesh_cells
+    from maas.routing.access import Accessibility, accessibility
+    from maas.routing.locations import Locations, points, read_locations
     from maas.routing.matrix import DepartureWindow, TravelTimeMatrix, travel_time_matrix
     from maas.routing.params import RoutingParams
     from maas.routing.planner import JourneyQuery, Planner

@@ -150,6 +150,8 @@ CASES: list[tuple[str, Callable[..., object], type[MaasError], str | None]] = [
         maas.InputError,
         "percentiles",
     ),
+    ("mesh_cells: unknown level", lambda ctx: maas.mesh_cells(9), maas.InputError, "origins"),
+    ("read_locations: missing file", lambda ctx: maas.read_locations(ctx["tmp"] / "none.csv", ctx["places"], "origins"), maas.InputError, "origins"),
     ("tour_request: no date", lambda ctx: maas.tour_request({"start": "Hagi"}), maas.InputError, "date"),
     (
         "TourPlanner.plan: unknown POI",

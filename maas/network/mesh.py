@@ -38,7 +38,19 @@ def default_boundaries_path() -> Path:
 
 @dataclass(frozen=True)
 class MeshCells:
-    """Mesh cells in code order: each cell's code, centre and south-west / north-east corners (degrees)."""
+    """Mesh cells in code order: each cell's code, centre and corners.
+
+    Parameters
+    ----------
+    level
+        The mesh level (1: 80 km ... 6: 125 m).
+    codes
+        The JIS X 0410 mesh codes, ascending.
+    lat, lon
+        Each cell's centre, degrees.
+    south, west, north, east
+        Each cell's edges, degrees.
+    """
 
     level: int
     codes: np.ndarray
@@ -69,7 +81,27 @@ def parse_mesh_spec(text: str, field: str = "origins") -> int | None:
 
 
 def area_polygon(path: Path | None = None, municipalities: Sequence[str] = AREA_MUNICIPALITIES) -> shapely.Geometry:
-    """Return the union of the named municipalities' boundaries; InputError naming the file or a missing name."""
+    """Return the union of the named municipalities' boundaries (MLIT N03).
+
+    Parameters
+    ----------
+    path
+        A GeoJSON of municipal boundaries with ``name_ja`` or N03's
+        ``N03_004`` (default: the web map's basemap).
+    municipalities
+        Their Japanese names (default: the seven of the Yamaguchi central urban area).
+
+    Returns
+    -------
+    shapely.Geometry
+        The area, WGS84.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, or names no boundary for a municipality
+        (field ``boundaries``).
+    """
     path = path or default_boundaries_path()
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -88,7 +120,26 @@ def area_polygon(path: Path | None = None, municipalities: Sequence[str] = AREA_
 
 
 def mesh_cells(level: int, area: shapely.Geometry | None = None) -> MeshCells:
-    """Return the cells of mesh ``level`` whose centre lies inside ``area`` (default: the seven municipalities)."""
+    """Return the cells of a standard mesh (JIS X 0410) whose centre lies inside an area.
+
+    Parameters
+    ----------
+    level
+        The mesh level: 1 (80 km), 2 (10 km), 3 (1 km), 4 (500 m), 5 (250 m) or 6 (125 m).
+    area
+        The area, WGS84 (default: the seven municipalities, :func:`area_polygon`).
+
+    Returns
+    -------
+    MeshCells
+        The cells in code order.
+
+    Raises
+    ------
+    InputError
+        An unknown level (field ``origins``), or the default area's boundaries
+        cannot be read.
+    """
     if level not in LEVELS:
         raise InputError(f"mesh level {level} is not one of {', '.join(map(str, LEVELS))}", "origins")
     area = area if area is not None else area_polygon()

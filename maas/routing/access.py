@@ -26,10 +26,20 @@ MAX_THRESHOLD_MIN = 1440
 class Accessibility:
     """Reachable weight from each origin within each threshold.
 
-    ``values[i, t]`` is the summed weight of the destinations that origin
-    ``i`` reaches in less than ``thresholds[t]`` minutes at the
-    ``percentile``-th percentile of the window's travel times (a count when
-    every weight is 1).
+    Parameters
+    ----------
+    origin_ids
+        The ids of the rows (the matrix's origins).
+    window
+        The departures the travel times were taken over.
+    percentile
+        The percentile of the window's travel times used.
+    thresholds
+        The thresholds, minutes, ascending.
+    values
+        ``values[i, t]`` is the summed weight of the destinations that origin
+        ``i`` reaches in less than ``thresholds[t]`` minutes (a count when
+        every weight is 1).
     """
 
     origin_ids: tuple[str, ...]
@@ -64,7 +74,28 @@ def reachable(seconds: np.ndarray, weights: Sequence[float], thresholds: Sequenc
 def accessibility(matrix: TravelTimeMatrix, weights: Sequence[float], thresholds: Sequence[int], percentile: int = 50) -> Accessibility:
     """Return the cumulative accessibility of a travel-time matrix (see the module docstring).
 
-    ``percentile`` must be one of the matrix's percentiles.
+    Parameters
+    ----------
+    matrix
+        Travel times from :func:`~maas.routing.matrix.travel_time_matrix`.
+    weights
+        What each destination counts for (jobs, beds, population; 1 to count them).
+    thresholds
+        Time limits, minutes (1 to 1,440); a trip counts when it takes less.
+    percentile
+        Which of the matrix's percentiles to use (the median by default).
+
+    Returns
+    -------
+    Accessibility
+        ``values[origin, threshold]``, the reachable weight.
+
+    Raises
+    ------
+    InputError
+        A percentile the matrix does not have (field ``percentile``), a
+        weight count that is not the destinations' (``destinations``), or a
+        threshold out of range (``minutes``).
     """
     if percentile not in matrix.percentiles:
         raise InputError(f"the matrix has percentiles {', '.join(map(str, matrix.percentiles))}, not {percentile}", "percentile")

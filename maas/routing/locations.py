@@ -34,7 +34,17 @@ from maas.routing.places import Place, PlaceIndex
 
 @dataclass(frozen=True)
 class Locations:
-    """Places read from a file, in file order: the output's ids, the places, and their weights."""
+    """Origins or destinations of a batch query, in file order.
+
+    Parameters
+    ----------
+    ids
+        What the output calls each row.
+    places
+        The places, as :meth:`~maas.routing.places.PlaceIndex.resolve` returns them.
+    weights
+        What each counts for in accessibility (1 unless given).
+    """
 
     ids: tuple[str, ...]
     places: tuple[Place, ...]
@@ -47,8 +57,27 @@ class Locations:
 def read_locations(path: Path, places: PlaceIndex, field: str) -> Locations:
     """Read a CSV or GeoJSON file of places (see the module docstring).
 
-    Raises InputError naming the file, line or feature, and ``field`` (the
-    option, e.g. ``origins``) when the file cannot be read or a row is wrong.
+    Parameters
+    ----------
+    path
+        The CSV or GeoJSON file.
+    places
+        Resolves each row's place.
+    field
+        The option the file was given for (``origins``, ``destinations``), named in errors.
+
+    Returns
+    -------
+    Locations
+        The rows' ids, places and weights.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read or a row is wrong (the message names the file
+        and the line or feature; ``field`` as given).
+    PlaceNotFoundError
+        A row's place names nothing.
     """
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -72,7 +101,22 @@ def read_locations(path: Path, places: PlaceIndex, field: str) -> Locations:
 
 
 def points(ids: list[str], lats: list[float], lons: list[float], weights: list[float] | None = None) -> Locations:
-    """Return positions as locations (``kind`` ``point``), e.g. the centres of mesh cells."""
+    """Return positions as locations (places of ``kind`` ``point``), e.g. the centres of mesh cells.
+
+    Parameters
+    ----------
+    ids
+        What the output calls each position.
+    lats, lons
+        The positions, degrees.
+    weights
+        What each counts for in accessibility (default 1 each).
+
+    Returns
+    -------
+    Locations
+        One place per position, in order.
+    """
     found = tuple(Place("point", f"{lat:.6f},{lon:.6f}", f"{lat:.6f},{lon:.6f}", lat, lon) for lat, lon in zip(lats, lons))
     return Locations(tuple(ids), found, tuple(weights) if weights is not None else (1.0,) * len(found))
 
