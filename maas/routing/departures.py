@@ -71,7 +71,7 @@ def _leaving(view: DayView, tt: Timetable, stop: int, time: int) -> list[tuple[i
     ``j``-th trip leaves there at ``times_dep[route_time_off[r] + j * n + pos]``,
     so the day's departures are one strided slice per route.
     """
-    rows = []
+    rows: list[tuple[int, int, int, int]] = []
     for e in range(int(view.stop_route_off[stop]), int(view.stop_route_off[stop + 1])):
         r, pos = int(view.stop_route[e]), int(view.stop_route_pos[e])
         first = int(view.route_stop_off[r])
@@ -83,5 +83,5 @@ def _leaving(view: DayView, tt: Timetable, stop: int, time: int) -> list[tuple[i
         leaving = view.times_dep[start : start + trips * n : n].tolist()
         ids = view.route_trip[int(view.route_trip_off[r]) : int(view.route_trip_off[r]) + trips].tolist()
         route = int(tt.pattern_route[view.route_pattern[r]])  # a day-view route's trips share one pattern, so one route
-        rows.extend((dep, trip, route, stop) for dep, trip in zip(leaving, ids) if dep >= time)
+        rows.extend((dep, trip, route, stop) for dep, trip in zip(leaving, ids, strict=True) if dep >= time)
     return rows

@@ -133,7 +133,7 @@ def _radius_message(radius: object) -> str:
 
 def _whole(value: object, low: int, high: int) -> bool:
     """Return whether ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= value <= high
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= int(value) <= high
 
 
 def _check(p: RoutingParams) -> None:

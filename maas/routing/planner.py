@@ -34,10 +34,7 @@ from maas.network.walking import WalkModel
 from maas.routing.dayview import DayView, build_day_view
 from maas.routing.journeys import Journey, build_journey
 from maas.routing.kernel import INF
-from maas.routing.params import MAX_TRANSFERS_LIMIT as MAX_TRANSFERS_LIMIT  # re-exported: their home is maas.routing.params
-from maas.routing.params import MODES as MODES
 from maas.routing.params import DEFAULT_PARAMS, RoutingParams
-from maas.routing.params import parse_modes as parse_modes
 from maas.routing.places import Place
 from maas.routing.raptor import DESTINATION, ORIGIN, Endpoint, RawPath, RawWalk, SearchState, pareto_rounds, reconstruct, run
 from maas.timetable.summary import coverage_message
