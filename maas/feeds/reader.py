@@ -129,12 +129,17 @@ def feed_from_files(files: Mapping[str, bytes], name: str, source: str | Path) -
         table = _parse_file(files[filename], filename, name, problems)
         if table is not None:
             tables[filename] = table
-    return Feed(name=name, source=Path(source), tables=tables, read_problems=problems, digest=_digest(dict(files)))
+    return Feed(name=name, source=Path(source), tables=tables, read_problems=problems, digest=files_digest(files))
 
 
 def feed_digest(path: str | Path) -> str:
     """Return the SHA-256 content digest of a feed without parsing it (see ``Feed.digest``)."""
     return _digest(_read_raw_files(Path(path))[0])
+
+
+def files_digest(files: Mapping[str, bytes]) -> str:
+    """Return the content digest of a feed's files given as bytes, without parsing them (see ``Feed.digest``)."""
+    return _digest(dict(files))
 
 
 def _digest(raw: dict[str, bytes]) -> str:

@@ -22,11 +22,11 @@ from maas.network.walking import WalkModel
 from maas.routing.journeys import stop_place
 from maas.routing.places import Place, PlaceIndex
 from maas.routing.planner import Planner
-from maas.shuttle.feed import SHUTTLE_FEED, shuttle_feed
+from maas.shuttle.feed import SHUTTLE_FEED, shuttle_files
 from maas.shuttle.model import RoadModel, Run
 from maas.shuttle.runs import scenario_runs
 from maas.shuttle.schema import Scenario
-from maas.shuttle.timetable import RailTimetable, Timetables
+from maas.shuttle.timetable import RailTimetable, Timetables, shared_timetables
 from maas.timetable.model import Timetable
 
 
@@ -87,14 +87,15 @@ class ShuttleContext:
 def build_context(scenario: Scenario, runs: list[Run] | None = None, *, timetables: Timetables | None = None) -> ShuttleContext:
     """Join the scenario's runs (or ``runs``) to its compiled rail feeds and resolve its places.
 
-    ``timetables`` keeps compiled timetables between calls (default: a new
-    one, using the on-disk cache).  Raises :class:`InputError` for a missing
-    feed, a date without trains, or an origin station the rail feeds do not have.
+    ``timetables`` keeps compiled timetables between calls (default: the
+    process's, :func:`~maas.shuttle.timetable.shared_timetables`).  Raises
+    :class:`InputError` for a missing feed, a date without trains, or an
+    origin station the rail feeds do not have.
     """
     runs = scenario_runs(scenario) if runs is None else runs
-    timetables = timetables or Timetables()
+    timetables = timetables or shared_timetables()
     rail = timetables.rail([scenario.resolve_path(p, f"rail_feeds[{i}]") for i, p in enumerate(scenario.rail_feeds)])
-    tt = timetables.joined(rail, shuttle_feed(scenario, runs, timezone=rail.timetable.timezone))
+    tt = timetables.joined(rail, shuttle_files(scenario, runs, timezone=rail.timetable.timezone))
     feed_names = tt.feed_names()
     rail_feeds = [feed_names.index(n) for n in rail.names]
     shuttle_feed_index = feed_names.index(SHUTTLE_FEED)

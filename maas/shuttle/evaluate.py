@@ -32,7 +32,7 @@ from maas.shuttle.options import HOME_DIRECTION, TO_WORK_DIRECTION, Direction, O
 from maas.shuttle.results import Evaluation
 from maas.shuttle.schema import DemandGroup, Scenario
 from maas.shuttle.seats import Demand, allocate_seats
-from maas.shuttle.timetable import Timetables
+from maas.shuttle.timetable import Timetables, timetables_for
 
 
 def evaluate_scenario(scenario: Scenario, *, timetables: Timetables | None = None, cache_dir: str | Path | None = None, use_cache: bool = True) -> Evaluation:
@@ -49,8 +49,9 @@ def evaluate_scenario(scenario: Scenario, *, timetables: Timetables | None = Non
         The scenario, as :func:`~maas.shuttle.scenario.load_scenario` reads it.
     timetables
         Keeps the compiled trains between evaluations (pass the same one to
-        evaluate many scenarios); default: a new one made with ``cache_dir``
-        and ``use_cache``.
+        evaluate many scenarios); default: the process's
+        (:func:`~maas.shuttle.timetable.shared_timetables`), or a new one when
+        ``cache_dir`` or ``use_cache=False`` is given.
     cache_dir
         The compiled-timetable cache folder (see :func:`maas.load_timetable`).
     use_cache
@@ -70,7 +71,7 @@ def evaluate_scenario(scenario: Scenario, *, timetables: Timetables | None = Non
     FeedError
         A rail feed has errors.
     """
-    timetables = timetables or Timetables(cache_dir=cache_dir, use_cache=use_cache)
+    timetables = timetables or timetables_for(cache_dir, use_cache)
     return evaluate(build_context(scenario, timetables=timetables))
 
 

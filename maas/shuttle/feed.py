@@ -3,9 +3,10 @@
 The tables are plain GTFS (with GTFS-standard translations for English
 names); the feed says in ``feed_info.txt`` that it is a planning scenario,
 not an official timetable.  Times are written ``HH:MM:SS`` and may pass
-24:00:00.  :func:`shuttle_feed` gives the feed without touching the disk
-(parsed by :func:`maas.feeds.reader.feed_from_files`, exactly as if read from
-a folder of these files), for the evaluation to compile;
+24:00:00.  :func:`shuttle_files` gives the files without touching the disk,
+for the evaluation to compile (:func:`maas.timetable.cache.load_feed_files`);
+:func:`shuttle_feed` the feed read from them (:func:`maas.feeds.reader.feed_from_files`,
+exactly as if read from a folder of these files);
 :mod:`maas.shuttle.outputs` writes the same files for people and other tools.
 """
 
@@ -154,10 +155,14 @@ def table_files(tables: Tables) -> dict[str, bytes]:
     return files
 
 
+def shuttle_files(scenario: Scenario, runs: list[Run], *, timezone: str) -> dict[str, bytes]:
+    """Return the files of the runs' feed (``stops.txt`` → bytes), made in memory."""
+    return table_files(shuttle_tables(scenario, runs, timezone=timezone))
+
+
 def shuttle_feed(scenario: Scenario, runs: list[Run], *, timezone: str) -> Feed:
-    """Return the runs as a feed named :data:`SHUTTLE_FEED`, made in memory (see the module docstring)."""
-    files = table_files(shuttle_tables(scenario, runs, timezone=timezone))
-    return feed_from_files(files, SHUTTLE_FEED, f"<memory>/{SHUTTLE_FEED}")
+    """Return the runs as a feed named :data:`SHUTTLE_FEED`, read from its files made in memory (see the module docstring)."""
+    return feed_from_files(shuttle_files(scenario, runs, timezone=timezone), SHUTTLE_FEED, f"<memory>/{SHUTTLE_FEED}")
 
 
-__all__ = ["AGENCY_ID", "ROUTE_ID", "SERVICE_ID", "SHUTTLE_FEED", "Tables", "shuttle_feed", "shuttle_tables", "table_files"]
+__all__ = ["AGENCY_ID", "ROUTE_ID", "SERVICE_ID", "SHUTTLE_FEED", "Tables", "shuttle_feed", "shuttle_files", "shuttle_tables", "table_files"]

@@ -44,7 +44,7 @@ from maas.shuttle.proposal import ModelScore, OptimizeResult
 from maas.shuttle.report import comparison_dict, render_comparison
 from maas.shuttle.scenario import load_scenario
 from maas.shuttle.schema import DemandGroup, Scenario
-from maas.shuttle.timetable import Timetables
+from maas.shuttle.timetable import Timetables, timetables_for
 
 #: Seconds kept from the time limit for writing and re-evaluating the proposal.
 RESERVE_S = 1.5
@@ -110,7 +110,7 @@ def optimize(
         The compiled-timetable cache folder (see :func:`maas.load_timetable`).
     timetables
         Keeps the compiled trains for the input, the candidates and the
-        re-evaluation (default: a new one with ``cache_dir``).
+        re-evaluation (default: the process's, or a new one with ``cache_dir``).
 
     Returns
     -------
@@ -133,7 +133,7 @@ def optimize(
     def left() -> float:
         return limit - (time.perf_counter() - t0) - RESERVE_S
 
-    timetables = timetables or Timetables(cache_dir=cache_dir)
+    timetables = timetables or timetables_for(cache_dir)
     ctx = build_context(scenario, timetables=timetables)
     groups = scenario.demand_groups()
     problem = _Problem(ctx, generate_candidates(ctx, RailLegs(ctx), groups), groups)

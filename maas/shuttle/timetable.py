@@ -1,9 +1,9 @@
 """The timetable a shuttle scenario is judged on: the trains, compiled once, with the scenario's runs joined in memory.
 
 The rail feeds are compiled (or loaded from the on-disk cache) once and kept;
-a scenario's runs become a feed made in memory (:func:`maas.shuttle.feed.shuttle_feed`),
-compiled by the timetable compiler itself (:func:`maas.timetable.cache.load_read_feeds`,
-cached on disk by content like any feed) and put after the trains with
+a scenario's runs become a feed's files made in memory (:func:`maas.shuttle.feed.shuttle_files`),
+compiled by the timetable compiler itself (:func:`maas.timetable.cache.load_feed_files`:
+cached on disk by content like any feed, parsed only when compiled) and put after the trains with
 :func:`maas.timetable.merge.merge_timetables`.  The result is exactly the
 timetable of the rail feeds and a written shuttle feed compiled together,
 without writing or compiling the trains again for every evaluation.
@@ -12,7 +12,8 @@ without writing or compiling the trains again for every evaluation.
 evaluates more than once keeps one (a command comparing two scenarios, the
 optimizer, the service); a service can also hand it the timetable it already
 holds (:meth:`Timetables.hold`), used when a scenario's rail feeds are
-exactly the service's.
+exactly the service's.  Callers that keep none share the process's default
+one (:func:`shared_timetables`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maas.feeds.reader import Feed, feed_digest, read_feed
+from maas.feeds.reader import feed_digest, read_feed
+from maas.shuttle.feed import SHUTTLE_FEED
 from maas.shuttle.lru import Lru
-from maas.timetable.cache import feeds_cache_key, load_read_feeds, load_timetable, unique_names
+from maas.timetable.cache import feed_files_key, load_feed_files, load_timetable, unique_names
 from maas.timetable.merge import merge_timetables
 from maas.timetable.model import Timetable
 
@@ -41,6 +43,25 @@ class RailTimetable:
     names: tuple[str, ...]
     timetable: Timetable = field(repr=False)
     headsigns_en: Mapping[str, str] = field(repr=False)
+
+
+_SHARED: list[Timetables] = []
+
+
+def shared_timetables() -> Timetables:
+    """Return this process's default :class:`Timetables` (the on-disk cache at its usual place), for callers that keep none.
+
+    Bounded like any other: a notebook evaluating one variant after another
+    compiles or loads its trains once.
+    """
+    if not _SHARED:
+        _SHARED.append(Timetables())
+    return _SHARED[0]
+
+
+def timetables_for(cache_dir: str | Path | None = None, use_cache: bool = True) -> Timetables:
+    """Return :func:`shared_timetables` for the usual cache, else a new :class:`Timetables` with these settings."""
+    return shared_timetables() if cache_dir is None and use_cache else Timetables(cache_dir=cache_dir, use_cache=use_cache)
 
 
 def rail_feed_names(paths: Sequence[Path]) -> list[str]:
@@ -102,14 +123,14 @@ class Timetables:
         names = tuple(rail_feed_names(paths))
         return self._rail.get(self._rail_key(paths, names), lambda: self._load_rail(paths, names))
 
-    def runs(self, feed: Feed) -> Timetable:
-        """Return the compiled timetable of a feed made in memory (a scenario's runs)."""
+    def runs(self, files: Mapping[str, bytes]) -> Timetable:
+        """Return the compiled timetable of a scenario's runs, given as the files of their feed (:data:`SHUTTLE_FEED`)."""
         if not self.use_cache:
-            return load_read_feeds([feed], use_cache=False)
-        return self._runs.get(feeds_cache_key([feed]), lambda: load_read_feeds([feed], cache_dir=self.cache_dir))
+            return load_feed_files(SHUTTLE_FEED, files, use_cache=False)
+        return self._runs.get(feed_files_key(SHUTTLE_FEED, files), lambda: load_feed_files(SHUTTLE_FEED, files, cache_dir=self.cache_dir))
 
-    def joined(self, rail: RailTimetable, runs: Feed) -> Timetable:
-        """Return the trains followed by the runs: the timetable of both compiled together."""
+    def joined(self, rail: RailTimetable, runs: Mapping[str, bytes]) -> Timetable:
+        """Return the trains followed by the runs (their feed's files): the timetable of both compiled together."""
         return merge_timetables(rail.timetable, self.runs(runs))
 
     def _rail_key(self, paths: tuple[Path, ...], names: tuple[str, ...]) -> tuple:
@@ -120,4 +141,4 @@ class Timetables:
         return RailTimetable(paths, names, tt, headsign_translations(paths))
 
 
-__all__ = ["RailTimetable", "Timetables", "headsign_translations", "rail_feed_names"]
+__all__ = ["RailTimetable", "Timetables", "headsign_translations", "rail_feed_names", "shared_timetables", "timetables_for"]

@@ -68,14 +68,14 @@ import time
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from maas.feeds.problems import Problem
-from maas.feeds.reader import Feed, feed_digest, feed_name_for
+from maas.feeds.reader import feed_digest, feed_from_files, feed_name_for, files_digest
 from maas.timetable.compile import COMPILER_VERSION, compile_feeds, feed_area, load_feeds
 from maas.timetable.model import Timetable
 
@@ -121,17 +121,17 @@ def cache_key(paths: Sequence[str | Path], names: Sequence[str]) -> str:
     return _key((name, feed_digest(path), path) for path, name in zip(paths, names))
 
 
-def feeds_cache_key(feeds: Sequence[Feed]) -> str:
-    """Return the cache key of feeds already read (:func:`cache_key` of the same feeds on disk)."""
-    return _key((feed.name, feed.digest, feed.source) for feed in feeds)
+def feed_files_key(name: str, files: Mapping[str, bytes]) -> str:
+    """Return the cache key of one feed given as its files' bytes: :func:`cache_key` of a folder of those files, outside any catalog."""
+    return _key([(name, files_digest(files), None)])
 
 
-def _key(feeds: Iterable[tuple[str, str, str | Path]]) -> str:
-    """Hash (name, content digest, path) of each feed with the compiler version."""
+def _key(feeds: Iterable[tuple[str, str, str | Path | None]]) -> str:
+    """Hash (name, content digest, path: its catalog area) of each feed with the compiler version."""
     h = hashlib.sha256(f"maas-timetable-v{COMPILER_VERSION}".encode())
     for name, digest, path in feeds:
         h.update(name.encode() + b"\0" + digest.encode() + b"\0")
-        area = feed_area(path)
+        area = feed_area(path) if path is not None else None
         if area is not None:  # the catalog's area changes what is compiled
             h.update(f"area{area}".encode() + b"\0")
     return h.hexdigest()[:32]
@@ -191,13 +191,14 @@ def load_timetable(
     return _cached(cache_key(paths, names), cache_dir, use_cache, lambda: compile_feeds(load_feeds(paths, names), progress=progress, on_problems=on_problems))
 
 
-def load_read_feeds(feeds: Sequence[Feed], cache_dir: str | Path | None = None, use_cache: bool = True) -> Timetable:
-    """Return the compiled timetable of feeds already read (or made in memory), from the cache when possible.
+def load_feed_files(name: str, files: Mapping[str, bytes], cache_dir: str | Path | None = None, use_cache: bool = True) -> Timetable:
+    """Return the compiled timetable of one feed made in memory (``{"stops.txt": b"..."}``), from the cache when possible.
 
-    The same entries as :func:`load_timetable`, keyed by the feeds' names and
-    content digests (:func:`feeds_cache_key`).
+    The entry is the one :func:`load_timetable` uses for a folder of the same
+    files under the same name (:func:`feed_files_key`); the files are parsed
+    only when it has to be compiled.
     """
-    return _cached(feeds_cache_key(feeds), cache_dir, use_cache, lambda: compile_feeds(feeds, progress=False))
+    return _cached(feed_files_key(name, files), cache_dir, use_cache, lambda: compile_feeds([feed_from_files(files, name, f"<memory>/{name}")], progress=False))
 
 
 def _cached(key: str, cache_dir: str | Path | None, use_cache: bool, compile_: Callable[[], Timetable]) -> Timetable:

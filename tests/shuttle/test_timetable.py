@@ -10,13 +10,13 @@ import pytest
 
 from maas.feeds.reader import read_feed
 from maas.shuttle.context import build_context
-from maas.shuttle.feed import SHUTTLE_FEED, shuttle_feed, shuttle_tables, table_files
+from maas.shuttle.feed import SHUTTLE_FEED, shuttle_feed, shuttle_files, shuttle_tables, table_files
 from maas.shuttle.lru import Lru
 from maas.shuttle.outputs import write_tables
 from maas.shuttle.runs import scenario_runs
 from maas.shuttle.scenario import load_scenario, with_runs
 from maas.shuttle.timetable import Timetables
-from maas.timetable.cache import load_timetable
+from maas.timetable.cache import cache_key, feed_files_key, load_timetable
 from maas.timetable.compile import compile_feeds
 from maas.timetable.merge import merge_timetables
 from maas.timetable.model import Timetable
@@ -114,6 +114,8 @@ def test_evaluation_timetable_is_the_joint_compile(small_dir, tmp_path, cache_di
     folder = write_tables(tmp_path / SHUTTLE_FEED, shuttle_tables(s, ctx.runs, timezone="Asia/Tokyo"))
     joint = load_timetable([small_dir / "rail", folder], names=["rail", SHUTTLE_FEED], cache_dir=cache_dir, progress=False)
     assert differing_fields(joint, ctx.timetable) == ["feeds"]
+    # the runs' entry in the on-disk cache is the one a folder of the same files would have
+    assert feed_files_key(SHUTTLE_FEED, shuttle_files(s, ctx.runs, timezone="Asia/Tokyo")) == cache_key([folder], [SHUTTLE_FEED])
     assert [dataclasses.replace(f, source="") for f in joint.feeds] == [dataclasses.replace(f, source="") for f in ctx.timetable.feeds]
     assert set(ctx.timetable.route_modes) == {"rail", "shuttle"}
 
@@ -127,7 +129,7 @@ def test_trains_compiled_once_runs_by_content(small_dir):
     fewer = build_context(with_runs(s, [r.to_spec() for r in a.runs if r.id != "m2"]), timetables=t)
     assert fewer.rail is a.rail
     assert fewer.timetable.n_trips == a.timetable.n_trips - 1
-    assert t.runs(shuttle_feed(s, a.runs, timezone="Asia/Tokyo")) is t.runs(shuttle_feed(s, b.runs, timezone="Asia/Tokyo"))
+    assert t.runs(shuttle_files(s, a.runs, timezone="Asia/Tokyo")) is t.runs(shuttle_files(s, b.runs, timezone="Asia/Tokyo"))
 
 
 def test_a_held_timetable_is_used_only_when_it_is_the_rail_compile(small_dir, tmp_path):
