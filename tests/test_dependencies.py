@@ -179,8 +179,9 @@ def declared_in(groups: set[str]) -> set[str]:
 
 
 def _undeclared(imports: list[Import], allowed: set[str]) -> list[str]:
-    return sorted({f"{imp.name} (distribution {distribution(imp.name)}, first imported at {imp.where})"
-                   for imp in imports if distribution(imp.name) not in allowed})
+    return sorted(
+        {f"{imp.name} (distribution {distribution(imp.name)}, first imported at {imp.where})" for imp in imports if distribution(imp.name) not in allowed}
+    )
 
 
 def test_every_requirement_has_a_lower_bound() -> None:

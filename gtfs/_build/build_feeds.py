@@ -26,11 +26,11 @@ sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 import bus  # noqa: E402
 import jr  # noqa: E402
-import scenarios  # noqa: E402
 import shuttle  # noqa: E402
 from checks import BuildCheckError, check_feed  # noqa: E402
 from common import GTFS_DIR, to_csv_text, write_dir_atomic  # noqa: E402
 
+import scenarios  # noqa: E402
 from maas import read_feed  # noqa: E402
 from maas.feeds.reader import Feed  # noqa: E402
 

@@ -14,6 +14,7 @@ modeled here (see build_trips).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from common import (
     FEED_END,
@@ -37,10 +38,8 @@ MINE_BUS_START = dt.date(2023, 6, 30)
 AGENCIES = [
     # id, name, url, official name, English name, kana
     ("bocho", "防長交通", "https://www.bochobus.co.jp/", "防長交通株式会社", "Bocho Kotsu (Bocho Bus)", "ぼうちょうこうつう"),
-    ("ubecity", "宇部市交通局", "https://www.city.ube.yamaguchi.jp/", "宇部市交通局", "Ube City Transport Bureau",
-     "うべしこうつうきょく"),
-    ("jrwest", "西日本旅客鉄道", "https://www.westjr.co.jp/", "西日本旅客鉄道株式会社",
-     "West Japan Railway Company (JR West)", "にしにほんりょかくてつどう"),
+    ("ubecity", "宇部市交通局", "https://www.city.ube.yamaguchi.jp/", "宇部市交通局", "Ube City Transport Bureau", "うべしこうつうきょく"),
+    ("jrwest", "西日本旅客鉄道", "https://www.westjr.co.jp/", "西日本旅客鉄道株式会社", "West Japan Railway Company (JR West)", "にしにほんりょかくてつどう"),
 ]
 
 STATION_STOP = "position = station position (TrainLCD/StationAPI {cd}); the bus stop itself is nearby (approximate)"
@@ -81,42 +80,44 @@ STOPS = {
 
 # extra words for POI-placed stops
 POI_DESC = {
-    "bus_yudaonsen": "position = Yuda Onsen Tourist Information (pois_reference.csv); the Yuda Onsen bus stop is nearby "
-                     "(approximate)",
-    "bus_shoin_jinja": "position = Shoin Shrine (Ritsushi-den hall in the grounds), pois_reference.csv; the stop is nearby "
-                       "(approximate)",
+    "bus_yudaonsen": "position = Yuda Onsen Tourist Information (pois_reference.csv); the Yuda Onsen bus stop is nearby (approximate)",
+    "bus_shoin_jinja": "position = Shoin Shrine (Ritsushi-den hall in the grounds), pois_reference.csv; the stop is nearby (approximate)",
     "bus_togei_no_mura": "position = Hagi Togei no Mura Park, pois_reference.csv; the stop is nearby (approximate)",
     "bus_hagi_hansharo": "position = Hagi Reverberatory Furnace, pois_reference.csv; the stop is nearby (approximate)",
     "bus_hagi_seamart": "position = Michi-no-Eki Hagi Sea Mart, pois_reference.csv; the stop is nearby (approximate)",
-    "bus_hagi_museum": "position = Hagi Museum (prefecture dataset; verify), pois_reference.csv; the stop is nearby "
-                       "(approximate)",
-    "bus_horiuchi": "position = Sotobori Park in the Horiuchi samurai district, pois_reference.csv; the stop is nearby "
-                    "(approximate)",
+    "bus_hagi_museum": "position = Hagi Museum (prefecture dataset; verify), pois_reference.csv; the stop is nearby (approximate)",
+    "bus_horiuchi": "position = Sotobori Park in the Horiuchi samurai district, pois_reference.csv; the stop is nearby (approximate)",
     "bus_shizuki_koen": "position = evacuation point inside Shizuki Park (sources disagree by 535 m; verify), "
-                        "pois_reference.csv; the stop is nearby (approximate)",
-    "bus_tokiwa_koen": "position = Tokiwa Park main entrance, pois_reference.csv; the Tokiwa Koen Iriguchi stop is nearby "
-                       "(approximate)",
-    "bus_ube_airport": "position = aerodrome reference point of UBJ (OpenFlights id 2296, ODbL), not the terminal bus stop "
-                       "(approximate, within about 1 km)",
+    "pois_reference.csv; the stop is nearby (approximate)",
+    "bus_tokiwa_koen": "position = Tokiwa Park main entrance, pois_reference.csv; the Tokiwa Koen Iriguchi stop is nearby (approximate)",
+    "bus_ube_airport": "position = aerodrome reference point of UBJ (OpenFlights id 2296, ODbL), not the terminal bus stop (approximate, within about 1 km)",
 }
 
 ROUTES = [
     # route_id, agency, short, long, long_en, color
     ("bocho_akiyoshido", "bocho", "秋芳洞線", "新山口駅〜秋芳洞", "Shin-Yamaguchi Station - Akiyoshido Cave", "8C6E3F"),
-    ("bocho_superhagi", "bocho", "スーパーはぎ号", "スーパーはぎ号（新山口駅〜萩・明倫センター〜萩バスセンター〜東萩駅）",
-     "Super Hagi express bus (Shin-Yamaguchi - Hagi Meirin Center - Hagi Bus Center - Higashi-Hagi)", "1B7F3B"),
-    ("ubecity_airport_sy", "ubecity", "空港連絡バス", "新山口駅〜山口宇部空港", "Airport bus Shin-Yamaguchi - Yamaguchi Ube Airport",
-     "005BAC"),
-    ("ubecity_airport_shinkawa", "ubecity", "空港線", "宇部新川駅〜山口宇部空港",
-     "Airport bus Ube-Shinkawa - Yamaguchi Ube Airport", "3A8FD8"),
+    (
+        "bocho_superhagi",
+        "bocho",
+        "スーパーはぎ号",
+        "スーパーはぎ号（新山口駅〜萩・明倫センター〜萩バスセンター〜東萩駅）",
+        "Super Hagi express bus (Shin-Yamaguchi - Hagi Meirin Center - Hagi Bus Center - Higashi-Hagi)",
+        "1B7F3B",
+    ),
+    ("ubecity_airport_sy", "ubecity", "空港連絡バス", "新山口駅〜山口宇部空港", "Airport bus Shin-Yamaguchi - Yamaguchi Ube Airport", "005BAC"),
+    ("ubecity_airport_shinkawa", "ubecity", "空港線", "宇部新川駅〜山口宇部空港", "Airport bus Ube-Shinkawa - Yamaguchi Ube Airport", "3A8FD8"),
     ("ubecity_tokiwa", "ubecity", "ときわ公園線", "宇部新川駅〜ときわ公園入口", "Ube-Shinkawa - Tokiwa Park", "00A497"),
     ("bocho_yuda", "bocho", "湯田温泉線", "新山口駅〜湯田温泉〜県庁前", "Shin-Yamaguchi - Yuda Onsen - Kencho-mae", "D7003A"),
-    ("hagi_maaru_east", "bocho", "まぁーるバス東回り", "萩循環まぁーるバス 東回り（松陰先生）",
-     "Hagi Maaru loop bus, East loop (Shoin-sensei)", "F39800"),
-    ("hagi_maaru_west", "bocho", "まぁーるバス西回り", "萩循環まぁーるバス 西回り（晋作くん）",
-     "Hagi Maaru loop bus, West loop (Shinsaku-kun)", "6E2C8C"),
-    ("jrwest_mine_bus", "jrwest", "美祢線代行バス", "美祢線 代行バス（厚狭駅〜美祢駅〜長門市駅）",
-     "Mine Line replacement bus (Asa - Mine - Nagatoshi)", "6AB42D"),
+    ("hagi_maaru_east", "bocho", "まぁーるバス東回り", "萩循環まぁーるバス 東回り（松陰先生）", "Hagi Maaru loop bus, East loop (Shoin-sensei)", "F39800"),
+    ("hagi_maaru_west", "bocho", "まぁーるバス西回り", "萩循環まぁーるバス 西回り（晋作くん）", "Hagi Maaru loop bus, West loop (Shinsaku-kun)", "6E2C8C"),
+    (
+        "jrwest_mine_bus",
+        "jrwest",
+        "美祢線代行バス",
+        "美祢線 代行バス（厚狭駅〜美祢駅〜長門市駅）",
+        "Mine Line replacement bus (Asa - Mine - Nagatoshi)",
+        "6AB42D",
+    ),
 ]
 
 HEADSIGN_EN = {name: en for name, en, *_ in STOPS.values()}
@@ -129,7 +130,7 @@ def load_positions():
     pois = {r["name_ja"]: r for r in read_csv(shared_data_dir() / "pois_reference.csv")}
     places = {r["name_ja"]: r for r in read_csv(shared_data_dir() / "places_yamaguchi.csv")}
     out = {}
-    for sid, (name, en, kana, kind, key) in STOPS.items():
+    for sid, (_name, _en, _kana, kind, key) in STOPS.items():
         if kind == "station":
             st = stations[key]
             g = sorted(st.positions, key=lambda g: (g == "shinkansen", g))[0]
@@ -158,15 +159,19 @@ class Trips:
         stops = [(sid, t0 + off, t0 + off) for sid, off in pattern]
         tid = f"{route}_{service}_{direction}_{fmt(t0)[:5].replace(':', '')}{suffix}"
         assert tid not in {t["trip_id"] for t, _ in self.trips}, tid
-        self.trips.append(({"route_id": route, "service_id": service, "trip_id": tid, "trip_headsign": headsign,
-                            "trip_short_name": "", "direction_id": str(direction)}, stops))
+        self.trips.append(
+            (
+                {"route_id": route, "service_id": service, "trip_id": tid, "trip_headsign": headsign, "trip_short_name": "", "direction_id": str(direction)},
+                stops,
+            )
+        )
 
 
 def distance_pattern(pos, stop_ids, total):
     d = [0.0]
-    for a, b in zip(stop_ids, stop_ids[1:]):
+    for a, b in itertools.pairwise(stop_ids):
         d.append(d[-1] + float(haversine_m(pos[a][0], pos[a][1], pos[b][0], pos[b][1])))
-    return [(s, round(total * x / d[-1])) for s, x in zip(stop_ids, d)]
+    return [(s, round(total * x / d[-1])) for s, x in zip(stop_ids, d, strict=False)]
 
 
 def every(start, end, step):
@@ -206,23 +211,21 @@ def build_trips(pos):
         yield_to_official = {min(mine, key=lambda m, o=o: (abs(m - o), m)) for o in theirs}
         assert len(yield_to_official) == len(theirs), (theirs, yield_to_official)
         for t in mine:
-            T.add("bocho_superhagi", "superhagi_no_jrbus" if t in yield_to_official else "bus_daily", direction, head,
-                  pattern, t)
+            T.add("bocho_superhagi", "superhagi_no_jrbus" if t in yield_to_official else "bus_daily", direction, head, pattern, t)
     # Airport - SY (§8 and the 2026 airport timetable noted in feeds/PROVENANCE.md): 9 each way, 30-32 min
     A = "bus_ube_airport"
-    for tok in "06:25 08:15 09:05 11:20 13:30 14:00 16:45 17:35 18:40".split():
+    for tok in ["06:25", "08:15", "09:05", "11:20", "13:30", "14:00", "16:45", "17:35", "18:40"]:
         T.add("ubecity_airport_sy", "bus_daily", 0, "山口宇部空港", [(SY, 0), (A, 30)], hm(tok))
-    for tok in "09:15 10:05 12:30 14:40 14:55 17:50 18:45 19:40 21:05".split():
+    for tok in ["09:15", "10:05", "12:30", "14:40", "14:55", "17:50", "18:45", "19:40", "21:05"]:
         T.add("ubecity_airport_sy", "bus_daily", 1, "新山口駅", [(A, 0), (SY, 32)], hm(tok))
     # Airport - Ube-Shinkawa: 18 trips a day (9 each way), 16-17 min
     U = "bus_ube_shinkawa_eki"
-    for tok in "06:40 08:35 09:25 11:40 13:45 14:15 17:00 17:55 18:55".split():
+    for tok in ["06:40", "08:35", "09:25", "11:40", "13:45", "14:15", "17:00", "17:55", "18:55"]:
         T.add("ubecity_airport_shinkawa", "bus_daily", 0, "山口宇部空港", [(U, 0), (A, 16)], hm(tok))
-    for tok in "09:15 10:05 12:30 14:40 14:55 17:50 18:45 19:40 21:05".split():
+    for tok in ["09:15", "10:05", "12:30", "14:40", "14:55", "17:50", "18:45", "19:40", "21:05"]:
         T.add("ubecity_airport_shinkawa", "bus_daily", 1, "宇部新川駅", [(A, 0), (U, 17)], hm(tok))
     # Ube-Shinkawa - Tokiwa Park (§8): 15 min; frequency not found -> 2/h weekdays, 1/h otherwise (modeled)
-    for svc, step, a, b in (("bus_weekday", 30, "07:00", "19:30"), ("bus_saturday", 60, "08:00", "19:00"),
-                            ("bus_sunday_holiday", 60, "08:00", "19:00")):
+    for svc, step, a, b in (("bus_weekday", 30, "07:00", "19:30"), ("bus_saturday", 60, "08:00", "19:00"), ("bus_sunday_holiday", 60, "08:00", "19:00")):
         for t in every(a, b, step):
             T.add("ubecity_tokiwa", svc, 0, "ときわ公園入口", [(U, 0), ("bus_tokiwa_koen", 15)], t)
             T.add("ubecity_tokiwa", svc, 1, "宇部新川駅", [("bus_tokiwa_koen", 0), (U, 15)], t + 20)
@@ -234,10 +237,8 @@ def build_trips(pos):
         for t in every("06:30", "19:30", step):
             T.add("bocho_yuda", svc, 1, "新山口駅", [(K, 0), (Yd, 15), (SY, 45)], t)
     # Hagi Maaru loops (§8): every 30 min 07:00-18:00, ~60 min a loop, start/end at the Meirin/City Hall stop
-    east = ["bus_hagi_meirin", "bus_higashihagi_eki", "bus_shoin_jinja", "bus_togei_no_mura", "bus_hagi_hansharo",
-            "bus_hagi_seamart", "bus_hagi_meirin"]
-    west = ["bus_hagi_meirin", "bus_horiuchi", "bus_hagi_museum", "bus_shizuki_koen", "bus_tamae_eki", "bus_hagi_eki",
-            "bus_hagi_meirin"]
+    east = ["bus_hagi_meirin", "bus_higashihagi_eki", "bus_shoin_jinja", "bus_togei_no_mura", "bus_hagi_hansharo", "bus_hagi_seamart", "bus_hagi_meirin"]
+    west = ["bus_hagi_meirin", "bus_horiuchi", "bus_hagi_museum", "bus_shizuki_koen", "bus_tamae_eki", "bus_hagi_eki", "bus_hagi_meirin"]
     # Hagi City Hall (the loops' start and end) has no sourced position, so the loop is timed over the whole
     # circuit from the City Hall area (the Meirin proxy point) but that stop is left out of the trips.
     pe, pw = distance_pattern(pos, east, 60)[1:-1], distance_pattern(pos, west, 60)[1:-1]
@@ -247,12 +248,22 @@ def build_trips(pos):
             T.add(route, "bus_daily", 0, hs, [(s, off - first) for s, off in pat], t + first)
     # Mine Line replacement bus (§1, §6): from 2023-06-30, 19 runs a weekday (both directions together),
     # 15-20 min slower than the 65-min train -> 83 min; Yunoto not served (taxi)
-    mine = ["bus_asa_eki", "bus_atsu_eki", "bus_shirogahara_eki", "bus_minamiomine_eki", "bus_mine_eki",
-            "bus_shigeyasu_eki", "bus_ofuku_eki", "bus_shibuki_eki", "bus_nagatoyumoto_eki", "bus_itamochi_eki",
-            "bus_nagatoshi_eki"]
+    mine = [
+        "bus_asa_eki",
+        "bus_atsu_eki",
+        "bus_shirogahara_eki",
+        "bus_minamiomine_eki",
+        "bus_mine_eki",
+        "bus_shigeyasu_eki",
+        "bus_ofuku_eki",
+        "bus_shibuki_eki",
+        "bus_nagatoyumoto_eki",
+        "bus_itamochi_eki",
+        "bus_nagatoshi_eki",
+    ]
     pm, pr = distance_pattern(pos, mine, 83), distance_pattern(pos, mine[::-1], 83)
-    down = "06:00 07:10 08:40 10:30 12:30 14:20 15:50 17:10 18:40 20:20".split()
-    up = "05:40 06:50 08:10 10:00 12:00 14:00 16:00 17:40 19:20".split()
+    down = ["06:00", "07:10", "08:40", "10:30", "12:30", "14:20", "15:50", "17:10", "18:40", "20:20"]
+    up = ["05:40", "06:50", "08:10", "10:00", "12:00", "14:00", "16:00", "17:40", "19:20"]
     for svc in ("minebus_weekday", "minebus_weekend_holiday"):
         for tok in down:
             if svc == "minebus_weekend_holiday" and tok in ("07:10", "17:10"):
@@ -268,25 +279,30 @@ def build_trips(pos):
 FARES = [
     # fare_id, price, agency, rules [(route, origin, destination)] (origin/destination None = any)
     ("akiyoshido_1170", 1170, "bocho", [("bocho_akiyoshido", None, None)]),
-    ("superhagi_2090", 2090, "bocho", [("bocho_superhagi", "bus_shinyamaguchi", "bus_hagi_meirin"),
-                                       ("bocho_superhagi", "bus_shinyamaguchi", "bus_hagi_bus_center"),
-                                       ("bocho_superhagi", "bus_shinyamaguchi", "bus_higashihagi_eki"),
-                                       ("bocho_superhagi", "bus_hagi_meirin", "bus_shinyamaguchi"),
-                                       ("bocho_superhagi", "bus_hagi_bus_center", "bus_shinyamaguchi"),
-                                       ("bocho_superhagi", "bus_higashihagi_eki", "bus_shinyamaguchi")]),
+    (
+        "superhagi_2090",
+        2090,
+        "bocho",
+        [
+            ("bocho_superhagi", "bus_shinyamaguchi", "bus_hagi_meirin"),
+            ("bocho_superhagi", "bus_shinyamaguchi", "bus_hagi_bus_center"),
+            ("bocho_superhagi", "bus_shinyamaguchi", "bus_higashihagi_eki"),
+            ("bocho_superhagi", "bus_hagi_meirin", "bus_shinyamaguchi"),
+            ("bocho_superhagi", "bus_hagi_bus_center", "bus_shinyamaguchi"),
+            ("bocho_superhagi", "bus_higashihagi_eki", "bus_shinyamaguchi"),
+        ],
+    ),
     ("airport_sy_890", 890, "ubecity", [("ubecity_airport_sy", None, None)]),
     ("airport_shinkawa_310", 310, "ubecity", [("ubecity_airport_shinkawa", None, None)]),
     ("tokiwa_260", 260, "ubecity", [("ubecity_tokiwa", None, None)]),
-    ("yuda_sy_kencho_670", 670, "bocho", [("bocho_yuda", "bus_shinyamaguchi", "bus_kencho_mae"),
-                                          ("bocho_yuda", "bus_kencho_mae", "bus_shinyamaguchi")]),
+    ("yuda_sy_kencho_670", 670, "bocho", [("bocho_yuda", "bus_shinyamaguchi", "bus_kencho_mae"), ("bocho_yuda", "bus_kencho_mae", "bus_shinyamaguchi")]),
     ("hagi_maaru_100", 100, "bocho", [("hagi_maaru_east", None, None), ("hagi_maaru_west", None, None)]),
 ]
 
 
 def build_calendars():
     hol = set(national_holidays())
-    yearend = {d for d in daterange(FEED_START, FEED_END) if (d.month == 12 and d.day == 31) or
-               (d.month == 1 and d.day <= 3)}
+    yearend = {d for d in daterange(FEED_START, FEED_END) if (d.month == 12 and d.day == 31) or (d.month == 1 and d.day <= 3)}
     off = hol | yearend  # modeled: buses run the Sunday/holiday timetable on 12/31-1/3
     cal = [
         calendar_row("bus_weekday", "1111100", FEED_START, FEED_END),
@@ -316,7 +332,7 @@ def build_calendars():
 
 
 def build():
-    pos, stations, lines = load_positions()
+    pos, _stations, _lines = load_positions()
     T = build_trips(pos)
     used = {s for _, st in T.trips for s, _, _ in st}
     assert used == set(STOPS), set(STOPS) ^ used
@@ -328,11 +344,23 @@ def build():
         trans.append({"trans_id": ja, "lang": "en", "translation": en})
 
     for sid in sorted(STOPS):
-        name, en, kana, kind, key = STOPS[sid]
+        name, en, kana, _kind, _key = STOPS[sid]
         lat, lon, desc = pos[sid]
-        stops.append({"stop_id": sid, "stop_code": "", "stop_name": name, "stop_desc": desc, "stop_lat": f"{lat:.6f}",
-                      "stop_lon": f"{lon:.6f}", "zone_id": sid, "stop_url": "", "location_type": "0",
-                      "parent_station": "", "platform_code": ""})
+        stops.append(
+            {
+                "stop_id": sid,
+                "stop_code": "",
+                "stop_name": name,
+                "stop_desc": desc,
+                "stop_lat": f"{lat:.6f}",
+                "stop_lon": f"{lon:.6f}",
+                "zone_id": sid,
+                "stop_url": "",
+                "location_type": "0",
+                "parent_station": "",
+                "platform_code": "",
+            }
+        )
     seen = set()
     for sid in sorted(STOPS):
         name, en, kana, *_ = STOPS[sid]
@@ -341,66 +369,158 @@ def build():
             tr(name, en, kana)
     agency, agency_jp = [], []
     for aid, name, url, official, en, kana in AGENCIES:
-        agency.append({"agency_id": aid, "agency_name": name, "agency_url": url, "agency_timezone": "Asia/Tokyo",
-                       "agency_lang": "ja", "agency_phone": "", "agency_fare_url": ""})
-        agency_jp.append({"agency_id": aid, "agency_official_name": official, "agency_zip_number": "",
-                          "agency_address": "", "agency_president_pos": "", "agency_president_name": ""})
+        agency.append(
+            {
+                "agency_id": aid,
+                "agency_name": name,
+                "agency_url": url,
+                "agency_timezone": "Asia/Tokyo",
+                "agency_lang": "ja",
+                "agency_phone": "",
+                "agency_fare_url": "",
+            }
+        )
+        agency_jp.append(
+            {
+                "agency_id": aid,
+                "agency_official_name": official,
+                "agency_zip_number": "",
+                "agency_address": "",
+                "agency_president_pos": "",
+                "agency_president_name": "",
+            }
+        )
         tr(name, en, kana)
     routes = []
     for rid, aid, short, long, long_en, color in ROUTES:
-        routes.append({"route_id": rid, "agency_id": aid, "route_short_name": short, "route_long_name": long,
-                       "route_desc": "modeled timetable (not official)", "route_type": "3", "route_url": "",
-                       "route_color": color, "route_text_color": "FFFFFF", "jp_parent_route_id": ""})
+        routes.append(
+            {
+                "route_id": rid,
+                "agency_id": aid,
+                "route_short_name": short,
+                "route_long_name": long,
+                "route_desc": "modeled timetable (not official)",
+                "route_type": "3",
+                "route_url": "",
+                "route_color": color,
+                "route_text_color": "FFFFFF",
+                "jp_parent_route_id": "",
+            }
+        )
         tr(long, long_en)
-    short_en = {"秋芳洞線": "Akiyoshido Line", "スーパーはぎ号": "Super Hagi", "空港連絡バス": "Airport Bus",
-                "空港線": "Airport Line", "ときわ公園線": "Tokiwa Park Line", "湯田温泉線": "Yuda Onsen Line",
-"まぁーるバス東回り": "Maaru Bus East loop",
-                "まぁーるバス西回り": "Maaru Bus West loop", "美祢線代行バス": "Mine Line replacement bus"}
+    short_en = {
+        "秋芳洞線": "Akiyoshido Line",
+        "スーパーはぎ号": "Super Hagi",
+        "空港連絡バス": "Airport Bus",
+        "空港線": "Airport Line",
+        "ときわ公園線": "Tokiwa Park Line",
+        "湯田温泉線": "Yuda Onsen Line",
+        "まぁーるバス東回り": "Maaru Bus East loop",
+        "まぁーるバス西回り": "Maaru Bus West loop",
+        "美祢線代行バス": "Mine Line replacement bus",
+    }
     for _, _, short, *_ in ROUTES:
         tr(short, short_en[short])
     trips, stop_times = [], []
     for trip, st in sorted(T.trips, key=lambda x: x[0]["trip_id"]):
         trips.append(trip)
         for seq, (sid, a, d) in enumerate(st, start=1):
-            stop_times.append({"trip_id": trip["trip_id"], "arrival_time": fmt(a), "departure_time": fmt(d),
-                               "stop_id": sid, "stop_sequence": str(seq), "stop_headsign": "", "pickup_type": "",
-                               "drop_off_type": ""})
+            stop_times.append(
+                {
+                    "trip_id": trip["trip_id"],
+                    "arrival_time": fmt(a),
+                    "departure_time": fmt(d),
+                    "stop_id": sid,
+                    "stop_sequence": str(seq),
+                    "stop_headsign": "",
+                    "pickup_type": "",
+                    "drop_off_type": "",
+                }
+            )
     for hs in sorted({t["trip_headsign"] for t in trips}):
         if hs not in seen:
             seen.add(hs)
             tr(hs, HEADSIGN_EN[hs], HEADSIGN_KANA.get(hs, ""))
     fare_attr, fare_rules = [], []
     for fid, price, aid, rules in FARES:
-        fare_attr.append({"fare_id": fid, "price": str(price), "currency_type": "JPY", "payment_method": "0",
-                          "transfers": "0", "agency_id": aid, "transfer_duration": ""})
+        fare_attr.append(
+            {"fare_id": fid, "price": str(price), "currency_type": "JPY", "payment_method": "0", "transfers": "0", "agency_id": aid, "transfer_duration": ""}
+        )
         for route, o, d in rules:
-            fare_rules.append({"fare_id": fid, "route_id": route, "origin_id": o or "", "destination_id": d or "",
-                               "contains_id": ""})
+            fare_rules.append({"fare_id": fid, "route_id": route, "origin_id": o or "", "destination_id": d or "", "contains_id": ""})
     cal, cd = build_calendars()
-    feed_info = [{"feed_publisher_name": "maas project: MODELED bus timetables, not official timetables of any operator",
-                  "feed_publisher_url": "https://example.invalid/maas-yamaguchi", "feed_lang": "ja",
-                  "default_lang": "ja", "feed_start_date": ymd(FEED_START), "feed_end_date": ymd(FEED_END),
-                  "feed_version": "modeled-2026.1 (not an official timetable)", "feed_contact_email": "",
-                  "feed_contact_url": ""}]
+    feed_info = [
+        {
+            "feed_publisher_name": "maas project: MODELED bus timetables, not official timetables of any operator",
+            "feed_publisher_url": "https://example.invalid/maas-yamaguchi",
+            "feed_lang": "ja",
+            "default_lang": "ja",
+            "feed_start_date": ymd(FEED_START),
+            "feed_end_date": ymd(FEED_END),
+            "feed_version": "modeled-2026.1 (not an official timetable)",
+            "feed_contact_email": "",
+            "feed_contact_url": "",
+        }
+    ]
     return {
-        "agency.txt": (["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone",
-                        "agency_fare_url"], agency),
-        "agency_jp.txt": (["agency_id", "agency_official_name", "agency_zip_number", "agency_address",
-                           "agency_president_pos", "agency_president_name"], agency_jp),
-        "stops.txt": (["stop_id", "stop_code", "stop_name", "stop_desc", "stop_lat", "stop_lon", "zone_id",
-                       "stop_url", "location_type", "parent_station", "platform_code"], stops),
-        "routes.txt": (["route_id", "agency_id", "route_short_name", "route_long_name", "route_desc", "route_type",
-                        "route_url", "route_color", "route_text_color", "jp_parent_route_id"], routes),
+        "agency.txt": (["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone", "agency_fare_url"], agency),
+        "agency_jp.txt": (
+            ["agency_id", "agency_official_name", "agency_zip_number", "agency_address", "agency_president_pos", "agency_president_name"],
+            agency_jp,
+        ),
+        "stops.txt": (
+            [
+                "stop_id",
+                "stop_code",
+                "stop_name",
+                "stop_desc",
+                "stop_lat",
+                "stop_lon",
+                "zone_id",
+                "stop_url",
+                "location_type",
+                "parent_station",
+                "platform_code",
+            ],
+            stops,
+        ),
+        "routes.txt": (
+            [
+                "route_id",
+                "agency_id",
+                "route_short_name",
+                "route_long_name",
+                "route_desc",
+                "route_type",
+                "route_url",
+                "route_color",
+                "route_text_color",
+                "jp_parent_route_id",
+            ],
+            routes,
+        ),
         "trips.txt": (["route_id", "service_id", "trip_id", "trip_headsign", "trip_short_name", "direction_id"], trips),
-        "stop_times.txt": (["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "stop_headsign",
-                            "pickup_type", "drop_off_type"], stop_times),
-        "calendar.txt": (["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                          "start_date", "end_date"], cal),
+        "stop_times.txt": (
+            ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "stop_headsign", "pickup_type", "drop_off_type"],
+            stop_times,
+        ),
+        "calendar.txt": (["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "start_date", "end_date"], cal),
         "calendar_dates.txt": (["service_id", "date", "exception_type"], cd),
-        "fare_attributes.txt": (["fare_id", "price", "currency_type", "payment_method", "transfers", "agency_id",
-                                 "transfer_duration"], fare_attr),
+        "fare_attributes.txt": (["fare_id", "price", "currency_type", "payment_method", "transfers", "agency_id", "transfer_duration"], fare_attr),
         "fare_rules.txt": (["fare_id", "route_id", "origin_id", "destination_id", "contains_id"], fare_rules),
-        "feed_info.txt": (["feed_publisher_name", "feed_publisher_url", "feed_lang", "default_lang", "feed_start_date",
-                           "feed_end_date", "feed_version", "feed_contact_email", "feed_contact_url"], feed_info),
+        "feed_info.txt": (
+            [
+                "feed_publisher_name",
+                "feed_publisher_url",
+                "feed_lang",
+                "default_lang",
+                "feed_start_date",
+                "feed_end_date",
+                "feed_version",
+                "feed_contact_email",
+                "feed_contact_url",
+            ],
+            feed_info,
+        ),
         "translations.txt": (["trans_id", "lang", "translation"], trans),
     }

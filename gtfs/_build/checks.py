@@ -40,13 +40,13 @@ def project_problems(feed: Feed) -> list[str]:
     lat = pd.to_numeric(stops["stop_lat"]).to_numpy()
     lon = pd.to_numeric(stops["stop_lon"]).to_numpy()
     west, south, east, north = AREA
-    for sid, y, x in zip(stops["stop_id"], lat, lon):
+    for sid, y, x in zip(stops["stop_id"], lat, lon, strict=True):
         if not (south < y < north and west < x < east) and sid not in OUTSIDE_AREA_OK:
             out.append(f"stops.txt: stop {sid} at {y},{x} is outside the Yamaguchi area {AREA}")
     for tz in sorted(set(feed.column("agency.txt", "agency_timezone")) - {"Asia/Tokyo"}):
         out.append(f"agency.txt: agency_timezone {tz} is not Asia/Tokyo")
     routes = feed.table("routes.txt")
-    for rid, rtype in zip(routes["route_id"], routes["route_type"]):
+    for rid, rtype in zip(routes["route_id"], routes["route_type"], strict=True):
         if rtype not in ROUTE_TYPES:
             out.append(f"routes.txt: route {rid} has route_type {rtype}, not rail (2) or bus (3)")
     if feed.name not in NOT_MODELED:

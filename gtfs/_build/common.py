@@ -37,6 +37,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 # --- times --------------------------------------------------------------------
 
+
 def hm(s: str) -> int:
     """'07:14' -> minutes after midnight (may pass 24h)."""
     h, m = s.split(":")
@@ -45,7 +46,7 @@ def hm(s: str) -> int:
 
 def fmt(minutes: float) -> str:
     """Minutes after midnight -> HH:MM:SS (hours may pass 24)."""
-    total = int(round(minutes * 60))
+    total = round(minutes * 60)
     h, rem = divmod(total, 3600)
     m, s = divmod(rem, 60)
     return f"{h:02d}:{m:02d}:{s:02d}"
@@ -83,7 +84,7 @@ def calendar_row(service_id: str, days: str, start: dt.date, end: dt.date) -> di
     """days: 7 chars of 0/1 for Monday..Sunday."""
     names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     row = {"service_id": service_id}
-    for n, c in zip(names, days):
+    for n, c in zip(names, days, strict=False):
         row[n] = c
     row["start_date"] = ymd(start)
     row["end_date"] = ymd(end)
@@ -119,6 +120,7 @@ def weekday_holiday_exceptions(
 
 # --- writing ---------------------------------------------------------------------
 
+
 def to_csv_text(header: list[str], rows: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="raise")
@@ -146,4 +148,3 @@ def write_dir_atomic(target: Path, files: dict[str, str]) -> None:
             os.replace(tmp / fn, target / fn)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-

@@ -51,8 +51,10 @@ def pole_position(stop_name: str) -> tuple[float, float, str]:
     lat = sum(float(r["stop_lat"]) for r in poles) / len(poles)
     lon = sum(float(r["stop_lon"]) for r in poles) / len(poles)
     ids = ", ".join(sorted(r["stop_id"] for r in poles))
-    desc = (f"position = mean of the {len(poles)} poles named {stop_name} in the official ＪＲバス中国 GTFS-JP feed "
-            f"(gtfs/jrbus, CC0 1.0, stop_id {ids}); this operator's own pole is nearby (approximate)")
+    desc = (
+        f"position = mean of the {len(poles)} poles named {stop_name} in the official ＪＲバス中国 GTFS-JP feed "
+        f"(gtfs/jrbus, CC0 1.0, stop_id {ids}); this operator's own pole is nearby (approximate)"
+    )
     return round(lat, 6), round(lon, 6), desc
 
 

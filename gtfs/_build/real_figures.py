@@ -44,8 +44,7 @@ RADIUS_M = 800.0
 def trips_per_day(tt, dates: dict[str, dt.date], kinds: list[str]) -> list[str]:
     names = tt.feed_names()
     trip_feed = tt.route_feed[tt.trip_route]
-    rows = ["| feed | kind | " + " | ".join(f"{label} {d.isoformat()}" for label, d in dates.items()) + " |",
-            "|---|---|" + "---:|" * len(dates)]
+    rows = ["| feed | kind | " + " | ".join(f"{label} {d.isoformat()}" for label, d in dates.items()) + " |", "|---|---|" + "---:|" * len(dates)]
     totals = {k: Counter() for k in ("official", "modeled", "trial")}
     for f, name in enumerate(names):
         counts = []
@@ -85,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         entry = entry_for_feed(path)
         kinds.append(entry.kind if entry else "unknown")
     dates = {"weekday": a.weekday, "Saturday": a.saturday, "Sunday": a.sunday}
-    print(f"Default data: {', '.join(f'{n} ({k})' for n, k in zip(tt.feed_names(), kinds))}\n")
+    print(f"Default data: {', '.join(f'{n} ({k})' for n, k in zip(tt.feed_names(), kinds, strict=False))}\n")
     print("Trips per day:\n")
     print("\n".join(trips_per_day(tt, dates, kinds)))
 
@@ -99,9 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     pois = load_pois(default_pois_path())
     n_real, by_town = pois_near(tt, pois, real)
     n_all, _ = pois_near(tt, pois, everything)
-    print(f"\nPOIs within {RADIUS_M:.0f} m of a stop with real service ({len(real)} stops of "
-          f"{', '.join(tt.feed_names()[f] for f in official)} called at by its trips): "
-          f"**{n_real} of {len(pois)}**")
+    print(
+        f"\nPOIs within {RADIUS_M:.0f} m of a stop with real service ({len(real)} stops of "
+        f"{', '.join(tt.feed_names()[f] for f in official)} called at by its trips): "
+        f"**{n_real} of {len(pois)}**"
+    )
     print("by municipality: " + ", ".join(f"{m} {n}" for m, n in sorted(by_town.items(), key=lambda x: (-x[1], x[0]))))
     print(f"POIs within {RADIUS_M:.0f} m of any stop (all feeds, {len(everything)} stops): {n_all} of {len(pois)}")
     return 0

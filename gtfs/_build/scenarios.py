@@ -62,35 +62,45 @@ class Outcome:
 
 def _s(label: str, date: dt.date, origin: str, depart: str, destination: str, routes: str | None, must_fail: bool = False) -> Scenario:
     """Return a scenario from comma-separated stops and routes."""
-    return Scenario(label, date, tuple(origin.split(",")), depart, tuple(destination.split(",")),
-                    frozenset(routes.split(",")) if routes else None, must_fail)
+    return Scenario(label, date, tuple(origin.split(",")), depart, tuple(destination.split(",")), frozenset(routes.split(",")) if routes else None, must_fail)
 
 
 DEC_2026, DEC_2019 = dt.date(2026, 12, 9), dt.date(2019, 12, 10)
 SCENARIOS = (
     _s("weekday Dec 2026: Shin-Yamaguchi -> Ajisu by Ube Line", DEC_2026, "jr:shinyamaguchi", "09:00", "jr:ajisu", "ube"),
-    _s("weekday Dec 2026: Shin-Yamaguchi -> Hagi by Super Hagi", DEC_2026, "bus:bus_shinyamaguchi", "09:00",
-       "bus:bus_hagi_meirin,bus:bus_higashihagi_eki", "bocho_superhagi"),
-    _s("weekday Dec 2026: Shin-Yamaguchi -> Akiyoshido by bus", DEC_2026, "bus:bus_shinyamaguchi", "09:00",
-       "bus:bus_akiyoshido", "bocho_akiyoshido"),
-    _s("weekday Dec 2026: Yamaguchi -> Tsuwano by Yamaguchi Line", DEC_2026, "jr:yamaguchi", "09:00", "jr:tsuwano",
-       "yamaguchi,super_oki"),
-    _s("weekday Dec 2019: Shin-Yamaguchi -> Motoyura by Sanyo Line for the 7:24 shuttle", DEC_2019, "jr:shinyamaguchi",
-       "06:30", "jr:motoyura", "sanyo"),
-    _s("weekday Dec 2019: Shin-Yamaguchi -> Ube Techno Park (Sanyo Line + shuttle)", DEC_2019, "jr:shinyamaguchi",
-       "06:30", "techno-shuttle:ube_techno_park", "sanyo,techno_shuttle"),
-    _s("weekday Dec 2019: Shin-Yamaguchi 7:30 -> Yamaguchi Techno Park (Sanyo Line + 8:01 shuttle)", DEC_2019,
-       "jr:shinyamaguchi", "07:30", "techno-shuttle:yamaguchi_techno_park", "sanyo,techno_shuttle"),
+    _s(
+        "weekday Dec 2026: Shin-Yamaguchi -> Hagi by Super Hagi",
+        DEC_2026,
+        "bus:bus_shinyamaguchi",
+        "09:00",
+        "bus:bus_hagi_meirin,bus:bus_higashihagi_eki",
+        "bocho_superhagi",
+    ),
+    _s("weekday Dec 2026: Shin-Yamaguchi -> Akiyoshido by bus", DEC_2026, "bus:bus_shinyamaguchi", "09:00", "bus:bus_akiyoshido", "bocho_akiyoshido"),
+    _s("weekday Dec 2026: Yamaguchi -> Tsuwano by Yamaguchi Line", DEC_2026, "jr:yamaguchi", "09:00", "jr:tsuwano", "yamaguchi,super_oki"),
+    _s("weekday Dec 2019: Shin-Yamaguchi -> Motoyura by Sanyo Line for the 7:24 shuttle", DEC_2019, "jr:shinyamaguchi", "06:30", "jr:motoyura", "sanyo"),
+    _s(
+        "weekday Dec 2019: Shin-Yamaguchi -> Ube Techno Park (Sanyo Line + shuttle)",
+        DEC_2019,
+        "jr:shinyamaguchi",
+        "06:30",
+        "techno-shuttle:ube_techno_park",
+        "sanyo,techno_shuttle",
+    ),
+    _s(
+        "weekday Dec 2019: Shin-Yamaguchi 7:30 -> Yamaguchi Techno Park (Sanyo Line + 8:01 shuttle)",
+        DEC_2019,
+        "jr:shinyamaguchi",
+        "07:30",
+        "techno-shuttle:yamaguchi_techno_park",
+        "sanyo,techno_shuttle",
+    ),
     _s("Mine Line rail on 2023-06-29", dt.date(2023, 6, 29), "jr:asa", "08:00", "jr:nagatoshi", "mine"),
-    _s("Mine replacement bus on 2026-12-09", DEC_2026, "bus:bus_asa_eki", "08:00", "bus:bus_nagatoshi_eki",
-       "jrwest_mine_bus"),
-    _s("SL Yamaguchi on Sunday 2024-10-06", dt.date(2024, 10, 6), "jr:shinyamaguchi", "10:50", "jr:tsuwano",
-       "sl_yamaguchi"),
+    _s("Mine replacement bus on 2026-12-09", DEC_2026, "bus:bus_asa_eki", "08:00", "bus:bus_nagatoshi_eki", "jrwest_mine_bus"),
+    _s("SL Yamaguchi on Sunday 2024-10-06", dt.date(2024, 10, 6), "jr:shinyamaguchi", "10:50", "jr:tsuwano", "sl_yamaguchi"),
     _s("no Mine Line rail on 2023-06-30", dt.date(2023, 6, 30), "jr:asa", "05:00", "jr:nagatoshi", "mine", True),
-    _s("no shuttle on 2020-03-02", dt.date(2020, 3, 2), "jr:motoyura", "07:00", "techno-shuttle:ube_techno_park",
-       "techno_shuttle", True),
-    _s("no SL on a weekday 2024-10-09", dt.date(2024, 10, 9), "jr:shinyamaguchi", "10:00", "jr:tsuwano",
-       "sl_yamaguchi", True),
+    _s("no shuttle on 2020-03-02", dt.date(2020, 3, 2), "jr:motoyura", "07:00", "techno-shuttle:ube_techno_park", "techno_shuttle", True),
+    _s("no SL on a weekday 2024-10-09", dt.date(2024, 10, 9), "jr:shinyamaguchi", "10:00", "jr:tsuwano", "sl_yamaguchi", True),
 )
 
 
@@ -119,8 +129,7 @@ def ride_routes(journey: Journey) -> list[str]:
 
 def check(planner: Planner, scenario: Scenario) -> Outcome:
     """Plan a scenario's query with maas's planner and say whether the scenario holds."""
-    query = JourneyQuery(place(planner, scenario.origin), place(planner, scenario.destination), scenario.date,
-                         parse_clock(scenario.depart))
+    query = JourneyQuery(place(planner, scenario.origin), place(planner, scenario.destination), scenario.date, parse_clock(scenario.depart))
     journeys = planner.plan(query)
     allowed = scenario.routes
     if scenario.must_fail:
@@ -132,11 +141,14 @@ def check(planner: Planner, scenario: Scenario) -> Outcome:
 
 def describe(journey: Journey) -> str:
     """Return ``arrive HH:MM via route trip from->to; ...`` for people."""
+
     def hm(seconds: int) -> str:
         return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
-    legs = [f"{leg.route} {leg.trip_id} {leg.origin.id}->{leg.destination.id}" if leg.is_ride
-            else f"walk {leg.origin.id}->{leg.destination.id}" for leg in journey.legs]
+    legs = [
+        f"{leg.route} {leg.trip_id} {leg.origin.id}->{leg.destination.id}" if leg.is_ride else f"walk {leg.origin.id}->{leg.destination.id}"
+        for leg in journey.legs
+    ]
     return f"arrive {hm(journey.arrival)} via " + "; ".join(legs)
 
 

@@ -7,6 +7,7 @@ romaji; the kana readings are the standard readings of these JR station names.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from common import read_csv, shared_data_dir
@@ -149,7 +150,7 @@ def cumulative_km(stations: dict[str, Station], line_key: str, names: list[str])
     """Cumulative great-circle distance between consecutive stations (km, maas.geo)."""
     group = line_key.split("_")[0]
     out = [0.0]
-    for a, b in zip(names, names[1:]):
+    for a, b in itertools.pairwise(names):
         pa = stations[a].positions.get(group) or next(iter(stations[a].positions.values()))
         pb = stations[b].positions.get(group) or next(iter(stations[b].positions.values()))
         out.append(out[-1] + float(haversine_m(pa[0], pa[1], pb[0], pb[1])) / 1000.0)

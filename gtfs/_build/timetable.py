@@ -9,22 +9,23 @@ at some of them.  Times are rounded to whole minutes.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
 
 def rnd(x: float) -> int:
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 class Profile:
     def __init__(self, names: list[str], km: list[float], keys: dict[str, float]):
         assert names[0] in keys and names[-1] in keys, (names[0], names[-1], keys)
         self.names = names
-        self.km = dict(zip(names, km))
+        self.km = dict(zip(names, km, strict=False))
         self.minutes: dict[str, float] = {}
         key_names = [n for n in names if n in keys]
-        for a, b in zip(key_names, key_names[1:]):
+        for a, b in itertools.pairwise(key_names):
             ka, kb = self.km[a], self.km[b]
             ta, tb = keys[a], keys[b]
             ia, ib = names.index(a), names.index(b)
@@ -78,7 +79,7 @@ def lay_out(
     if anchor_idx[-1] != len(calls) - 1:
         anchor_idx.append(len(calls) - 1)
     t_prev_dep = t0
-    for seg_start, seg_end in zip(anchor_idx, anchor_idx[1:]):
+    for seg_start, seg_end in itertools.pairwise(anchor_idx):
         a_name, b_name = calls[seg_start], calls[seg_end]
         run_base = base[b_name] - base[a_name]
         inner_dwell = sum(dwell.get(calls[i], 0) for i in range(seg_start + 1, seg_end))
@@ -87,7 +88,6 @@ def lay_out(
             scale = budget / run_base if run_base > 0 else 1.0
         else:
             scale = 1.0
-        t = t_prev_dep
         acc_dwell = 0.0
         if seg_start == 0:
             out.append((a_name, rnd(t0), rnd(t0)))
@@ -100,7 +100,7 @@ def lay_out(
         t_prev_dep = out[-1][2]
     # monotonic guard (rounding)
     fixed_out = []
-    last = -10**9
+    last = -(10**9)
     for n, a, d in out:
         a = max(a, last)
         d = max(d, a)

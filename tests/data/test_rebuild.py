@@ -148,7 +148,7 @@ def test_build_check_refuses_a_feed_maas_only_warns_about(tmp_path: Path) -> Non
     checks = _load_checks()
     files = _committed_files("techno-shuttle")
     files["calendar.txt"] = files["calendar.txt"].replace("trial_weekday,1,1,1,1,1,0,0", "trial_weekday,0,0,0,0,0,0,0")
-    with pytest.raises(checks.BuildCheckError, match="warning: .*service trial_weekday never runs"):
+    with pytest.raises(checks.BuildCheckError, match=r"warning: .*service trial_weekday never runs"):
         checks.check_feed(_feed("techno-shuttle", files, tmp_path))
 
 
@@ -165,4 +165,3 @@ def test_journey_self_check_is_maas_planning(tmp_path: Path) -> None:
     done = _run(["-c", code], GTFS_BUILD, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["True", "False True False"], done.stdout
-
