@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maas.feeds.reader import feed_digest, read_feed
+from maas.feeds.reader import Feed, feed_digest, read_feed
 from maas.shuttle.feed import SHUTTLE_FEED
 from maas.shuttle.lru import Lru
 from maas.timetable.cache import feed_files_key, load_feed_files, load_timetable, unique_names
@@ -70,18 +70,21 @@ def rail_feed_names(paths: Sequence[Path]) -> list[str]:
 
 
 def headsign_translations(paths: Sequence[Path]) -> dict[str, str]:
-    """Return English headsigns from the feeds' translations.txt (GTFS standard form, by field_value)."""
+    """Return English headsigns from the feeds' translations.txt (GTFS standard form, by field_value), first feed first."""
     out: dict[str, str] = {}
     for path in paths:
-        feed = read_feed(path, only=("translations.txt",))
-        table = feed.table("translations.txt")
-        if not len(table):
-            continue
-        cols = ("table_name", "field_name", "language", "field_value", "translation")
-        for table_name, field_name, lang, value, text in zip(*(feed.column("translations.txt", c).astype(str) for c in cols)):
-            if table_name == "trips" and field_name == "trip_headsign" and lang == "en" and value:
-                out.setdefault(value, text or value)
+        for value, text in _english_headsigns(read_feed(path, only=("translations.txt",))):
+            out.setdefault(value, text or value)
     return out
+
+
+def _english_headsigns(feed: Feed) -> list[tuple[str, str]]:
+    """(headsign, English) rows of a feed's translations.txt."""
+    if not feed.has("translations.txt"):
+        return []
+    table_name, field_name, language, value, text = (feed.column("translations.txt", c).astype(str) for c in ("table_name", "field_name", "language", "field_value", "translation"))
+    wanted = (table_name == "trips") & (field_name == "trip_headsign") & (language == "en") & (value != "")
+    return list(zip(value[wanted], text[wanted]))
 
 
 class Timetables:
