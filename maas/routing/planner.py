@@ -22,8 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,7 +41,7 @@ from maas.timetable.summary import coverage_message
 MAX_WINDOW_S = 24 * 3600
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class JourneyQuery:
     """What to plan: places, when, and how people may travel (``params``).
 
@@ -68,10 +67,6 @@ class JourneyQuery:
     params
         How people may travel (:class:`~maas.routing.params.RoutingParams`);
         default: up to 8 transfers, the default walk, every mode.
-    **legacy
-        ``max_transfers``, ``walk``, ``modes`` or ``min_transfer_s`` in place
-        of ``params`` (they replace those fields of ``params``); kept for the
-        shuttle's rail legs, new code passes ``params``.
 
     Raises
     ------
@@ -96,28 +91,9 @@ class JourneyQuery:
     window_s: int = 0
     params: RoutingParams = DEFAULT_PARAMS
 
-    def __init__(
-        self,
-        origin: Place,
-        destination: Place,
-        date: dt.date,
-        time: int,
-        arrive_by: bool = False,
-        window_s: int = 0,
-        params: RoutingParams | None = None,
-        **legacy: Any,
-    ) -> None:
-        unknown = set(legacy) - {"max_transfers", "walk", "modes", "min_transfer_s"}
-        if unknown:
-            raise TypeError(f"JourneyQuery got unexpected keyword argument(s) {', '.join(sorted(unknown))}")
-        params = params if params is not None else DEFAULT_PARAMS
-        if legacy:
-            params = replace(params, **legacy)
-        for name, value in (("origin", origin), ("destination", destination), ("date", date), ("time", time), ("arrive_by", arrive_by), ("window_s", window_s), ("params", params)):
-            object.__setattr__(self, name, value)
-        self.__post_init__()
-
     def __post_init__(self) -> None:
+        if not isinstance(self.params, RoutingParams):
+            raise TypeError(f"params must be a RoutingParams, not {type(self.params).__name__}")
         if not 0 <= self.time <= 48 * 3600:
             raise InputError(f"time {self.time} s is outside the service day (00:00 to 48:00)", "depart")
         if not 0 <= self.window_s <= MAX_WINDOW_S:

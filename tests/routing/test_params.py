@@ -123,17 +123,12 @@ def test_journey_query_reads_its_params():
     assert JourneyQuery(A, B, DATE, 8 * 3600).params == DEFAULT_PARAMS
 
 
-def test_journey_query_folds_the_old_keywords_into_params():
-    """The keywords callers still pass (max_transfers, walk, modes, min_transfer_s) replace those params fields."""
-    base = RoutingParams(max_transfers=5)
-    q = JourneyQuery(A, B, DATE, 8 * 3600, params=base, walk=WalkModel(radius_m=100), min_transfer_s=30)
-    assert q.params == RoutingParams(max_transfers=5, walk=WalkModel(radius_m=100), min_transfer_s=30)
-    assert q == JourneyQuery(A, B, DATE, 8 * 3600, params=q.params)
-    with pytest.raises(InputError) as err:
-        JourneyQuery(A, B, DATE, 8 * 3600, max_transfers=-1)
-    assert err.value.field == "max_transfers"
-    with pytest.raises(TypeError, match="walk_radius"):
-        JourneyQuery(A, B, DATE, 8 * 3600, walk_radius=100)  # type: ignore[call-arg]
+def test_journey_query_takes_routing_values_only_as_params():
+    """The routing values live in ``params`` alone: loose keywords or another type are programming errors."""
+    with pytest.raises(TypeError):
+        JourneyQuery(A, B, DATE, 8 * 3600, max_transfers=2)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="RoutingParams"):
+        JourneyQuery(A, B, DATE, 8 * 3600, params=WalkModel())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
