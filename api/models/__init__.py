@@ -6,6 +6,7 @@ are built by the library: ``to_dict``, ``to_geojson``), and
 :mod:`api.models.errors` holds the error document of every 4xx and 5xx.
 """
 
+from api.models.base import unchecked_json
 from api.models.catalog import DeparturesBoard, PoiCollection, RouteCollection, StopCollection
 from api.models.errors import ALL_ERRORS, ErrorDocument, error_responses
 from api.models.journeys import JourneysDocument, ReachCollection
@@ -31,4 +32,5 @@ __all__ = [
     "StoredScenario",
     "TourDocument",
     "error_responses",
+    "unchecked_json",
 ]

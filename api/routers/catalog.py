@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import Lang, State
-from api.models import DeparturesBoard, PoiCollection, RouteCollection, StopCollection, error_responses
+from api.models import DeparturesBoard, PoiCollection, RouteCollection, StopCollection, error_responses, unchecked_json
 from maas.routing.departures import departures as departures_from
 from maas.routing.places import normalize, stop_ref
 from maas.timetable.shapes import pattern_line
@@ -54,7 +54,7 @@ def stops(
     lang: Lang,
     q: Annotated[str | None, Query(description="Text to look for in any of the names (as the place search compares them: Shin-Yamaguchi, shin yamaguchi and 新山口駅 all match).", max_length=100)] = None,
     kind: Annotated[str | None, Query(description="stop or station.", pattern="^(stop|station)$")] = None,
-) -> dict:
+) -> Response:
     """Every stop and station with its names, feed and the modes serving it."""
     features = _stop_features(state, lang)
     if kind:
@@ -66,11 +66,11 @@ def stops(
             for f in features
             if any(needle in str(n).lower() or (key and key in normalize(str(n))) for n in (f["properties"]["id"], *f["properties"]["names"].values()))
         ]
-    return {"type": "FeatureCollection", "features": features}
+    return unchecked_json({"type": "FeatureCollection", "features": features})  # checked by the tests: see api.models.base
 
 
 @router.get("/routes", response_model=RouteCollection, responses=error_responses(422), summary="Routes as lines (GeoJSON)")
-def routes(state: State, lang: Lang) -> dict:
+def routes(state: State, lang: Lang) -> Response:
     """Each route as a MultiLineString along its patterns (the feed's shapes where it has them, else stop to stop), with mode and colour."""
     tt = state.network.timetable
     lines: dict[int, set[tuple]] = {}
@@ -99,7 +99,7 @@ def routes(state: State, lang: Lang) -> dict:
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    return unchecked_json({"type": "FeatureCollection", "features": features})  # checked by the tests: see api.models.base
 
 
 @router.get("/pois", response_model=PoiCollection, responses=error_responses(422), summary="Points of interest (GeoJSON)")
@@ -110,7 +110,7 @@ def pois(
     category: Annotated[str | None, Query(description="POI category, e.g. history, nature.", max_length=50)] = None,
     interest: Annotated[str | None, Query(description="Interest tag, e.g. history, nature, onsen.", max_length=50)] = None,
     q: Annotated[str | None, Query(description="Text to look for in the names.", max_length=100)] = None,
-) -> dict:
+) -> Response:
     """The tourism POIs with their opening hours, fees, visit times and sources (modeled fields are listed)."""
     out = []
     for p in state.network.pois:
@@ -142,7 +142,7 @@ def pois(
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": out}
+    return unchecked_json({"type": "FeatureCollection", "features": out})  # checked by the tests: see api.models.base
 
 
 @router.get(
