@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from maas.defaults import default_feed_paths, default_pois_path
+from maas.defaults import default_feed_paths, default_pois_path, feed_paths_from_env
 from maas.errors import InputError
 from maas.timetable.cache import default_cache_dir
 
@@ -64,9 +64,8 @@ class Settings:
         """Read the settings from ``MAAS_*`` environment variables (InputError naming the variable when one is wrong)."""
         env = os.environ
         base = cls()
-        feeds = tuple(Path(p) for p in env["MAAS_FEEDS"].split(":") if p) if env.get("MAAS_FEEDS") else base.feeds
         return cls(
-            feeds=feeds,
+            feeds=tuple(feed_paths_from_env(env)),
             pois=Path(env["MAAS_POIS"]) if env.get("MAAS_POIS") else base.pois,  # the region's POIs with MAAS_FEEDS too
             osm=Path(env["MAAS_OSM"]) if env.get("MAAS_OSM") else None,
             database_url=env.get("MAAS_DATABASE_URL", ""),

@@ -58,7 +58,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from maas.errors import CatalogError, FeedError, InputError, MaasError, NotFoundError, PlaceNotFoundError
+# Re-exported (the redundant aliases say so to linters and type checkers).
+from maas.errors import CatalogError as CatalogError
+from maas.errors import FeedError as FeedError
+from maas.errors import InputError as InputError
+from maas.errors import MaasError as MaasError
+from maas.errors import NotFoundError as NotFoundError
+from maas.errors import PlaceNotFoundError as PlaceNotFoundError
 
 __version__ = "0.1.0"
 
@@ -143,34 +149,56 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
-    from maas.feeds.problems import Problem
-    from maas.feeds.reader import read_feed
-    from maas.feeds.validate import validate_feed
-    from maas.network.load import load_network
-    from maas.network.network import Network
-    from maas.network.walking import WalkModel
-    from maas.pois import Poi, load_pois
-    from maas.routing.answer import journeys_document
-    from maas.routing.journeys import Journey, Leg
-    from maas.routing.places import Place, PlaceIndex
-    from maas.network.mesh import MeshCells, area_polygon, mesh_cells
-    from maas.routing.access import Accessibility, accessibility
-    from maas.routing.locations import Locations, points, read_locations
-    from maas.routing.matrix import DepartureWindow, TravelTimeMatrix, travel_time_matrix
-    from maas.routing.params import RoutingParams
-    from maas.routing.planner import JourneyQuery, Planner
-    from maas.routing.reach import Reach, reach, travel_minutes
-    from maas.shuttle.diagram import diagram_data, load_figure, marey_figures
-    from maas.shuttle.evaluate import evaluate_scenario
-    from maas.shuttle.optimize import OptimizeResult, optimize
-    from maas.shuttle.report import comparison_dict, render_comparison, render_evaluation
-    from maas.shuttle.results import Evaluation
-    from maas.shuttle.scenario import Scenario, load_scenario, scenario_from_dict
-    from maas.timetable.cache import load_timetable
-    from maas.timetable.model import Timetable
-    from maas.tours.itinerary import Itinerary
-    from maas.tours.planner import TourPlanner
-    from maas.tours.report import render_itinerary
-    from maas.tours.request import TourRequest, tour_request
-    from maas.when import format_clock, parse_clock
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly (re-exported: `as` the same name)
+    from maas.feeds.problems import Problem as Problem
+    from maas.feeds.reader import read_feed as read_feed
+    from maas.feeds.validate import validate_feed as validate_feed
+    from maas.network.load import load_network as load_network
+    from maas.network.mesh import MeshCells as MeshCells
+    from maas.network.mesh import area_polygon as area_polygon
+    from maas.network.mesh import mesh_cells as mesh_cells
+    from maas.network.network import Network as Network
+    from maas.network.walking import WalkModel as WalkModel
+    from maas.pois import Poi as Poi
+    from maas.pois import load_pois as load_pois
+    from maas.routing.access import Accessibility as Accessibility
+    from maas.routing.access import accessibility as accessibility
+    from maas.routing.answer import journeys_document as journeys_document
+    from maas.routing.journeys import Journey as Journey
+    from maas.routing.journeys import Leg as Leg
+    from maas.routing.locations import Locations as Locations
+    from maas.routing.locations import points as points
+    from maas.routing.locations import read_locations as read_locations
+    from maas.routing.matrix import DepartureWindow as DepartureWindow
+    from maas.routing.matrix import TravelTimeMatrix as TravelTimeMatrix
+    from maas.routing.matrix import travel_time_matrix as travel_time_matrix
+    from maas.routing.params import RoutingParams as RoutingParams
+    from maas.routing.places import Place as Place
+    from maas.routing.places import PlaceIndex as PlaceIndex
+    from maas.routing.planner import JourneyQuery as JourneyQuery
+    from maas.routing.planner import Planner as Planner
+    from maas.routing.reach import Reach as Reach
+    from maas.routing.reach import reach as reach
+    from maas.routing.reach import travel_minutes as travel_minutes
+    from maas.shuttle.diagram import diagram_data as diagram_data
+    from maas.shuttle.diagram import load_figure as load_figure
+    from maas.shuttle.diagram import marey_figures as marey_figures
+    from maas.shuttle.evaluate import evaluate_scenario as evaluate_scenario
+    from maas.shuttle.optimize import OptimizeResult as OptimizeResult
+    from maas.shuttle.optimize import optimize as optimize
+    from maas.shuttle.report import comparison_dict as comparison_dict
+    from maas.shuttle.report import render_comparison as render_comparison
+    from maas.shuttle.report import render_evaluation as render_evaluation
+    from maas.shuttle.results import Evaluation as Evaluation
+    from maas.shuttle.scenario import Scenario as Scenario
+    from maas.shuttle.scenario import load_scenario as load_scenario
+    from maas.shuttle.scenario import scenario_from_dict as scenario_from_dict
+    from maas.timetable.cache import load_timetable as load_timetable
+    from maas.timetable.model import Timetable as Timetable
+    from maas.tours.itinerary import Itinerary as Itinerary
+    from maas.tours.planner import TourPlanner as TourPlanner
+    from maas.tours.report import render_itinerary as render_itinerary
+    from maas.tours.request import TourRequest as TourRequest
+    from maas.tours.request import tour_request as tour_request
+    from maas.when import format_clock as format_clock
+    from maas.when import parse_clock as parse_clock

@@ -8,6 +8,7 @@ copy.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 #: The default feeds when the data folder has no catalog (a copy made before ``gtfs/feeds.toml``).
@@ -42,6 +43,18 @@ def default_feed_paths() -> list[Path]:
         return load_catalog(path).present_paths()
     gtfs = path.parent
     return [gtfs / name for name in DEFAULT_FEEDS if (gtfs / name / "stops.txt").exists()]
+
+
+def feed_paths_from_env(env: Mapping[str, str] | None = None) -> list[Path]:
+    """Return the feeds that ``MAAS_FEEDS`` names (paths separated by ``:``), else the default feeds.
+
+    The service's feeds: ``maas serve`` compiles them before its workers
+    start, and the service (``api.settings``) loads them, so both read the
+    variable here.  ``env`` defaults to ``os.environ``.
+    """
+    value = (os.environ if env is None else env).get("MAAS_FEEDS", "")
+    paths = [Path(p) for p in value.split(":") if p]
+    return paths or default_feed_paths()
 
 
 def default_pois_path() -> Path:

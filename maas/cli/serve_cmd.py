@@ -6,6 +6,10 @@ from typing import Annotated
 
 import typer
 
+#: The service, named for uvicorn: the library and its command line never import ``api``
+#: (the ``no-service-in-library`` contract in pyproject.toml); only uvicorn loads it, by name.
+SERVICE = "api.main:app"
+
 
 def register(app: typer.Typer) -> None:
     """Add ``maas serve`` to the CLI."""
@@ -21,12 +25,14 @@ def serve(
     """Start the service on the default data (or MAAS_FEEDS): the web map at / and the API under /v1 (docs at /docs)."""
     import uvicorn
 
+    from maas.defaults import feed_paths_from_env
     from maas.timetable.cache import load_timetable
-    from api.settings import Settings
 
+    # Load the service here first: it reads and checks its MAAS_* settings, so a wrong one is one
+    # clear error (a MaasError) before anything is compiled or a worker starts.
+    uvicorn.Config(SERVICE).load()
     # Compile once here so that the workers only load the cache.
-    settings = Settings.from_env()
-    load_timetable(list(settings.feeds))
+    load_timetable(feed_paths_from_env())
     typer.echo(f"maas: serving on http://{host}:{port}/  (API docs at http://{host}:{port}/docs)", err=True)
     # Forwarded addresses are read by the service itself, from MAAS_TRUSTED_PROXIES only.
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level=log_level, proxy_headers=False, server_header=False)
+    uvicorn.run(SERVICE, host=host, port=port, workers=workers, log_level=log_level, proxy_headers=False, server_header=False)
