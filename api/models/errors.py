@@ -46,9 +46,7 @@ class ErrorBody(Document):
     details: list[FieldProblem] | SkipJsonSchema[None] = Field(
         None, description="422: every problem with the request, the first of which is in message.", json_schema_extra=absent_when_unset
     )
-    problems: list[FeedProblem] | SkipJsonSchema[None] = Field(
-        None, description="400 for a feed: its first 50 problems.", json_schema_extra=absent_when_unset
-    )
+    problems: list[FeedProblem] | SkipJsonSchema[None] = Field(None, description="400 for a feed: its first 50 problems.", json_schema_extra=absent_when_unset)
 
 
 class ErrorDocument(Document):

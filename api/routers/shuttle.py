@@ -139,9 +139,7 @@ def put_scenario(state: State, scenario_id: str, body: ScenarioIn) -> dict:
     return saved.to_dict()
 
 
-@scenarios.delete(
-    "/scenarios/{scenario_id}", status_code=204, responses=error_responses(401, 403, 404, 503, 507), summary="Delete a saved scenario"
-)
+@scenarios.delete("/scenarios/{scenario_id}", status_code=204, responses=error_responses(401, 403, 404, 503, 507), summary="Delete a saved scenario")
 def delete_scenario(state: State, scenario_id: str) -> Response:
     if not state.store.delete(scenario_id):
         raise HTTPException(404, f"scenario_id: no saved scenario '{scenario_id}'")

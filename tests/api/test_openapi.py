@@ -43,7 +43,7 @@ def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
 
 def api_operations(app: FastAPI) -> set[str]:
     """``"METHOD /path"`` of every operation of the service (``/v1`` and ``/healthz``)."""
-    return {f"{m} {path}" for path, route in api_routes(app) if path.startswith(("/v1/", "/healthz")) for m in route.methods}
+    return {f"{m} {path}" for path, route in api_routes(app) if path.startswith(("/v1/", "/healthz")) for m in route.methods or ()}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_every_route_has_a_response_schema(service_state, spec):
     routes = [(path, route) for path, route in api_routes(app) if path.startswith(("/v1/", "/healthz"))]
     assert len(routes) >= 18
     for path, route in routes:
-        for method in route.methods:
+        for method in route.methods or ():
             op = spec["paths"][path][method.lower()]
             responses = op["responses"]
             status = str(route.status_code or 200)
@@ -138,7 +138,12 @@ REQUESTS: dict[str, tuple[str, str, dict, int]] = {
     "journeys, out of range": ("GET", "/v1/journeys", {"params": {**J, "max_transfers": -1}}, 422),
     "reach": ("GET", "/v1/reach", {"params": {"from": "Yamaguchi", "date": "2026-12-01", "depart": "09:00", "minutes": 45}}, 200),
     "reach, no area": ("GET", "/v1/reach", {"params": {"from": "Yamaguchi", "date": "2026-12-01", "depart": "09:00", "minutes": 1, "walk_radius": 0}}, 200),
-    "tours": ("POST", "/v1/tours", {"json": {"start": "Yamaguchi", "date": "2026-12-05", "from": "10:00", "until": "15:00", "interests": ["history"]}, "params": {"time_limit": 0.5}}, 200),
+    "tours": (
+        "POST",
+        "/v1/tours",
+        {"json": {"start": "Yamaguchi", "date": "2026-12-05", "from": "10:00", "until": "15:00", "interests": ["history"]}, "params": {"time_limit": 0.5}},
+        200,
+    ),
     "tours, unknown POI": ("POST", "/v1/tours", {"json": {"start": "Yamaguchi", "date": "2026-12-05", "must_visit": ["nowhere_at_all"]}}, 404),
     "scenarios": ("GET", "/v1/scenarios", {}, 200),
     "scenario": ("GET", "/v1/scenarios/{scenario_id}", {"scenario_id": "{trial}"}, 200),
@@ -224,4 +229,3 @@ def test_answers_are_the_library_documents_byte_for_byte(client, service_state):
     for name, (answer, document) in expected.items():
         assert answer.status_code == 200, (name, answer.text[:300])
         assert answer.content == _compact(document), name
-
