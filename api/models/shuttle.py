@@ -19,6 +19,9 @@ Direction = Literal["to_work", "home"]
 MeetKind = Literal["arrival", "departure"]
 #: A time-distance point: ``[HH:MM, km]``.
 DiagramPoint = tuple[Clock, Number]
+#: A diagram period's bound: ``HH:MM``, padded 40 minutes around its runs, so it is negative for runs
+#: before 00:40 (``-1:50`` is ten minutes before midnight, as :func:`maas.when.format_clock` writes it).
+PeriodClock = Annotated[str, Field(pattern=r"^-?[0-9]{1,}:[0-5][0-9]$", examples=["06:40"])]
 
 
 class ScenarioSummary(Document):
@@ -301,8 +304,8 @@ class ShuttlePanel(Document):
 
 class Period(Document):
     name: str = Field(description="am, pm (am1, am2 ... when there are several).")
-    start: Clock
-    end: Clock
+    start: PeriodClock
+    end: PeriodClock
     runs: list[str]
     panels: list[Annotated[StationPanel | ShuttlePanel, Field(discriminator="kind")]]
 

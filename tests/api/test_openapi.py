@@ -229,3 +229,18 @@ def test_answers_are_the_library_documents_byte_for_byte(client, service_state):
     for name, (answer, document) in expected.items():
         assert answer.status_code == 200, (name, answer.text[:300])
         assert answer.content == _compact(document), name
+
+
+def test_a_run_after_midnight_is_answered(client):
+    """A run leaving at 00:10: its diagram period starts before midnight (``-1:30``), and the answer still matches its schema."""
+    schema = schemathesis.openapi.from_dict(client.app.openapi())
+    _, trial = _trial(client)
+    run = trial["runs"][0]
+    first = parse_clock(run["calls"][0]["time"]) // 60
+    for call in run["calls"]:
+        minute = parse_clock(call["time"]) // 60 - first + 10
+        call["time"] = f"{minute // 60:02d}:{minute % 60:02d}"
+    r = client.post("/v1/shuttle/evaluate", json=trial)
+    assert r.status_code == 200, r.text[:500]
+    assert r.json()["diagram"]["periods"][0]["start"] == "-1:30"
+    schema["/v1/shuttle/evaluate"]["POST"].validate_response(r)
