@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from tqdm.auto import tqdm
@@ -22,6 +22,12 @@ from maas.cli.options import FeedOpt, OsmOpt, PoisOpt, routing_options
 from maas.errors import InputError
 from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.when import date_and_time
+
+if TYPE_CHECKING:  # imported by the commands when they run, so that `maas --help` stays quick
+    from maas.routing.locations import Locations
+    from maas.routing.matrix import DepartureWindow
+    from maas.routing.places import PlaceIndex
+    from maas.routing.planner import Planner
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Service date YYYY-MM-DD (default: today in the feeds' time zone).", show_default=False)]
 DepartOpt = Annotated[str | None, typer.Option("--depart", help="First departure, HH:MM[:SS] (default: now).", show_default=False)]
@@ -52,14 +58,15 @@ def _numbers(text: str | None, field: str, flag: str) -> list[int] | None:
         raise InputError(f"{flag}: '{text}' is not a comma-separated list of whole numbers", field) from None
 
 
-def _window(planner, date: str | None, depart: str | None, minutes: int):  # type: ignore[no-untyped-def]
+def _window(planner: Planner, date: str | None, depart: str | None, minutes: int) -> DepartureWindow:
+    """Return the departures of ``--date``/``--depart``/``--window`` (one minute for a window of 0)."""
     from maas.routing.matrix import DepartureWindow
 
     day, t = date_and_time(date, depart, planner.network.timetable.timezone, "depart")
     return DepartureWindow(service_date(planner, day), t, max(minutes, 1))
 
 
-def _origins(text: str, places, boundaries: Path | None):  # type: ignore[no-untyped-def]
+def _origins(text: str, places: PlaceIndex, boundaries: Path | None) -> tuple[Locations, list[dict]]:
     """Return (locations, geometries) of ``--origins``: a file, or ``mesh:LEVEL`` cells inside the area."""
     from maas.network.mesh import area_polygon, mesh_cells, parse_mesh_spec
     from maas.routing.locations import points, read_locations
@@ -74,6 +81,7 @@ def _origins(text: str, places, boundaries: Path | None):  # type: ignore[no-unt
 
 
 def _progress(total: int, what: str) -> tqdm:
+    """Return a progress bar over origins on standard error, shown only on a terminal."""
     return tqdm(total=total, desc=what, unit="origin", disable=not sys.stderr.isatty(), file=sys.stderr)
 
 

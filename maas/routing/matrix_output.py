@@ -73,7 +73,6 @@ def matrix_csv(m: TravelTimeMatrix, out: IO[str], wide: bool) -> None:
 def matrix_parquet(m: TravelTimeMatrix, path: Path) -> None:
     """Write the matrix as a long Parquet table: ``origin``, ``destination``, then minutes per percentile."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     n_o, n_d = len(m.origin_ids), len(m.destination_ids)
     columns: dict[str, pa.Array] = {
@@ -82,7 +81,7 @@ def matrix_parquet(m: TravelTimeMatrix, path: Path) -> None:
     }
     for k, p in enumerate(m.percentiles):
         columns[f"p{p}"] = pa.array(_minutes_values(m.seconds[:, :, k].ravel()), pa.float64())
-    pq.write_table(pa.table(columns), path, compression="zstd")
+    _write_parquet(pa.table(columns), path)
 
 
 def matrix_geojson(m: TravelTimeMatrix, origins: Sequence[tuple[float, float]], destinations: Sequence[tuple[float, float]]) -> dict:
@@ -159,7 +158,6 @@ def access_geojson(a: Accessibility, geometries: Sequence[dict]) -> dict:
 def access_parquet(a: Accessibility, path: Path, positions: Sequence[tuple[float, float]]) -> None:
     """Write one row per origin: ``origin``, ``lat``, ``lon`` and a float64 column per threshold."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     columns: dict[str, pa.Array] = {
         "origin": pa.array(list(a.origin_ids), pa.string()),
@@ -168,7 +166,7 @@ def access_parquet(a: Accessibility, path: Path, positions: Sequence[tuple[float
     }
     for k, name in enumerate(access_columns(a)):
         columns[name] = pa.array(a.values[:, k].tolist(), pa.float64())
-    pq.write_table(pa.table(columns), path, compression="zstd")
+    _write_parquet(pa.table(columns), path)
 
 
 def write_access(a: Accessibility, path: Path | None, stdout: IO[str], *, positions: Sequence[tuple[float, float]], geometries: Sequence[dict]) -> None:
@@ -184,6 +182,16 @@ def write_access(a: Accessibility, path: Path | None, stdout: IO[str], *, positi
         buffer = io.StringIO()
         access_csv(a, buffer, positions)
         _write_text(path, buffer.getvalue())
+
+
+def _write_parquet(table: object, path: Path) -> None:
+    """Write a pyarrow table as zstd-compressed Parquet; InputError naming ``--output`` when the file cannot be written."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.write_table(table, path, compression="zstd")
+    except OSError as exc:
+        raise InputError(f"--output {path}: cannot write ({exc})", "output") from exc
 
 
 def _write_text(path: Path, text: str) -> None:

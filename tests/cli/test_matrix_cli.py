@@ -103,6 +103,8 @@ def test_geojson_origins(files):
     ("extra", "message"),
     [
         (["--output", "m.xlsx"], "--output"),
+        (["--output", "/nonexistent-folder/m.parquet"], "cannot write"),
+        (["--output", "/nonexistent-folder/m.csv"], "cannot write"),
         (["--percentiles", "5,150"], "percentiles"),
         (["--percentiles", "five"], "--percentiles"),
         (["--max-transfers", "-1"], "max-transfers"),
