@@ -20,7 +20,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +37,7 @@ from maas.when import format_clock
 from maas.routing.planner import JourneyQuery, Planner
 from maas.tours.hours import check_opening_hours, visit_window
 from maas.tours.itinerary import DayPlan, Itinerary, LeftOut, Visit
-from maas.tours.profiles import Profiles, RowCache, arrival, build_profiles
+from maas.tours.profiles import PairBlock, Profiles, RowCache, arrival, build_profiles, pair_block
 from maas.tours.request import PACE_FACTORS, TourRequest
 from maas.tours.timed_search import SearchResult, SearchSettings, TimedProblem, search
 
@@ -43,6 +45,8 @@ from maas.tours.timed_search import SearchResult, SearchSettings, TimedProblem, 
 MATCH_BONUS = 3
 #: Most POIs considered (largest scores first).
 MAX_CANDIDATES = 120
+#: POI-to-POI profile blocks kept (one per date and walking radius; about 1 MB each).
+BLOCKS_KEPT = 8
 #: Most transfers of a leg (the journey planner is asked the same).
 LEG_MAX_TRANSFERS = 4
 
@@ -103,11 +107,28 @@ class TourPlanner:
         self._index_of = {p.id: i for i, p in enumerate(self.pois)}
         self._legs: dict[tuple, Journey | None] = {}
         self.rows = RowCache(planner)
+        self._blocks: OrderedDict[tuple, PairBlock] = OrderedDict()
+        self._blocks_lock = threading.Lock()
 
     def warm(self, date: dt.date, max_walk: float = 800.0) -> None:
         """Compute the range searches from every POI on ``date`` ahead of requests (seconds; requests then reuse them)."""
-        params = leg_params(WalkModel(radius_m=max_walk))
-        self.rows.warm([self._poi_place(i) for i in range(len(self.pois))], date, params)
+        self._block(date, leg_params(WalkModel(radius_m=max_walk)))
+
+    def _block(self, date: dt.date, params: RoutingParams) -> PairBlock:
+        """The POI-to-POI profiles of a date (the same for every request; a few kept)."""
+        key = (date, params)
+        with self._blocks_lock:
+            if key in self._blocks:
+                self._blocks.move_to_end(key)
+                return self._blocks[key]
+        places = [self._poi_place(i) for i in range(len(self.pois))]
+        rows = [self.rows.rows(p, date, params) for p in places]
+        block = pair_block(self.planner, places, rows, places, params)
+        with self._blocks_lock:
+            self._blocks[key] = block
+            while len(self._blocks) > BLOCKS_KEPT:
+                self._blocks.popitem(last=False)
+        return block
 
     # --- public ------------------------------------------------------------------
     def plan(self, req: TourRequest, time_limit_s: float = 2.0, seed: int = 0) -> Itinerary:
@@ -222,8 +243,10 @@ class TourPlanner:
         n = 2 * nd + len(candidates)
         nodes: list[list[Place | None]] = []
         rows_of = []
+        blocks = []
         node_poi = {2 * nd + k: i for k, i in enumerate(candidates)}
         for d in days:
+            block = self._block(d.date, params)
             here: list[Place | None] = [None] * n
             here[2 * d.index], here[2 * d.index + 1] = d.start, d.end
             rows = {2 * d.index: self.rows.rows(d.start, d.date, params)}
@@ -233,7 +256,8 @@ class TourPlanner:
                     rows[node] = self.rows.rows(here[node], d.date, params)
             nodes.append(here)
             rows_of.append(rows)
-        return build_profiles(self.planner, rows_of, nodes, params), node_poi
+            blocks.append((block, {node: i for node, i in node_poi.items() if i in d.windows}))
+        return build_profiles(self.planner, rows_of, nodes, params, blocks), node_poi
 
     def _problem(self, days: list[_Day], candidates: list[int], scores, visit_s, must) -> TimedProblem:
         """Nodes: per day a start and an end node, then the candidates; windows per day."""

@@ -138,46 +138,113 @@ def arrival(prof: Profiles, k: int, i: int, j: int, t: int) -> int:
     return best
 
 
+@dataclass(frozen=True)
+class PairBlock:
+    """Profiles from every one of some origin places to every one of some target places, as CSR arrays.
+
+    The points of origin ``a`` to target ``b`` are ``dep[off[a * nt + b]:off[a * nt + b + 1]]`` (and ``arr``);
+    ``walk[a, b]`` is the direct walk (-1 when too far).  The POI-to-POI block of a date is the same for
+    every request, so the tour planner keeps it (:meth:`maas.tours.planner.TourPlanner.warm`).
+    """
+
+    nt: int
+    off: np.ndarray
+    dep: np.ndarray
+    arr: np.ndarray
+    walk: np.ndarray
+
+
+def pair_block(planner: Planner, origins: Sequence[Place], rows: Sequence[OriginRows], targets_of: Sequence[Place], params: RoutingParams) -> PairBlock:
+    """Return the profiles from each origin (with its rows) to each target."""
+    nt = len(targets_of)
+    targets = prepare_targets(planner, targets_of, params.walk)
+    counts = np.zeros(len(origins) * nt, np.int64)
+    walk = np.full((len(origins), nt), -1, np.int64)
+    deps, arrs = [], []
+    for a, (place, r) in enumerate(zip(origins, rows)):
+        walk[a] = direct_walks(planner, place, planner.access(place, params.walk), targets, params.walk)
+        arr = read_arrivals(r, targets)
+        tj, td = np.nonzero(pareto_mask(arr).T)  # by target, then by departure
+        counts[a * nt : (a + 1) * nt] = np.bincount(tj, minlength=nt)
+        deps.append(r.departures[td])
+        arrs.append(arr[td, tj])
+    off = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(counts, out=off[1:])
+    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))
+    return PairBlock(nt, off, cat(deps), cat(arrs), walk)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Return the concatenated index ranges ``starts[i] .. starts[i] + lengths[i] - 1``."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
+
+
 def build_profiles(
     planner: Planner,
     rows_of: Sequence[dict[int, OriginRows]],
     nodes: Sequence[Sequence[Place | None]],
     params: RoutingParams,
+    blocks: Sequence[tuple[PairBlock, dict[int, int]] | None] | None = None,
 ) -> Profiles:
     """Return the profiles of every pair of nodes, per tour.
 
     ``nodes[k][i]`` is node ``i``'s place on tour ``k`` (None when the node plays no part that day);
     ``rows_of[k][i]`` the rows of the range search from it on that day's date (missing: not an origin).
+    ``blocks[k]``, when given, is a block of profiles already computed for day k and which row/column of
+    it each node is: pairs of such nodes are taken from it, the others computed here.
     """
     m, n = len(nodes), len(nodes[0])
-    counts = np.zeros(m * n * n, np.int64)
     walk = np.full((m, n, n), -1, np.int64)
-    pieces: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    counts = np.zeros(m * n * n, np.int64)
+    sources_dep, sources_arr = [], []  # point arrays
+    seg_pair, seg_src, seg_start, seg_len = [], [], [], []  # segments: pair p gets points start..start+len of source
+    base = 0
+    block_base: dict[int, int] = {}
     for k in range(m):
+        block, in_block = (blocks[k] if blocks is not None and blocks[k] is not None else (None, {}))
         used = [j for j in range(n) if nodes[k][j] is not None]
-        targets = prepare_targets(planner, [nodes[k][j] for j in used], params.walk)
         for i, rows in rows_of[k].items():
-            place = nodes[k][i]
-            start = planner.access(place, params.walk)
-            walk[k, i, used] = direct_walks(planner, place, start, targets, params.walk)
+            fresh = used if i not in in_block else [j for j in used if j not in in_block]
+            p0 = (k * n + i) * n
+            if i in in_block and block is not None:
+                cached = np.asarray([j for j in used if j in in_block], np.int64)
+                a = in_block[i]
+                cols = np.asarray([in_block[int(j)] for j in cached], np.int64)
+                walk[k, i, cached] = block.walk[a, cols]
+                pos = a * block.nt + cols
+                if id(block) not in block_base:  # one copy of each block's points in the sources
+                    block_base[id(block)] = base
+                    sources_dep.append(block.dep)
+                    sources_arr.append(block.arr)
+                    base += len(block.dep)
+                seg_pair.append(p0 + cached)
+                seg_start.append(block_base[id(block)] + block.off[pos])
+                seg_len.append(block.off[pos + 1] - block.off[pos])
+            if fresh:
+                sub = pair_block(planner, [nodes[k][i]], [rows], [nodes[k][j] for j in fresh], params)
+                walk[k, i, fresh] = sub.walk[0]
+                seg_pair.append(p0 + np.asarray(fresh, np.int64))
+                seg_start.append(base + sub.off[:-1])
+                seg_len.append(np.diff(sub.off))
+                sources_dep.append(sub.dep)
+                sources_arr.append(sub.arr)
+                base += len(sub.dep)
             walk[k, i, i] = 0
-            arr = read_arrivals(rows, targets)
-            keep = pareto_mask(arr)
-            tj, td = np.nonzero(keep.T)  # by target, then by departure
-            base = (k * n + i) * n
-            idx = base + np.asarray(used, np.int64)[tj]
-            np.add.at(counts, idx, 1)
-            pieces[base] = (idx, rows.departures[td], arr[td, tj])
+    if seg_pair:
+        pairs, starts, lens = np.concatenate(seg_pair), np.concatenate(seg_start), np.concatenate(seg_len)
+        src_dep, src_arr = np.concatenate(sources_dep), np.concatenate(sources_arr)
+    else:
+        pairs = starts = lens = src_dep = src_arr = np.zeros(0, np.int64)
+    counts[pairs] = lens
     off = np.zeros(m * n * n + 1, np.int64)
     np.cumsum(counts, out=off[1:])
-    dep = np.zeros(int(off[-1]), np.int64)
-    arr_all = np.zeros(int(off[-1]), np.int64)
-    for idx, d, a in pieces.values():
-        if len(idx):
-            pos = off[idx[0]]  # one origin's pairs are contiguous and in order
-            dep[pos : pos + len(d)] = d
-            arr_all[pos : pos + len(a)] = a
-    return Profiles(n, off, dep, arr_all, walk)
+    order = np.argsort(pairs, kind="stable")
+    take = _ranges(starts[order], lens[order])
+    return Profiles(n, off, src_dep[take], src_arr[take], walk)
 
 
 class RowCache:

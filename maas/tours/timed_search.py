@@ -13,7 +13,8 @@ start, the arrival at the end).  Inserting a visit is checked by timing the
 rest of the route from the insertion on, stopping as soon as a start of
 service is unchanged (arrival functions are FIFO: the rest is then unchanged
 too).  A step removes a few visits (at random, a stretch of one day, or the
-visits nearest a random one), refills greedily by score^p / (added time + 1),
+visits nearest a random one) or empties a day and starts it again from a
+unvisited place drawn by its score (to jump to another town), refills greedily by score^p / (added time + 1),
 moves visits within their day where that brings the day's end earlier, and is
 accepted by simulated annealing on the score.  The search stops at the time
 limit or after ``patience`` steps without a better tour, and says which.
@@ -64,8 +65,8 @@ class SearchSettings:
     """
 
     time_limit_s: float = 2.0
-    patience: int = 400
-    restart_after: int = 100
+    patience: int = 200
+    restart_after: int = 60
     removal_share: float = 0.4
     noise: float = 0.2
     temperature: float = 0.5
@@ -161,7 +162,11 @@ def _time_route(pb, prof, sol, k):
 
 @njit(cache=True)
 def _insertion_delay(pb, prof, sol, k, j, pos):
-    """How much later day k ends when j is visited after position pos (INF when something is then late)."""
+    """The time visiting j after position pos takes: how much later one reaches the next place (INF when something is then late).
+
+    Measured at the next place's arrival, before any wait there, so that a visit filling the
+    wait for a sparse bus is not mistaken for a free one.
+    """
     a = sol.routes[k, pos]
     t = arrival(prof, k, a, j, sol.st[k, pos] + pb.service[a])
     if t > pb.close[k, j]:
@@ -170,19 +175,23 @@ def _insertion_delay(pb, prof, sol, k, j, pos):
         t = pb.open_[k, j]
     prev = j
     L = sol.rlen[k]
+    b = sol.routes[k, pos + 1]
+    cost = arrival(prof, k, j, b, t + pb.service[j]) - arrival(prof, k, a, b, sol.st[k, pos] + pb.service[a])
+    if cost < 0:
+        cost = 0
     for p in range(pos + 1, L):
         b = sol.routes[k, p]
         t = arrival(prof, k, prev, b, t + pb.service[prev])
         if p == L - 1:
             if t > pb.t1[k]:
                 return INF
-            return t - sol.st[k, p]
+            return cost
         if t > pb.close[k, b]:
             return INF
         if t < pb.open_[k, b]:
             t = pb.open_[k, b]
         if t == sol.st[k, p]:
-            return 0  # the rest of the day is unchanged
+            return cost  # the rest of the day is unchanged
         prev = b
     return INF
 
@@ -227,7 +236,11 @@ def _evaluate(pb, sol):
 
 @njit(cache=True)
 def _repair(pb, prof, sol, noise, power, w):
-    """Insert the unvisited node with the best score^power / (delay + 1) where it delays its day least, until none fits."""
+    """Insert the unvisited node with the best score^power / (delay + 1) where it delays its day least, until none fits.
+
+    ``w`` is scratch space of twice the candidates: their noisy weights, then whether each may still fit
+    (a node that fits nowhere is not tried again in this repair: the days only fill up).
+    """
     m = sol.rlen.shape[0]
     nc = pb.cand.shape[0]
     for c in range(nc):
@@ -235,6 +248,8 @@ def _repair(pb, prof, sol, noise, power, w):
         if noise > 0.0:
             x *= 1.0 + noise * (2.0 * np.random.random() - 1.0)
         w[c] = x**power
+    for c in range(nc):
+        w[nc + c] = 1.0  # still worth trying: cleared when a node fits nowhere (the days only fill up)
     while True:
         best = -1.0
         bj = -1
@@ -242,8 +257,9 @@ def _repair(pb, prof, sol, noise, power, w):
         bp = -1
         for c in range(nc):
             j = pb.cand[c]
-            if sol.where[j] >= 0:
+            if sol.where[j] >= 0 or w[nc + c] == 0.0:
                 continue
+            fits = False
             for k in range(m):
                 if pb.close[k, j] < pb.open_[k, j]:
                     continue
@@ -253,12 +269,15 @@ def _repair(pb, prof, sol, noise, power, w):
                     d = _insertion_delay(pb, prof, sol, k, j, pos)
                     if d >= INF:
                         continue
+                    fits = True
                     r = w[c] / (d + 1.0)
                     if r > best:
                         best = r
                         bj = j
                         bk = k
                         bp = pos
+            if not fits:
+                w[nc + c] = 0.0
         if bj < 0:
             return
         _insert(pb, prof, sol, bk, bj, bp)
@@ -359,6 +378,31 @@ def _destroy(pb, prof, sol, kind, q, buf, key):
         _time_route(pb, prof, sol, k)  # removing a visit never makes a day late (FIFO)
 
 
+@njit(cache=True)
+def _restart_day(pb, prof, sol):
+    """Empty a random day and start it again from a random unvisited node (jumps to another part of the region)."""
+    m = sol.rlen.shape[0]
+    k = np.random.randint(m)
+    while sol.rlen[k] > 2:
+        _remove(sol, k, 1)
+    _time_route(pb, prof, sol, k)
+    total = 0.0
+    for c in range(pb.cand.shape[0]):
+        j = pb.cand[c]
+        if sol.where[j] < 0 and pb.close[k, j] >= pb.open_[k, j] and _insertion_delay(pb, prof, sol, k, j, 0) < INF:
+            total += float(pb.value[j])
+    if total <= 0.0:
+        return
+    r = np.random.random() * total  # the seed drawn in proportion to its score
+    for c in range(pb.cand.shape[0]):
+        j = pb.cand[c]
+        if sol.where[j] < 0 and pb.close[k, j] >= pb.open_[k, j] and _insertion_delay(pb, prof, sol, k, j, 0) < INF:
+            r -= float(pb.value[j])
+            if r < 0.0:
+                _insert(pb, prof, sol, k, j, 0)
+                return
+
+
 # --- acceptance and the loop -----------------------------------------------------------------------------------
 
 
@@ -391,9 +435,12 @@ def _run(pb, prof, cur, trial, best, n_iter, temp, qmax, noise, counters, buf, k
     """Run n_iter destroy-repair steps with simulated-annealing acceptance; counters = [steps, since best]."""
     for it in range(n_iter):
         _copy(cur, trial)
-        kind = np.random.randint(3)
-        q = 1 + np.random.randint(qmax)
-        _destroy(pb, prof, trial, kind, q, buf, key)
+        kind = np.random.randint(4)
+        if kind == 3:
+            _restart_day(pb, prof, trial)
+        else:
+            q = 1 + np.random.randint(qmax)
+            _destroy(pb, prof, trial, kind, q, buf, key)
         power = 1.0 if np.random.random() < 0.5 else 2.0
         _settle(pb, prof, trial, noise, power, w, tmp)
         counters[0] += 1
@@ -428,7 +475,7 @@ def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSe
     n = prof.n
     _seed(settings.seed)
     cur, trial, best = (_solution(pb, n) for _ in range(3))
-    w = np.zeros(max(len(pb.cand), 1))
+    w = np.zeros(2 * max(len(pb.cand), 1))
     buf = np.zeros(n + 1, np.int64)
     key = np.zeros(n + 1)
     tmp = np.zeros(n + 2, np.int64)
