@@ -4,14 +4,15 @@ A scenario's ``stops`` entry with only ``id`` (``ajisu``, ``shinyamaguchi``)
 takes its name, English name and position from the default feeds,
 ``gtfs/techno-shuttle`` first, then the others in the catalog's order.  The
 feeds are read with :func:`maas.feeds.reader.read_feed` (only ``stops.txt`` and
-``translations.txt``); the catalogue is kept in a small bounded cache keyed by
-those files' sizes and modification times, so a refreshed feed is read again.
+``translations.txt``), each only when a stop is looked up that the feeds
+before it do not have, and kept in a small bounded cache keyed by those
+files' sizes and modification times, so a refreshed feed is read again.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,27 +36,60 @@ class KnownStop:
     feed: str
 
 
-@dataclass(frozen=True)
 class StopCatalogue:
-    """Stops by id, the first feed's stop winning a shared id; ``feeds`` names the feeds read (``gtfs/jr``)."""
+    """The stops of some feeds by id, the first feed's stop winning a shared id; ``feeds`` names them (``gtfs/jr``).
 
-    stops: Mapping[str, KnownStop]
-    feeds: tuple[str, ...]
+    A feed is read only when a stop is looked up that the feeds before it do
+    not have (the shuttle's own feed, first, usually has them all).
+    """
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = tuple(paths)
+        self.feeds = tuple(f"gtfs/{p.name}" for p in self.paths)
 
     def describe(self) -> str:
         """Return the feeds for messages (``gtfs/techno-shuttle, gtfs/jr``), or ``none found``."""
         return ", ".join(self.feeds) or "none found"
 
+    def lookup(self, ids: Iterable[str]) -> dict[str, KnownStop]:
+        """Return the known stops among ``ids``, each from the first feed that has it."""
+        missing = set(ids)
+        found: dict[str, KnownStop] = {}
+        for path in self.paths:
+            if not missing:
+                break
+            stops = feed_stops(path)
+            for sid in missing & stops.keys():
+                found[sid] = stops[sid]
+            missing -= stops.keys()
+        return found
 
-def read_catalogue(paths: Sequence[Path]) -> StopCatalogue:
-    """Return the stops (location_type 0, with a position) of the feeds at ``paths``, first feed first."""
+
+def default_catalogue_paths() -> list[Path]:
+    """Return the default feeds in catalogue order: the shuttle feed first (its ids, ``ajisu``, are the shuttle stops)."""
+    return sorted(default_feed_paths(), key=lambda p: 0 if "shuttle" in p.name else 1)
+
+
+def default_catalogue() -> StopCatalogue:
+    """Return the catalogue of the default feeds (see the module docstring)."""
+    return StopCatalogue(default_catalogue_paths())
+
+
+#: The stops of each feed read, by its files' stamps: the default data's feeds and a few more.
+_FEEDS: Lru[tuple, Mapping[str, KnownStop]] = Lru(max_entries=8)
+
+
+def feed_stops(path: Path) -> Mapping[str, KnownStop]:
+    """Return the stops (location_type 0, with a position) of the feed at ``path`` by id, read again only when its files change."""
+    return _FEEDS.get(_stamps(path), lambda: _read_stops(path))
+
+
+def _read_stops(path: Path) -> dict[str, KnownStop]:
+    feed = read_feed(path, only=_FILES)
     stops: dict[str, KnownStop] = {}
-    for path in paths:
-        feed = read_feed(path, only=_FILES)
-        english = _english_stop_names(feed)
-        for sid, stop in _feed_stops(feed, english):
-            stops.setdefault(sid, stop)
-    return StopCatalogue(stops, tuple(f"gtfs/{p.name}" for p in paths))
+    for sid, stop in _feed_stops(feed, _english_stop_names(feed)):
+        stops.setdefault(sid, stop)
+    return stops
 
 
 def _feed_stops(feed: Feed, english: Mapping[str, str]) -> list[tuple[str, KnownStop]]:
@@ -85,41 +119,18 @@ def _number(text: str) -> float | None:
 
 
 def _english_stop_names(feed: Feed) -> dict[str, str]:
-    """Return ``{stop_id: English name}`` from translations.txt (GTFS form, by record_id)."""
-    table = feed.table("translations.txt")
-    out: dict[str, str] = {}
-    if not len(table):
-        return out
-    cols = ("table_name", "field_name", "language", "record_id", "translation")
-    rows = zip(*(feed.column("translations.txt", c).astype(str) for c in cols))
-    for table_name, field, lang, record, text in rows:
-        if table_name == "stops" and field == "stop_name" and lang == "en" and record:
-            out[record] = text
-    return out
+    """Return ``{stop_id: English name}`` from translations.txt (GTFS form, by record_id; the last row wins)."""
+    if not feed.has("translations.txt"):
+        return {}
+    table_name, field_name, language, record, text = (feed.column("translations.txt", c).astype(str) for c in ("table_name", "field_name", "language", "record_id", "translation"))
+    wanted = (table_name == "stops") & (field_name == "stop_name") & (language == "en") & (record != "")
+    return dict(zip(record[wanted], text[wanted]))
 
 
-def default_catalogue_paths() -> list[Path]:
-    """Return the default feeds in catalogue order: the shuttle feed first (its ids, ``ajisu``, are the shuttle stops)."""
-    return sorted(default_feed_paths(), key=lambda p: 0 if "shuttle" in p.name else 1)
-
-
-#: Catalogues read, by their files' stamps: the default data is one entry; a test's other data one more.
-_CATALOGUES: Lru[tuple, StopCatalogue] = Lru(max_entries=2)
-
-
-def default_catalogue() -> StopCatalogue:
-    """Return the catalogue of the default feeds, read again only when one of their files changes."""
-    paths = default_catalogue_paths()
-    return _CATALOGUES.get(_stamps(paths), lambda: read_catalogue(paths))
-
-
-def _stamps(paths: Sequence[Path]) -> tuple:
-    """Return the paths with the size and modification time of the files the catalogue reads."""
-    out = []
-    for path in paths:
-        files = [path / f for f in _FILES] if path.is_dir() else [path]
-        out.append((str(path), tuple(_stamp(f) for f in files)))
-    return tuple(out)
+def _stamps(path: Path) -> tuple:
+    """Return the path with the size and modification time of the files the catalogue reads."""
+    files = [path / f for f in _FILES] if path.is_dir() else [path]
+    return (str(path), tuple(_stamp(f) for f in files))
 
 
 def _stamp(file: Path) -> tuple[int, int] | None:
@@ -132,8 +143,10 @@ def _stamp(file: Path) -> tuple[int, int] | None:
 
 def fill_stops(scenario: Scenario, catalogue: StopCatalogue) -> None:
     """Complete stops given by id alone from the catalogue (fields given in the scenario win)."""
+    wanted = [stop.id for stop in scenario.stops if (stop.lat is None and stop.lon is None) or stop.name is None or stop.name_en is None]
+    known = catalogue.lookup(wanted)
     for stop in scenario.stops:
-        ref = catalogue.stops.get(stop.id)
+        ref = known.get(stop.id)
         if ref is None:
             continue
         if stop.lat is None and stop.lon is None:
@@ -146,4 +159,4 @@ def fill_stops(scenario: Scenario, catalogue: StopCatalogue) -> None:
             stop.name_en = ref.name_en
 
 
-__all__ = ["KnownStop", "StopCatalogue", "default_catalogue", "default_catalogue_paths", "fill_stops", "read_catalogue"]
+__all__ = ["KnownStop", "StopCatalogue", "default_catalogue", "default_catalogue_paths", "feed_stops", "fill_stops"]
