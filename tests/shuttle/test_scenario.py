@@ -160,3 +160,20 @@ def test_schema_file_is_current():
     assert on_disk == json.loads(json.dumps(scenario_json_schema()))
     result = runner.invoke(app, ["shuttle", "schema"])
     assert result.exit_code == 0 and json.loads(result.output)["title"] == "maas shuttle scenario"
+
+
+def test_stop_catalogue_first_feed_wins(tmp_path):
+    """A stop id in two feeds comes from the first; English names from translations.txt; a station (location_type 1) is no stop."""
+    from maas.shuttle.stops import StopCatalogue
+    from tests.routing.gtfs_builder import basic_tables, write_feed
+
+    first = basic_tables([("x", 34.0, 131.0)])
+    first["translations"] = [{"table_name": "stops", "field_name": "stop_name", "language": "en", "translation": "Ex", "record_id": "x"}]
+    second = basic_tables([("x", 35.0, 132.0), ("y", 35.5, 132.5)])
+    second["stops"].append({"stop_id": "st", "stop_name": "Station", "stop_lat": "35.0", "stop_lon": "132.0", "location_type": "1"})
+    catalogue = StopCatalogue([write_feed(tmp_path / "one", first), write_feed(tmp_path / "two", second)])
+    found = catalogue.lookup(["x", "y", "st", "z"])
+    assert sorted(found) == ["x", "y"]
+    assert (found["x"].lat, found["x"].name_en, found["x"].feed) == (34.0, "Ex", "one")
+    assert (found["y"].lat, found["y"].name_en, found["y"].feed) == (35.5, None, "two")
+    assert catalogue.describe() == "gtfs/one, gtfs/two"
