@@ -8,12 +8,28 @@ is the entry point.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from maas._jit import njit
 from maas.tours.model import Orienteering, unusable_tours
 
 INF = np.int64(1) << np.int64(60)
+
+
+class StepParams(NamedTuple):
+    """The settings one batch of LNS steps runs with (the compiled loop reads them by name)."""
+
+    temp: float  # annealing temperature
+    qmax: int  # most visits removed per step
+    noise: float
+    force: int
+    ls: int
+    eq_accept: float
+    alns: float
+    qpow: float
+    tabu: float
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +420,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                 g = routes[k, i + sl - 1]
                 b = routes[k, i + sl]
                 rem = travel[a, b] - travel[a, f] - travel[g, b]
-                for p in range(0, L - 1):
+                for p in range(L - 1):
                     if p >= i - 1 and p <= i + sl - 1:
                         continue
                     c = routes[k, p]
@@ -628,16 +644,16 @@ def _lns(
     """
     m = rlen.shape[0]
     n_ops = ops.shape[0]
-    temp = prm[0]
-    qmax = int(prm[1])
-    noise = prm[2]
-    force_on = prm[3] > 0
-    ls_mode = int(prm[4])
-    eq_accept = prm[5]
-    alns = prm[6]
-    qpow = prm[7]
-    tabu = prm[8]
-    for it in range(n_iter):
+    temp = prm.temp
+    qmax = prm.qmax
+    noise = prm.noise
+    force_on = prm.force > 0
+    ls_mode = prm.ls
+    eq_accept = prm.eq_accept
+    alns = prm.alns
+    qpow = prm.qpow
+    tabu = prm.tabu
+    for _ in range(n_iter):
         for k in range(m):
             k_rlen[k] = rlen[k]
             for p in range(rlen[k]):
@@ -887,7 +903,7 @@ class Search:
         self.b_routes[:] = self.routes
         self.b_rlen[:] = self.rlen
 
-    def run(self, n_iter: int, prm: np.ndarray, ops: np.ndarray, op_w: np.ndarray) -> None:
+    def run(self, n_iter: int, prm: StepParams, ops: np.ndarray, op_w: np.ndarray) -> None:
         _lns(
             n_iter, prm, ops, op_w, self.tmp, self.wtmp,
             *self.state(), *self.prob(), self.allowed, self.cand, self.weight, self.value,

@@ -24,13 +24,15 @@ Every answer is re-checked with :func:`maas.tours.model.check` before it is retu
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from maas.errors import InputError
-from maas.tours.lns import Search, seed_rng
+from maas.tours.lns import Search, StepParams, seed_rng
 from maas.tours.model import Orienteering, TourSolution, check, clean_tours, evaluate, unusable_tours
 
 
@@ -192,33 +194,86 @@ class _RoutePool:
         return tours
 
 
-#: Search settings (tuned on the OPTW/TOPTW benchmark, see bench/RESULTS-optw.md).
-DEFAULTS = {
-    "t0_frac": 1.0,  # start temperature, as a fraction of the mean score of a candidate node
-    "qfrac": 0.4,  # at most this fraction of the visits is removed per step
-    "qpow": 1.0,  # q = 1 + qmax * u**qpow with u uniform in [0, 1): above 1, small removals are more frequent
-    "noise": 0.2,  # relative noise on the scores during a repair
-    "ops": (0, 1, 2, 3, 4, 5),  # removal rules used (see _destroy)
-    "restart": 0,  # go back to the best solution after this many steps without improving it (0: never)
-    "force": 1,  # rule 4 inserts the node it made room for first
-    "ls": 1,  # 2-opt / or-opt after a repair: 0 never, 1 when the step did not lose score, 2 always
-    "eq_accept": 0.5,  # probability of accepting a step that keeps the score but lengthens travel
-    "alns": 0.0,  # reaction factor of adaptive removal-rule weights (0: uniform choice)
-    "cool": 0,  # temperature schedule: 0 linear to 0, 1 geometric to 1 %
-    "tabu": 1.0,  # weight factor, during the repair, of the visits the step removed (1: none)
-    "dp": 1,  # re-plan stretches of the best solution exactly (dynamic programming) when it improves
-    "dp_k": 10,  # at most this many candidate visits per stretch (2**dp_k subsets)
-    "dp_seg": 4,  # stretches of up to this many visits
-    "dp_gap": 0.05,  # at least this share of a run between two re-plannings
-    "segments": 1,  # independent annealing runs the budget is split into
-    "kick": 1.0,  # fraction of the best solution's visits removed to start a new run (1: start afresh)
-    "pack": 1,  # for several tours: recombine pooled routes by set packing (CP-SAT) after each run
-    "pack_time": 0.04,  # share of the budget for each packing
-    "cpu_clock": 0,  # measure the time limit in CPU time of this process (fair comparisons on a busy machine)
-}
+@dataclass(frozen=True)
+class LnsSettings:
+    """Settings of the fixed-travel-time LNS (tuned on the OPTW/TOPTW benchmark, see bench/RESULTS-optw.md); every field is checked.
+
+    :meth:`from_config` builds them from a dict of overrides (the benchmark's and the CLI's ``config``),
+    naming an unknown or out-of-range option in an :class:`~maas.errors.InputError`.
+    """
+
+    #: start temperature, as a fraction of the mean score of a candidate node
+    t0_frac: float = 1.0
+    #: at most this fraction of the visits is removed per step
+    qfrac: float = 0.4
+    #: q = 1 + qmax * u**qpow with u uniform in [0, 1): above 1, small removals are more frequent
+    qpow: float = 1.0
+    #: relative noise on the scores during a repair
+    noise: float = 0.2
+    #: removal rules used (see maas.tours.lns._destroy)
+    ops: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+    #: go back to the best solution after this many steps without improving it (0: never)
+    restart: int = 0
+    #: rule 4 inserts the node it made room for first
+    force: int = 1
+    #: 2-opt / or-opt after a repair: 0 never, 1 when the step did not lose score, 2 always
+    ls: int = 1
+    #: probability of accepting a step that keeps the score but lengthens travel
+    eq_accept: float = 0.5
+    #: reaction factor of adaptive removal-rule weights (0: uniform choice)
+    alns: float = 0.0
+    #: temperature schedule: 0 linear to 0, 1 geometric to 1 %
+    cool: int = 0
+    #: weight factor, during the repair, of the visits the step removed (1: none)
+    tabu: float = 1.0
+    #: re-plan stretches of the best solution exactly (dynamic programming) when it improves
+    dp: int = 1
+    #: at most this many candidate visits per stretch (2**dp_k subsets)
+    dp_k: int = 10
+    #: stretches of up to this many visits
+    dp_seg: int = 4
+    #: at least this share of a run between two re-plannings
+    dp_gap: float = 0.05
+    #: independent annealing runs the budget is split into
+    segments: int = 1
+    #: fraction of the best solution's visits removed to start a new run (1: start afresh)
+    kick: float = 1.0
+    #: for several tours: recombine pooled routes by set packing (CP-SAT) after each run
+    pack: int = 1
+    #: share of the budget for each packing
+    pack_time: float = 0.04
+    #: measure the time limit in CPU time of this process (fair comparisons on a busy machine)
+    cpu_clock: int = 0
+
+    def __post_init__(self) -> None:
+        shares = ("t0_frac", "qfrac", "noise", "eq_accept", "alns", "tabu", "dp_gap", "kick", "pack_time")
+        for name in shares:
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (name != "t0_frac" and v > 1):
+                raise InputError(f"config: {name} = {v!r} is outside its limits", "config")
+        for name in ("restart", "force", "ls", "cool", "dp", "dp_k", "dp_seg", "segments", "pack", "cpu_clock"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
+                raise InputError(f"config: {name} = {v!r} must be a non-negative integer", "config")
+        if not isinstance(self.qpow, (int, float)) or not self.qpow > 0:
+            raise InputError(f"config: qpow = {self.qpow!r} must be positive", "config")
+        if not self.ops or any(int(o) not in range(7) for o in self.ops):
+            raise InputError(f"config: ops = {self.ops!r} must name removal rules 0..6", "config")
+        object.__setattr__(self, "ops", tuple(int(o) for o in self.ops))
+
+    @classmethod
+    def from_config(cls, config: dict | None) -> LnsSettings:
+        """Return the defaults with ``config``'s overrides (an unknown key is an InputError naming it)."""
+        if not config:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        unknown = set(config) - known
+        if unknown:
+            raise InputError(f"config: unknown search option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}", "config")
+        return replace(cls(), **config)
 
 
-def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, iterations: int | None = None, config: dict | None = None):
+def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial=None, iterations: int | None = None, config: dict | LnsSettings | None = None):
     """The LNS proper: returns (best tours, counters [steps, steps since the best improved, accepted]).
 
     The budget (time, or ``iterations``) is split into ``segments`` runs of simulated
@@ -226,13 +281,8 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     ``kick`` fraction of its visits at random (or from a new noisy greedy solution when
     ``kick`` is 1).
     """
-    cfg = dict(DEFAULTS)
-    if config:
-        unknown = set(config) - set(cfg)
-        if unknown:
-            raise InputError(f"config: unknown search option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(cfg))}", "config")
-        cfg.update(config)
-    clock = time.process_time if cfg["cpu_clock"] else time.perf_counter
+    cfg = config if isinstance(config, LnsSettings) else LnsSettings.from_config(config)
+    clock = time.process_time if cfg.cpu_clock else time.perf_counter
     t_start = clock()
     s = Search(problem)
     seed_rng(seed)
@@ -242,15 +292,14 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     if len(s.cand) == 0:
         return s.best_tours(), s.counters.copy()
     mean_w = float(np.mean(s.weight[s.cand]))
-    temp0 = cfg["t0_frac"] * mean_w
-    ops_arr = np.array(cfg["ops"], dtype=np.int64)
+    temp0 = cfg.t0_frac * mean_w
+    ops_arr = np.array(cfg.ops, dtype=np.int64)
     op_w = np.ones(len(ops_arr))
-    prm = np.array([0.0, 2, cfg["noise"], cfg["force"], cfg["ls"], cfg["eq_accept"], cfg["alns"], cfg["qpow"], cfg["tabu"]], dtype=np.float64)
-    restart = int(cfg["restart"])
-    segments = max(1, int(cfg["segments"]))
-    dp_on = bool(cfg["dp"])
-    dp_k, dp_seg = int(cfg["dp_k"]), int(cfg["dp_seg"])
-    pool = _RoutePool(problem) if cfg["pack"] and s.m > 1 else None
+    restart = int(cfg.restart)
+    segments = max(1, int(cfg.segments))
+    dp_on = bool(cfg.dp)
+    dp_k, dp_seg = int(cfg.dp_k), int(cfg.dp_seg)
+    pool = _RoutePool(problem) if cfg.pack and s.m > 1 else None
     budget = float(time_limit_s) if iterations is None else None
     total_steps = 0
     packs_won = 0
@@ -261,13 +310,13 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
         if iterations is not None:
             seg_iters = iterations // segments + (1 if seg < iterations % segments else 0)
         else:
-            reserve = float(cfg["pack_time"]) * time_limit_s * (segments - seg) if pool is not None else 0.0
+            reserve = float(cfg.pack_time) * time_limit_s * (segments - seg) if pool is not None else 0.0
             seg_len = (t_start + time_limit_s - seg_start - reserve) / (segments - seg)
             if seg_len <= 0:
                 break
         if seg > 0:
             s.load(best_tours)
-            s.kick(float(cfg["kick"]), float(cfg["noise"]), 1.0 + seg % 2)
+            s.kick(float(cfg.kick), float(cfg.noise), 1.0 + seg % 2)
             s.mark_best()
         s.counters[:] = 0
         chunk = 20
@@ -287,13 +336,12 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                 frac = (now - seg_start) / seg_len
                 n_it = chunk
             nv = int(np.sum(s.rlen - 2))
-            qmax = max(2, int(cfg["qfrac"] * nv))
-            if cfg["cool"] == 1:
+            qmax = max(2, int(cfg.qfrac * nv))
+            if cfg.cool == 1:
                 temp = temp0 * (0.01**frac)
             else:
                 temp = temp0 * (1.0 - frac)
-            prm[0] = temp
-            prm[1] = qmax
+            prm = StepParams(float(temp), int(qmax), float(cfg.noise), int(cfg.force), int(cfg.ls), float(cfg.eq_accept), float(cfg.alns), float(cfg.qpow), float(cfg.tabu))
             c0 = clock()
             s.run(n_it, prm, ops_arr, op_w)
             dt = clock() - c0
@@ -306,7 +354,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                     s.restore_best()
                     s.polish(dp_k, dp_seg)
                     polished = s.best_signature()
-                    next_polish = progress + float(cfg["dp_gap"]) * (seg_iters if iterations is not None else seg_len)
+                    next_polish = progress + float(cfg.dp_gap) * (seg_iters if iterations is not None else seg_len)
             if restart and s.counters[1] > restart:
                 s.restore_best()
                 s.counters[1] = 0
@@ -323,7 +371,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
         if pool is not None:
             pool.add(s.b_routes, s.b_rlen, s.value, s.travel)
             if budget is not None:
-                packed = pool.pack(float(cfg["pack_time"]) * budget, best_tours)
+                packed = pool.pack(float(cfg.pack_time) * budget, best_tours)
             else:
                 packed = pool.pack(10.0, best_tours, deterministic=True)
             if packed is not None:
@@ -349,7 +397,7 @@ def solve(
     *,
     method: str = "lns",
     iterations: int | None = None,
-    config: dict | None = None,
+    config: dict | LnsSettings | None = None,
 ) -> TourSolution:
     """Collect the most score: the best tours found within ``time_limit_s`` seconds.
 
@@ -358,7 +406,7 @@ def solve(
     tour) seeds the search; invalid or late visits in it are dropped first.
     ``iterations`` (LNS only) stops after that many search steps instead of at the time
     limit, which makes the answer depend on ``seed`` only.  ``config`` overrides search
-    settings (see ``DEFAULTS``).
+    settings (a dict of overrides or :class:`LnsSettings`).
 
     The answer always passes :func:`~maas.tours.model.check`, except for tours that cannot
     even go from their start to their end in time (left empty, ``feasible`` False, named
