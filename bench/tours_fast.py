@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tours import REQUESTS  # noqa: E402
-from util import CACHE, RESULTS, machine_info  # noqa: E402
+from tours import REQUESTS
+from util import CACHE, RESULTS, machine_info
 
 MORE = {
     "one day from Mine (nature)": {"start": "Mine", "interests": ["nature"]},
@@ -74,8 +74,15 @@ def run_requests(repeat: int, reference: bool) -> list[dict]:
             it = tours.plan(req, time_limit_s=2.0, seed=seed)
             times.append(time.perf_counter() - t0)
             scores.append(score_of([v.poi for v in it.visits], req.interests))
-        row = {"request": label, "days": req.days, "median_s": statistics.median(times), "p95_s": sorted(times)[max(0, round(0.95 * len(times)) - 1)],
-               "max_s": max(times), "score_median": statistics.median(scores), "score_min": min(scores)}
+        row = {
+            "request": label,
+            "days": req.days,
+            "median_s": statistics.median(times),
+            "p95_s": sorted(times)[max(0, round(0.95 * len(times)) - 1)],
+            "max_s": max(times),
+            "score_median": statistics.median(scores),
+            "score_min": min(scores),
+        }
         if reference:
             from maas.tours import timed_search
 
@@ -105,7 +112,9 @@ def main() -> None:
     before = None
     if a.before:
         env = dict(os.environ, PYTHONPATH=str(a.before))
-        out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(a.repeat)], env=env, capture_output=True, text=True, cwd=a.before, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "--repeat", str(a.repeat)], env=env, capture_output=True, text=True, cwd=a.before, check=True
+        )
         before = {r["request"]: r for r in json.loads(out.stdout.strip().splitlines()[-1])}
     print(f"load average at start {load[0]:.1f}; end {os.getloadavg()[0]:.1f}")
     print("| request | days | median s | p95 s | score (median, min) | score 10 s | share | before: median s | before: score |")
@@ -114,8 +123,10 @@ def main() -> None:
         b = before.get(r["request"]) if before else None
         share = r["score_min"] / r["score_10s"] if r["score_10s"] else 1.0
         r["share_of_10s"] = share
-        print(f"| {r['request']} | {r['days']} | {r['median_s']:.2f} | {r['p95_s']:.2f} | {r['score_median']:.0f}, {r['score_min']} | {r['score_10s']} | {share:.1%} | "
-              + (f"{b['median_s']:.2f} | {b['score_median']:.0f} |" if b else "– | – |"))
+        print(
+            f"| {r['request']} | {r['days']} | {r['median_s']:.2f} | {r['p95_s']:.2f} | {r['score_median']:.0f}, {r['score_min']} | {r['score_10s']} | {share:.1%} | "
+            + (f"{b['median_s']:.2f} | {b['score_median']:.0f} |" if b else "– | – |")
+        )
     name = RESULTS / f"tours-fast-{dt.date.today().isoformat()}.json"
     name.write_text(json.dumps({"machine": info, "load_start": load, "rows": rows, "before": before}, indent=1))
     print(f"wrote {name}")

@@ -170,8 +170,11 @@ def pair_block(planner: Planner, origins: Sequence[Place], rows: Sequence[Origin
         arrs.append(arr[td, tj])
     off = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=off[1:])
-    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))
-    return PairBlock(nt, off, cat(deps), cat(arrs), walk)
+    return PairBlock(nt, off, _concat(deps), _concat(arrs), walk)
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -201,11 +204,11 @@ def build_profiles(
     walk = np.full((m, n, n), -1, np.int64)
     counts = np.zeros(m * n * n, np.int64)
     sources_dep, sources_arr = [], []  # point arrays
-    seg_pair, seg_src, seg_start, seg_len = [], [], [], []  # segments: pair p gets points start..start+len of source
+    seg_pair, seg_start, seg_len = [], [], []  # segments: pair p gets points start..start+len of source
     base = 0
     block_base: dict[int, int] = {}
     for k in range(m):
-        block, in_block = (blocks[k] if blocks is not None and blocks[k] is not None else (None, {}))
+        block, in_block = blocks[k] if blocks is not None and blocks[k] is not None else (None, {})
         used = [j for j in range(n) if nodes[k][j] is not None]
         for i, rows in rows_of[k].items():
             fresh = used if i not in in_block else [j for j in used if j not in in_block]

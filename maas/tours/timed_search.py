@@ -433,7 +433,7 @@ def _settle(pb, prof, sol, noise, power, w, tmp):
 @njit(cache=True)
 def _run(pb, prof, cur, trial, best, n_iter, temp, qmax, noise, counters, buf, key, w, tmp):
     """Run n_iter destroy-repair steps with simulated-annealing acceptance; counters = [steps, since best]."""
-    for it in range(n_iter):
+    for _ in range(n_iter):
         _copy(cur, trial)
         kind = np.random.randint(4)
         if kind == 3:

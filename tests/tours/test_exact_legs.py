@@ -14,6 +14,7 @@ import random
 import numpy as np
 import pytest
 
+from maas.errors import PlaceNotFoundError
 from maas.network.walking import WalkModel
 from maas.routing.planner import JourneyQuery
 from maas.tours.planner import TourPlanner, leg_params
@@ -111,7 +112,7 @@ def _resolves(places, name: str) -> bool:
     try:
         places.resolve(name, "start")
         return True
-    except Exception:
+    except PlaceNotFoundError:
         return False
 
 

@@ -17,7 +17,9 @@ def test_defaults_and_overrides():
         s.qfrac = 0.5  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("bad, named", [({"bogus": 1}, "bogus"), ({"qfrac": 3}, "qfrac"), ({"dp_k": -1}, "dp_k"), ({"ops": (9,)}, "ops"), ({"qpow": 0}, "qpow")])
+@pytest.mark.parametrize(
+    "bad, named", [({"bogus": 1}, "bogus"), ({"qfrac": 3}, "qfrac"), ({"dp_k": -1}, "dp_k"), ({"ops": (9,)}, "ops"), ({"qpow": 0}, "qpow")]
+)
 def test_bad_options_are_named(bad, named):
     with pytest.raises(InputError) as e:
         LnsSettings.from_config(bad)
