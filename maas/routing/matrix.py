@@ -31,12 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from maas._jit import lazy_njit
 from maas.errors import InputError
 from maas.geo import haversine_m
 from maas.network.walking import WalkModel
 from maas.routing.kernel import INF
-from maas.routing.places import Place
 from maas.routing.params import DEFAULT_PARAMS, RoutingParams
+from maas.routing.places import Place
 from maas.routing.planner import MAX_WINDOW_S, Planner
 from maas.routing.raptor import Endpoint, SearchState, run
 
@@ -101,6 +102,9 @@ class Targets:
     points: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
+    entry_destination: np.ndarray
+    by_stop_offsets: np.ndarray
+    by_stop: np.ndarray
 
     @property
     def size(self) -> int:
@@ -154,6 +158,9 @@ def prepare_targets(planner: Planner, destinations: Sequence[Place], walk: WalkM
         by_ride.extend([True] * len(egress.stops))
         offsets.append(len(stops))
     offs = np.array(offsets, np.int64)
+    stop_of = np.array(stops, np.int64)
+    n_stops = planner.network.timetable.n_stops
+    order = np.argsort(stop_of, kind="stable")
     return Targets(
         tuple(destinations),
         offs,
@@ -164,6 +171,9 @@ def prepare_targets(planner: Planner, destinations: Sequence[Place], walk: WalkM
         np.array([j for j, d in enumerate(destinations) if not d.stops], np.int64),
         np.array([d.lat for d in destinations], np.float64),
         np.array([d.lon for d in destinations], np.float64),
+        np.repeat(np.arange(len(destinations), dtype=np.int64), np.diff(offs)),
+        np.r_[0, np.cumsum(np.bincount(stop_of, minlength=n_stops))].astype(np.int64),
+        order.astype(np.int64),
     )
 
 
@@ -186,26 +196,50 @@ def range_travel_times(planner: Planner, origin: Place, targets: Targets, window
     state = SearchState(params.max_transfers + 1, n, view.n_routes)
     no_egress = np.full(n, -1, np.int64)
     out = np.empty((len(times), targets.size), np.int32)
+    by_transit = np.full(targets.size, INF, np.int64)
+    seen_any, seen_ride = np.full(n, INF, np.int64), np.full(n, INF, np.int64)
     for i in range(len(times) - 1, -1, -1):
         t = int(times[i])
         run(view, footpaths, state, start.stops, t + start.seconds, no_egress, params.min_transfer_s)
-        arrival = _read_arrivals(state, targets)
-        arrival = np.where(direct >= 0, np.minimum(arrival, t + direct), arrival)
+        lower_arrivals(
+            by_transit, state.tau, state.rideb, seen_any, seen_ride,
+            targets.by_stop_offsets, targets.by_stop, targets.entry_destination, targets.seconds, targets.by_ride,
+        )  # fmt: skip
+        arrival = np.where(direct >= 0, np.minimum(by_transit, t + direct), by_transit)
         out[i] = np.where(arrival < INF, np.minimum(arrival - t, UNREACHED - 1), UNREACHED).astype(np.int32)
     return out
 
 
-def _read_arrivals(state: SearchState, targets: Targets) -> np.ndarray:
-    """Return the earliest arrival at each destination under the search's current labels."""
-    out = np.full(targets.size, INF, np.int64)
-    if len(targets.stops) == 0:
-        return out
-    any_arrival = state.tau.min(axis=0)
-    ride_arrival = state.rideb.min(axis=0)
-    values = np.where(targets.by_ride, ride_arrival[targets.stops], any_arrival[targets.stops])
-    values = np.minimum(values, INF) + targets.seconds
-    out[targets.nonempty] = np.minimum.reduceat(values, targets.offsets[targets.nonempty])
-    return np.minimum(out, INF)
+@lazy_njit(cache=True, nogil=True)
+def lower_arrivals(best, tau, rideb, seen_any, seen_ride, by_stop_offsets, by_stop, entry_destination, entry_seconds, entry_by_ride):  # type: ignore[no-untyped-def]
+    """Lower each destination's arrival (``best``) with the stops whose arrival went down since the last call.
+
+    A range search's labels only ever go down as the departure moves
+    earlier, so a destination's earliest arrival is the minimum, over the
+    search so far, of its entries' values (:class:`Targets`), and only the
+    entries of stops improved since the previous minute can lower it.
+    ``seen_any`` / ``seen_ride`` hold each stop's arrival (however, by a
+    ride) at the previous call and are updated.  Compiled with numba when it
+    is installed, like the RAPTOR kernel.
+    """
+    rounds, n = tau.shape
+    for s in range(n):
+        a = tau[0, s]
+        r = rideb[0, s]
+        for k in range(1, rounds):
+            if tau[k, s] < a:
+                a = tau[k, s]
+            if rideb[k, s] < r:
+                r = rideb[k, s]
+        if a < seen_any[s] or r < seen_ride[s]:
+            seen_any[s] = a
+            seen_ride[s] = r
+            for q in range(by_stop_offsets[s], by_stop_offsets[s + 1]):
+                e = by_stop[q]
+                v = (r if entry_by_ride[e] else a) + entry_seconds[e]
+                d = entry_destination[e]
+                if v < best[d]:
+                    best[d] = v
 
 
 def direct_walks(planner: Planner, origin: Place, start: Endpoint, targets: Targets, walk: WalkModel) -> np.ndarray:
@@ -256,7 +290,8 @@ def summarise(times: np.ndarray, percentiles: Sequence[int]) -> np.ndarray:
     minutes (or :data:`UNREACHED`, which sorts last).
     """
     ordered = np.sort(times, axis=0)
-    return ordered[percentile_indexes(times.shape[0], percentiles)].T.copy()
+    summary: np.ndarray = ordered[percentile_indexes(times.shape[0], percentiles)].T.copy()
+    return summary
 
 
 def check_percentiles(percentiles: Sequence[int]) -> tuple[int, ...]:
@@ -264,7 +299,7 @@ def check_percentiles(percentiles: Sequence[int]) -> tuple[int, ...]:
     bad = [p for p in percentiles if not 0 <= p <= 100]
     if bad or not percentiles:
         raise InputError(f"percentiles must be whole numbers from 0 to 100, not {', '.join(map(str, bad)) or 'none'}", "percentiles")
-    return tuple(sorted(set(int(p) for p in percentiles)))
+    return tuple(sorted({int(p) for p in percentiles}))
 
 
 def travel_time_matrix(
