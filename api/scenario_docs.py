@@ -10,6 +10,8 @@ from maas.defaults import data_root
 from maas.errors import InputError
 
 if TYPE_CHECKING:  # the shuttle library is imported when a scenario is evaluated, not at start-up
+    from api.store import ScenarioStore
+    from maas.shuttle.schema import Scenario
     from maas.shuttle.timetable import Timetables
 
 #: Scenario files offered in an empty store, so the map's shuttle page has something to show.
@@ -30,7 +32,7 @@ def _check_paths(doc: dict) -> None:
             raise InputError(f"{field}: '{text}' is not a feed of this service; use a folder under gtfs/ such as gtfs/jr", field)
 
 
-def scenario_of(doc: dict):
+def scenario_of(doc: dict) -> Scenario:
     """Validate a scenario document (the same rules as a scenario file)."""
     from maas.shuttle.scenario import scenario_from_dict
 
@@ -52,7 +54,7 @@ def evaluation_document(doc: dict, timetables: Timetables | None = None) -> dict
     return {"evaluation": ev.to_dict(), "diagram": diagram_data(ev)}
 
 
-def seed(store) -> None:
+def seed(store: ScenarioStore) -> None:
     """Store the built-in scenarios when the store is empty (parsed like a scenario file: clock values stay text).
 
     The store runs it once (``on_ready``), when its database first answers: at start-up, or later if it is down then.
