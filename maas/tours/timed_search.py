@@ -138,26 +138,42 @@ class SearchResult:
 
 @njit(cache=True)
 def _time_route(pb, prof, sol, k):
-    """Time day k as early as possible (fills st); return whether it is on time."""
+    """Time day k as early as possible (fills st); return the first late position, or -1 when the day is on time."""
     L = sol.rlen[k]
     t = pb.t0[k]
     sol.st[k, 0] = t
     a = sol.routes[k, 0]
-    ok = True
+    bad = -1
     for p in range(1, L):
         b = sol.routes[k, p]
         t = arrival(prof, k, a, b, t + pb.service[a])
         if p == L - 1:
-            if t > pb.t1[k]:
-                ok = False
+            if t > pb.t1[k] and bad < 0:
+                bad = p
         else:
-            if t > pb.close[k, b]:
-                ok = False
+            if t > pb.close[k, b] and bad < 0:
+                bad = p
             if t < pb.open_[k, b]:
                 t = pb.open_[k, b]
         sol.st[k, p] = t
         a = b
-    return ok
+    return bad
+
+
+@njit(cache=True)
+def _fix_route(pb, prof, sol, k):
+    """Re-time day k, dropping late visits (the first each time) until it is on time.
+
+    Removing a visit can make a later one late: arrival functions between places need not obey
+    the triangle inequality (two walks of up to the walking limit via a place, or one ride more,
+    are not one journey).
+    """
+    bad = _time_route(pb, prof, sol, k)
+    while bad >= 0 and sol.rlen[k] > 2:
+        if bad == sol.rlen[k] - 1:
+            bad -= 1
+        _remove(sol, k, bad)
+        bad = _time_route(pb, prof, sol, k)
 
 
 @njit(cache=True)
@@ -311,7 +327,7 @@ def _relocate(pb, prof, sol, k, tmp_routes):
                     for q in range(i, p):
                         sol.routes[k, q] = sol.routes[k, q + 1]
                 sol.routes[k, p] = x
-                if _time_route(pb, prof, sol, k) and sol.st[k, L - 1] < end0:
+                if _time_route(pb, prof, sol, k) < 0 and sol.st[k, L - 1] < end0:
                     improved = True
                     break
                 for q in range(L):
@@ -375,7 +391,7 @@ def _destroy(pb, prof, sol, kind, q, buf, key):
                 _remove(sol, k, p)
                 break
     for k in range(m):
-        _time_route(pb, prof, sol, k)  # removing a visit never makes a day late (FIFO)
+        _fix_route(pb, prof, sol, k)
 
 
 @njit(cache=True)
@@ -480,7 +496,7 @@ def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSe
     key = np.zeros(n + 1)
     tmp = np.zeros(n + 2, np.int64)
     for k in range(len(pb.starts)):
-        _time_route(pb, prof, cur, k)
+        _fix_route(pb, prof, cur, k)
     _settle(pb, prof, cur, 0.0, 2.0, w, tmp)
     _copy(cur, best)
     counters = np.zeros(2, np.int64)
