@@ -34,8 +34,10 @@ from limits.strategies import MovingWindowRateLimiter
 from api.errors import HttpError
 from api.settings import Settings
 
-#: Added to a job's own search limit before the request gives up on it (loading, re-timing, answer).
-GRACE_S = 15.0
+#: Added to a job's own search limit before the request gives up on it: loading, a tour's first
+#: timetable profiles of a date, re-timing, the answer; generous, since the heavy processes run at a
+#: lower priority and wait for CPU on a busy machine.  A runaway job is still bounded.
+GRACE_S = 60.0
 
 
 def deadline_for(search_s: float) -> float:
@@ -127,7 +129,7 @@ class HeavyPool:
             self.executor = self._new_executor()
             raise Busy("the heavy-work pool had to be restarted; try again", 503, 1.0) from None
         # The slot is given back when the work has really ended, not when the client stops waiting.
-        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self.slots.release))
+        future.add_done_callback(lambda _: _release(loop, self.slots))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), timeout=deadline_s)
         except TimeoutError:
@@ -135,6 +137,14 @@ class HeavyPool:
         except BrokenProcessPool:
             self.executor = self._new_executor()
             raise Busy("the heavy-work process ended unexpectedly; try again", 503, 1.0) from None
+
+
+def _release(loop: asyncio.AbstractEventLoop, slots: asyncio.Semaphore) -> None:
+    """Give a slot back from the pool's thread (nothing to give back once the service has stopped)."""
+    try:
+        loop.call_soon_threadsafe(slots.release)
+    except RuntimeError:  # the event loop is closed: the service is shutting down
+        pass
 
 
 def _noop(_: int) -> None:

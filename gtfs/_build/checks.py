@@ -24,7 +24,7 @@ AREA = (130.5, 33.5, 132.2, 35.0)
 #: Stops allowed outside the area box: the Shinkansen's next stop east of it (jr.GATEWAYS; Kokura is inside the box).
 OUTSIDE_AREA_OK = frozenset({"st_hiroshima", "hiroshima"})
 #: Route types the project's feeds use: rail (2) and bus (3).
-ROUTE_TYPES = frozenset({"2", "3"})
+ROUTE_TYPES = frozenset({"2", "3", "711"})  # rail, bus, shuttle bus (extended type)
 #: Feeds whose feed_info need not say "modeled" (the trial's station times are the report's).
 NOT_MODELED = frozenset({"techno-shuttle"})
 
@@ -48,7 +48,7 @@ def project_problems(feed: Feed) -> list[str]:
     routes = feed.table("routes.txt")
     for rid, rtype in zip(routes["route_id"], routes["route_type"], strict=True):
         if rtype not in ROUTE_TYPES:
-            out.append(f"routes.txt: route {rid} has route_type {rtype}, not rail (2) or bus (3)")
+            out.append(f"routes.txt: route {rid} has route_type {rtype}, not rail (2), bus (3) or shuttle bus (711)")
     if feed.name not in NOT_MODELED:
         info = " ".join(feed.column("feed_info.txt", c).str.cat(sep=" ") for c in ("feed_version", "feed_publisher_name"))
         if "modeled" not in info.lower():

@@ -229,7 +229,7 @@ def build():
                     "route_short_name": "テクノパーク通勤シャトル（試行）",
                     "route_long_name": "テクノパーク通勤シャトル 試行運行（2019年12月2日〜2020年2月28日）",
                     "route_desc": "trial; station times from the council's trial report; park order and park stop times modeled (timepoint=0)",
-                    "route_type": "3",
+                    "route_type": "711",  # extended route type "Shuttle Bus": maas gives it mode shuttle
                 }
             ],
         ),

@@ -325,10 +325,18 @@ RAIL_ROUTE_TYPES = {0, 1, 2, 5, 7, 12}
 BUS_ROUTE_TYPES = {3, 11}
 FERRY_ROUTE_TYPES = {4}
 GONDOLA_ROUTE_TYPES = {6}
+#: Extended route type 711, "Shuttle Bus": a commuter or park shuttle (the techno-park shuttle, scenario runs).
+SHUTTLE_ROUTE_TYPE = 711
 
 
 def mode_of_route_type(route_type: int) -> str:
-    """Return ``rail``, ``bus``, ``ferry`` or ``other`` for a GTFS route_type."""
+    """Return ``rail``, ``bus``, ``shuttle``, ``ferry`` or ``other`` for a GTFS route_type.
+
+    The mode comes from the data alone: ``shuttle`` is extended route type 711
+    ("Shuttle Bus"); a feed's file name plays no part.
+    """
+    if route_type == SHUTTLE_ROUTE_TYPE:
+        return "shuttle"
     if route_type in RAIL_ROUTE_TYPES or 100 <= route_type < 200 or 400 <= route_type < 500 or 900 <= route_type < 1000:
         return "rail"
     if route_type in BUS_ROUTE_TYPES or 200 <= route_type < 300 or 700 <= route_type < 900:

@@ -16,11 +16,12 @@ import csv
 import io
 
 from maas.feeds.parse import format_time
+from maas.feeds.schema import SHUTTLE_ROUTE_TYPE
 from maas.feeds.reader import Feed, feed_from_files
 from maas.shuttle.model import Run
 from maas.shuttle.schema import Scenario
 
-#: Name of the scenario's runs as a feed (contains "shuttle": the compiler gives its routes mode shuttle).
+#: Name of the scenario's runs as a feed (its route has route_type 711, so the compiler gives it mode shuttle).
 SHUTTLE_FEED = "scenario-shuttle"
 SERVICE_ID = "shuttle_service"
 ROUTE_ID = "shuttle"
@@ -66,7 +67,7 @@ def shuttle_tables(scenario: Scenario, runs: list[Run], *, timezone: str = "Asia
                 "route_short_name": "通勤シャトル",
                 "route_long_name": f"通勤シャトル（{scenario.name}）",
                 "route_desc": "planning scenario written by maas; not an official timetable",
-                "route_type": "3",
+                "route_type": str(SHUTTLE_ROUTE_TYPE),
             }
         ],
         "trips": [],

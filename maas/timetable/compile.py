@@ -30,7 +30,7 @@ from maas.timetable.model import FeedSummary, Timetable
 from maas.timetable.shapes import compile_shapes, read_shapes
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 7
+COMPILER_VERSION = 8
 
 
 @dataclass
@@ -136,10 +136,6 @@ def compile_feeds(
 # --- per feed ----------------------------------------------------------------
 
 
-def _is_shuttle_feed(feed: Feed) -> bool:
-    return "shuttle" in feed.name.lower()
-
-
 def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     agency = feed.table("agency.txt")
     tz = next((str(v) for v in feed.column("agency.txt", "agency_timezone") if v), "UTC")
@@ -186,14 +182,13 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     default_agency = str(agency["agency_name"].iloc[0]) if "agency_name" in agency.columns and len(agency) else ""
     short_i18n = translated_names(feed, "routes.txt", "route_id", "route_short_name")
     long_i18n = translated_names(feed, "routes.txt", "route_id", "route_long_name")
-    shuttle = _is_shuttle_feed(feed)
     routes = pd.DataFrame(
         {
             "route_id": rt["route_id"].astype(str).to_numpy(),
             "short": feed.column("routes.txt", "route_short_name").astype(str).to_numpy(),
             "long": feed.column("routes.txt", "route_long_name").astype(str).to_numpy(),
             "type": rtype,
-            "mode": ["shuttle" if shuttle else mode_of_route_type(int(t)) for t in rtype],
+            "mode": [mode_of_route_type(int(t)) for t in rtype],
             "agency": [agency_names.get(a, default_agency) if a else default_agency for a in feed.column("routes.txt", "agency_id").astype(str)],
             "color": feed.column("routes.txt", "route_color").astype(str).to_numpy(),
         }
