@@ -1,0 +1,104 @@
+"""The timed search on synthetic arrival functions: on time by an independent check, and the same without numba."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from maas.tours.profiles import INF, Profiles, arrival
+from maas.tours.timed_search import SearchSettings, TimedProblem, search
+
+
+def random_timed_problem(seed: int, n_cand: int = 14, days: int = 2) -> tuple[TimedProblem, Profiles]:
+    """Depots 0..2*days-1, then candidates; sparse step-function arrivals (a few 'buses' per pair) and some walks."""
+    rng = np.random.default_rng(seed)
+    n = 2 * days + n_cand
+    off = [0]
+    dep, arr = [], []
+    walk = np.full((days, n, n), -1, np.int64)
+    for k in range(days):
+        for i in range(n):
+            for j in range(n):
+                pts = []
+                if i != j:
+                    t = 8 * 3600 + int(rng.integers(0, 3600))
+                    ride = int(rng.integers(600, 3600))
+                    while t < 19 * 3600:
+                        pts.append((t, t + ride))
+                        t += int(rng.integers(1800, 3 * 3600))
+                    if rng.random() < 0.3:
+                        walk[k, i, j] = int(rng.integers(300, 2400))
+                else:
+                    walk[k, i, j] = 0
+                dep += [p[0] for p in pts]
+                arr += [p[1] for p in pts]
+                off.append(len(dep))
+    prof = Profiles(n, np.array(off, np.int64), np.array(dep, np.int64), np.array(arr, np.int64), walk)
+    opens = np.zeros((days, n), np.int64)
+    closes = np.full((days, n), -1, np.int64)
+    opens[:, 2 * days :] = 9 * 3600
+    closes[:, 2 * days :] = 16 * 3600
+    closes[0, 2 * days] = -1  # closed on the first day
+    pb = TimedProblem(
+        value=np.r_[np.zeros(2 * days, np.int64), rng.integers(10, 100, n_cand)],
+        service=np.r_[np.zeros(2 * days, np.int64), rng.integers(20, 90, n_cand) * 60],
+        open_=opens,
+        close=closes,
+        t0=np.full(days, 9 * 3600, np.int64),
+        t1=np.full(days, 18 * 3600, np.int64),
+        starts=np.arange(0, 2 * days, 2, dtype=np.int64),
+        ends=np.arange(1, 2 * days, 2, dtype=np.int64),
+        cand=np.arange(2 * days, n, dtype=np.int64),
+        xy=rng.random((n, 2)) * 10_000,
+    )
+    return pb, prof
+
+
+def on_time(pb: TimedProblem, prof: Profiles, tours: list[list[int]]) -> bool:
+    """Time each day independently, leaving the start at t0, waiting for openings."""
+    for k, tour in enumerate(tours):
+        t, a = int(pb.t0[k]), int(pb.starts[k])
+        for j in tour:
+            t = int(arrival(prof, k, a, j, t + int(pb.service[a])))
+            if t >= INF or t > pb.close[k, j]:
+                return False
+            t, a = max(t, int(pb.open_[k, j])), j
+        if int(arrival(prof, k, a, int(pb.ends[k]), t + int(pb.service[a]))) > pb.t1[k]:
+            return False
+    return True
+
+
+def test_tours_are_on_time_and_scored_right():
+    for seed in range(4):
+        pb, prof = random_timed_problem(seed)
+        r = search(pb, prof, SearchSettings(time_limit_s=60, patience=60, restart_after=20, seed=seed))
+        assert r.stopped == "patience" and r.since_best >= 60
+        assert on_time(pb, prof, r.tours)
+        visited = [j for t in r.tours for j in t]
+        assert len(visited) == len(set(visited)) and pb.cand[0] not in r.tours[0]
+        assert r.score == int(pb.value[visited].sum()) > 0
+
+
+def test_same_tours_without_numba():
+    script = (
+        "import sys, json\n"
+        "if sys.argv[1] == 'off':\n"
+        "    sys.modules['numba'] = None\n"
+        "from tests.tours.test_timed_search import random_timed_problem\n"
+        "from maas.tours.timed_search import SearchSettings, search\n"
+        "pb, prof = random_timed_problem(5, n_cand=10)\n"
+        "r = search(pb, prof, SearchSettings(time_limit_s=600, patience=40, restart_after=15, seed=3))\n"
+        "print(json.dumps([r.score, r.tours, r.steps]))\n"
+    )
+    answers = []
+    root = Path(__file__).resolve().parents[2]
+    for mode in ("on", "off"):
+        run = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, timeout=600, cwd=root)
+        assert run.returncode == 0, run.stderr[-2000:]
+        answers.append(json.loads(run.stdout.strip().splitlines()[-1]))
+    assert answers[0] == answers[1]
+    assert answers[0][0] > 0
