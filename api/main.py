@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, state: ServiceState | None = No
         if getattr(app.state, "maas", None) is None:
             app.state.maas = ServiceState.load(app_settings)
         state = app.state.maas
-        state.tours  # built before the heavy processes are forked, so that they inherit it
+        _ = state.tours  # built before the heavy processes are forked, so that they inherit it
         app.state.heavy = HeavyPool(state.settings, state)
         app.state.heavy.warm()
         try:

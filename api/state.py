@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from api.scenario_docs import scenario_of, seed
 from api.settings import Settings
@@ -13,6 +14,10 @@ from maas.pois import load_pois
 from maas.routing.places import PlaceIndex
 from maas.routing.planner import Planner
 from maas.timetable.cache import load_timetable
+
+if TYPE_CHECKING:  # imported at run time only when first used (OR-Tools loads with the tour planner)
+    from maas.shuttle.timetable import Timetables
+    from maas.tours.planner import TourPlanner
 
 
 def open_store(settings: Settings) -> ScenarioStore:
@@ -37,8 +42,8 @@ class ServiceState:
     planner: Planner
     places: PlaceIndex
     store: ScenarioStore
-    _tours: object | None = None
-    _shuttle_timetables: object | None = None
+    _tours: TourPlanner | None = None
+    _shuttle_timetables: Timetables | None = None
 
     @classmethod
     def load(cls, settings: Settings) -> ServiceState:
@@ -51,7 +56,7 @@ class ServiceState:
         return cls(settings, network, planner, PlaceIndex(network), open_store(settings))
 
     @property
-    def tours(self):  # noqa: ANN201 - imported lazily: OR-Tools loads only when tours are asked for
+    def tours(self) -> TourPlanner:
         """The tour planner (built on first use)."""
         if self._tours is None:
             from maas.tours.planner import TourPlanner
@@ -60,7 +65,7 @@ class ServiceState:
         return self._tours
 
     @property
-    def shuttle_timetables(self):  # noqa: ANN201 - imported lazily, like the tour planner
+    def shuttle_timetables(self) -> Timetables:
         """The compiled rail timetables shuttle evaluations use, kept between requests of this process (bounded).
 
         The service's own timetable is among them when it is exactly what a

@@ -132,7 +132,7 @@ class ScenarioStore:
     def __init__(
         self,
         url: str,
-        validate: Callable[[dict], None] | None = None,
+        validate: Callable[[dict], object] | None = None,  # its answer is not used
         on_ready: Callable[[ScenarioStore], None] | None = None,
         retry_first: float = RETRY_FIRST_S,
         retry_max: float = RETRY_MAX_S,

@@ -47,7 +47,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from util import CACHE, Skip, check, log, peak_rss_kb, run_child, summary  # noqa: E402
+from util import CACHE, Skip, check, log, peak_rss_kb, run_child, summary
 
 COMPILE_TARGET_S = 30.0
 LOAD_TARGET_S = 1.0

@@ -238,6 +238,6 @@ def machine() -> dict:
 
 
 if __name__ == "__main__":
-    import urllib.parse  # noqa: F401 - used by journey_paths
+    import urllib.parse
 
     main()

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import util  # bench/util.py
+import util  # noqa: E402 - bench/util.py, found through the sys.path lines above
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "optw"
 RESULTS = util.RESULTS

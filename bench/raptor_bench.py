@@ -47,7 +47,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from util import peak_rss_kb, summary  # noqa: E402
+from util import peak_rss_kb, summary
 
 EA_TARGET_S = 0.005
 RANGE_TARGET_S = 0.100
@@ -276,7 +276,7 @@ def _child_stations(a) -> dict:
     from maas.routing.places import Place
     from maas.routing.planner import JourneyQuery
 
-    tt, net, planner, load_s, _ = _load(a.paths, a.cache_dir)
+    tt, _net, planner, load_s, _ = _load(a.paths, a.cache_dir)
     spec = json.loads(Path(a.queries).read_text())
     date = dt.date.fromisoformat(spec["date"])
     params = RoutingParams(max_transfers=MAX_TRANSFERS)
@@ -343,8 +343,8 @@ def _child_nojit(a) -> dict:
     planner.footpaths(walk, reverse=True)
     times, arrivals = [], []
     for o, d, t in spec["queries"]:
-        po = stop_place(net, [s for s in tt.stops_with_id(f"{o[0]}:{o[1]}") if tt.stop_location_type[s] == 0][0])
-        pd_ = stop_place(net, [s for s in tt.stops_with_id(f"{d[0]}:{d[1]}") if tt.stop_location_type[s] == 0][0])
+        po = stop_place(net, next(s for s in tt.stops_with_id(f"{o[0]}:{o[1]}") if tt.stop_location_type[s] == 0))
+        pd_ = stop_place(net, next(s for s in tt.stops_with_id(f"{d[0]}:{d[1]}") if tt.stop_location_type[s] == 0))
         t0 = time.perf_counter()
         js = planner.plan(JourneyQuery(po, pd_, date, int(t), params=params))
         times.append(time.perf_counter() - t0)

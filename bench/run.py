@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from util import CACHE, DEFAULT_SHARED, RESULTS, ROOT, Skip, check, log, machine_info, mib, ms, run_child, sec, table  # noqa: E402
+from util import CACHE, DEFAULT_SHARED, RESULTS, ROOT, Skip, check, log, machine_info, mib, ms, run_child, sec, table
 
 PARTS = ("compile", "raptor", "peers")
 
@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         import peers.harness as h
 
         result["machine"]["node"] = h.node_version()
-    except Exception:  # noqa: BLE001 - informational only
+    except Exception:  # noqa: BLE001, S110 - informational only
         pass
     if "compile" in a.parts:
         result["compile"] = part_compile(a, skipped)

@@ -73,7 +73,7 @@ def _worker(mode: str, feed: str, cache_dir: str, db: str, ready, done) -> None:
     from maas.timetable.cache import cache_key, entry_path, read_entry, unique_names
 
     key = cache_key([Path(feed)], unique_names([Path(feed)]))
-    read_entry(entry_path(Path(cache_dir), key), key).n_stops  # imports and first-use costs out of the timing
+    _ = read_entry(entry_path(Path(cache_dir), key), key).n_stops  # imports and first-use costs out of the timing
     times = []
     for _ in range(7):
         t0 = time.perf_counter()

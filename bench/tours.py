@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from util import CACHE, RESULTS, machine_info  # noqa: E402
+from util import CACHE, RESULTS, machine_info
 
 REQUESTS = {
     "one day from Shin-Yamaguchi (history)": {"start": "Shin-Yamaguchi", "interests": ["history"]},

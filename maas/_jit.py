@@ -10,6 +10,10 @@ from __future__ import annotations
 import functools
 import importlib.util
 from collections.abc import Callable
+from typing import Any, TypeVar, cast, overload
+
+#: A function a decorator gives back with its own signature (compiled or not, it is called the same way).
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def numba_available() -> bool:
@@ -20,30 +24,37 @@ def numba_available() -> bool:
         return False
 
 
-def njit(*args, **kwargs):  # noqa: ANN201 - mirrors numba.njit
-    """``numba.njit`` when numba is installed; otherwise leave the function as it is."""
+@overload
+def njit(fn: F, /) -> F: ...
+@overload
+def njit(**options: Any) -> Callable[[F], F]: ...
+def njit(fn: F | None = None, /, **options: Any) -> F | Callable[[F], F]:
+    """``numba.njit`` when numba is installed; otherwise leave the function as it is.
+
+    Used as ``@njit`` or ``@njit(cache=True, ...)``, like numba's own.
+    """
     if numba_available():
         from numba import njit as real
 
-        return real(*args, **kwargs)
-    if args and callable(args[0]):
-        return args[0]
+        return cast("F | Callable[[F], F]", real(fn, **options) if fn is not None else real(**options))
+    if fn is not None:
+        return fn
     return lambda f: f
 
 
-def lazy_njit(**options) -> Callable[[Callable], Callable]:
+def lazy_njit(**options: Any) -> Callable[[F], F]:
     """Decorate a function so it is compiled with ``numba.njit(**options)`` on its first call."""
 
-    def decorate(fn: Callable) -> Callable:
-        compiled: list[Callable] = []
+    def decorate(fn: F) -> F:
+        compiled: list[Callable[..., Any]] = []
 
         @functools.wraps(fn)
-        def call(*args):  # noqa: ANN202
+        def call(*args: Any) -> Any:
             if not compiled:
                 compiled.append(njit(**options)(fn))
             return compiled[0](*args)
 
         call.python = fn  # type: ignore[attr-defined]  # the uncompiled function, for tests
-        return call
+        return cast(F, call)
 
     return decorate

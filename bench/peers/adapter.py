@@ -42,6 +42,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import math
 import zipfile
@@ -75,7 +76,7 @@ class _Source:
         if self.zip is not None:
             text = io.TextIOWrapper(self.zip.open(self.names[name]), encoding="utf-8-sig", newline="")
         else:
-            text = open(self.names[name], encoding="utf-8-sig", newline="")
+            text = open(self.names[name], encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below
         with text:
             for row in csv.DictReader(text):
                 if any(v.strip() for v in row.values() if isinstance(v, str)):
@@ -168,7 +169,7 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
                 continue
             if len(known) < len(rows):
                 counts["trips_interpolated"] += 1
-                for a, b in zip(known, known[1:]):
+                for a, b in itertools.pairwise(known):
                     for i in range(a + 1, b):
                         t = dep[a] + (arr[b] - dep[a]) * (i - a) // (b - a)
                         arr[i] = dep[i] = t
@@ -225,7 +226,7 @@ def adapt(feeds: list[tuple[str, Path]], date: dt.date, out: Path, walk_radius_m
             if r.get("parent_station") and r.get("location_type", "0") in ("", "0"):
                 children[r["parent_station"]].append(sid)
 
-        def served(sid: str) -> list[int]:
+        def served(sid: str, children: dict[str, list[str]] = children, all_stops: dict = all_stops, feed_name: str = feed_name) -> list[int]:
             ids = children.get(sid, []) if all_stops.get(sid, {}).get("location_type") == "1" else [sid]
             return [stop_key[(feed_name, i)] for i in ids if (feed_name, i) in stop_key]
 
@@ -366,7 +367,7 @@ def _write(out: Path, date: dt.date, stops, groups, routes, trips_out, links) ->
     g_of = _stop_group(stops, groups)
 
     def writer(name: str, header: list[str]):
-        fh = open(out / name, "w", newline="", encoding="utf-8")
+        fh = open(out / name, "w", newline="", encoding="utf-8")  # noqa: SIM115 - the caller closes it
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         return fh, w

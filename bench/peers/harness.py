@@ -330,7 +330,6 @@ def run(
     """Compare maas with the peers on one feed (set); ``raptor`` is that feed's RAPTOR benchmark result."""
     sys.path.insert(0, str(PEERS.parent))
     from maas.timetable.cache import unique_names
-
     from peers.adapter import adapt
 
     date = raptor["date"]

@@ -29,25 +29,26 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
+
+from loguru import logger
+from pyraptor.dao.timetable import read_timetable, write_timetable
+from pyraptor.gtfs.timetable import gtfs_to_pyraptor_timetable, read_gtfs_timetable
+from pyraptor.model.raptor import RaptorAlgorithm, best_stop_at_target_station, reconstruct_journey
+
+logger.remove()  # pyraptor logs every round at INFO; keep the timings clean
 
 
 def peak_rss_kb() -> int:
     """This process's own peak RSS (VmHWM; ru_maxrss would include the parent's size)."""
     try:
-        for line in open("/proc/self/status"):
+        for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-from loguru import logger
-
-logger.remove()  # pyraptor logs every round at INFO; keep the timings clean
-
-from pyraptor.dao.timetable import read_timetable, write_timetable  # noqa: E402
-from pyraptor.gtfs.timetable import gtfs_to_pyraptor_timetable, read_gtfs_timetable  # noqa: E402
-from pyraptor.model.raptor import RaptorAlgorithm, best_stop_at_target_station, reconstruct_journey  # noqa: E402
 
 
 def prepare(folder: str, ymd: str, out_dir: str, result_file: str) -> None:
@@ -72,7 +73,7 @@ def prepare(folder: str, ymd: str, out_dir: str, result_file: str) -> None:
 
 
 def query(out_dir: str, queries_file: str, result_file: str) -> None:
-    spec = json.loads(open(queries_file).read())
+    spec = json.loads(Path(queries_file).read_text())
     t0 = time.perf_counter()
     timetable = read_timetable(out_dir)
     load_s = time.perf_counter() - t0

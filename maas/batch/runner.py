@@ -47,9 +47,12 @@ Task = Callable[[NetworkSource, Any, Any], T]
 class Runner(Protocol):
     """Maps a task over chunks; answers in chunk order."""
 
-    workers: int
+    @property
+    def workers(self) -> int:
+        """How many processes run the chunks."""
+        ...
 
-    def map(self, task: Task[T], source: NetworkSource, job: Any, chunks: Sequence[Any], progress: Callable[[int], None] | None = None) -> list[T]:
+    def map(self, task: Task[T], source: NetworkSource, job: Any, chunks: Sequence[Any], progress: Callable[[int], object] | None = None) -> list[T]:
         """Return ``[task(source, job, chunk) for chunk in chunks]``; ``progress(len(chunk))`` after each one."""
         ...
 
@@ -67,7 +70,7 @@ class InProcess:
 
     workers = 1
 
-    def map(self, task: Task[T], source: NetworkSource, job: Any, chunks: Sequence[Any], progress: Callable[[int], None] | None = None) -> list[T]:
+    def map(self, task: Task[T], source: NetworkSource, job: Any, chunks: Sequence[Any], progress: Callable[[int], object] | None = None) -> list[T]:
         """Return each chunk's answer in order."""
         out = []
         for chunk in chunks:
@@ -89,7 +92,7 @@ class DaskRunner:
         """Return the number of workers the cluster has now (at least 1)."""
         return max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
 
-    def map(self, task: Task[T], source: NetworkSource, job: Any, chunks: Sequence[Any], progress: Callable[[int], None] | None = None) -> list[T]:
+    def map(self, task: Task[T], source: NetworkSource, job: Any, chunks: Sequence[Any], progress: Callable[[int], object] | None = None) -> list[T]:
         """Submit one task per chunk (retried on failure), gather answers as they finish, return them in order."""
         from distributed import as_completed
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from maas.cli.common import echo_json, load_feeds_or_default
 from maas.defaults import default_catalog_path, default_feed_paths
 from maas.errors import FeedError
+
+if TYPE_CHECKING:
+    from maas.feeds.catalog import Catalog, FeedStatus
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Feed folders or zip files.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
@@ -126,12 +129,12 @@ def info(
         typer.echo(f"bounding box: lon {b['min_lon']:.5f} .. {b['max_lon']:.5f}, lat {b['min_lat']:.5f} .. {b['max_lat']:.5f}")
 
 
-def _span_text(st) -> str:  # noqa: ANN001 - a maas.feeds.catalog.FeedStatus
+def _span_text(st: FeedStatus) -> str:
     """``2026-08-13 .. 2027-02-13 (75 days left)``, or why there are no dates."""
     v = st.validity
     if not st.present:
         return "no data yet"
-    if v is None or v.first is None:
+    if v is None or v.first is None or v.days_left is None:
         return "no service dates"
     left = v.days_left
     when = f"{left} day{'s' if left != 1 else ''} left" if left >= 0 else f"ended {-left} day{'s' if left != -1 else ''} ago"
@@ -143,7 +146,7 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _catalog(path: Path | None):  # noqa: ANN202 - a maas.feeds.catalog.Catalog
+def _catalog(path: Path | None) -> Catalog:
     from maas.feeds.catalog import load_catalog
 
     return load_catalog(path or default_catalog_path())

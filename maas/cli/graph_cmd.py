@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from maas.cli.options import FeedOpt, OsmOpt, PoisOpt, WalkRadiusOpt, WalkSpeedO
 graph_app = typer.Typer(help="The multimodal graph of stops, stations, POIs and walking links.", no_args_is_help=True)
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     graphml = "graphml"
     geojson = "geojson"
 

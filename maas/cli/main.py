@@ -22,7 +22,7 @@ from maas.errors import MaasError
 class _Commands(TyperGroup):
     """The command group: a known error becomes one line on stderr and exit status 2."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except MaasError as exc:
@@ -57,7 +57,7 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:  # the last line of defence against tracebacks
         if os.environ.get("MAAS_DEBUG"):
             raise
         typer.echo(f"maas: internal error ({type(exc).__name__}: {exc}); rerun with MAAS_DEBUG=1 for details", err=True)

@@ -27,10 +27,14 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from maas.errors import CatalogError
+
+if TYPE_CHECKING:
+    from maas.feeds.reader import Feed
 
 #: The kinds of feed a catalog may name.
 KINDS = ("official", "modeled", "trial")
@@ -144,7 +148,7 @@ def _where(path: Path, index: int, name: object) -> str:
     return f"{path}, feed #{index}" + (f" ({name})" if isinstance(name, str) and name else "")
 
 
-def _entry(table: dict, path: Path, index: int) -> CatalogEntry:
+def _entry(table: dict[str, Any], path: Path, index: int) -> CatalogEntry:
     """Check one ``[[feed]]`` table and return its entry."""
     where = _where(path, index, table.get("name"))
     for key in _REQUIRED:
@@ -236,7 +240,7 @@ class Validity:
         """True when the last service date is before today."""
         return self.days_left is not None and self.days_left < 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON form: dates as ISO strings."""
         return {
             "first": self.first.isoformat() if self.first else None,
@@ -297,7 +301,7 @@ class FeedStatus:
             return self.validity.warning + ": a past trial, kept as a record"
         return self.validity.warning
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON form (the same keys in ``maas feeds list --json``, ``maas info --json``, ``/healthz``, ``/v1/feeds``)."""
         return {
             "name": self.name,
@@ -346,7 +350,7 @@ def status(
 _STATUS_FILES = ("agency.txt", "feed_info.txt", "calendar.txt", "calendar_dates.txt", "trips.txt")
 
 
-def feed_span(feed) -> tuple[dt.date, dt.date] | None:  # noqa: ANN001 - a maas.feeds.reader.Feed
+def feed_span(feed: Feed) -> tuple[dt.date, dt.date] | None:
     """Return the first and last date on which a service used by a trip runs (calendar + calendar_dates)."""
     import numpy as np
 
@@ -361,7 +365,7 @@ def feed_span(feed) -> tuple[dt.date, dt.date] | None:  # noqa: ANN001 - a maas.
     return day_to_date(int(min(int(np.min(d)) for d in runs))), day_to_date(int(max(int(np.max(d)) for d in runs)))
 
 
-def feed_facts(feed) -> tuple[str | None, str | None, str | None]:  # noqa: ANN001 - a maas.feeds.reader.Feed
+def feed_facts(feed: Feed) -> tuple[str | None, str | None, str | None]:
     """Return (version, publisher, timezone) from feed_info.txt and agency.txt."""
 
     def first(filename: str, col: str) -> str | None:

@@ -31,14 +31,14 @@ class Parsed:
     bad: np.ndarray
 
 
-def _text(values: pd.Series | np.ndarray | list) -> np.ndarray:
+def _text(values: pd.Series | np.ndarray | list[str]) -> np.ndarray:
     arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     if len(arr) == 0:
         return np.zeros(0, dtype="U1")
     return arr.astype("U")
 
 
-def parse_time(values: pd.Series | np.ndarray | list) -> Parsed:
+def parse_time(values: pd.Series | np.ndarray | list[str]) -> Parsed:
     """Parse ``H:MM:SS`` / ``HH:MM:SS`` / ``HHH:MM:SS`` into seconds (int64)."""
     text = np.strings.strip(_text(values))
     n = len(text)
@@ -64,7 +64,7 @@ def parse_time(values: pd.Series | np.ndarray | list) -> Parsed:
     return Parsed(secs.astype(np.int64), empty, ~ok & ~empty)
 
 
-def parse_date(values: pd.Series | np.ndarray | list) -> Parsed:
+def parse_date(values: pd.Series | np.ndarray | list[str]) -> Parsed:
     """Parse ``YYYYMMDD`` into days since 1970-01-01 (int64)."""
     text = np.strings.strip(_text(values))
     empty = np.strings.str_len(text) == 0
@@ -93,7 +93,7 @@ def _date_ordinal(s: str) -> int | None:
         return None
 
 
-def parse_number(values: pd.Series | np.ndarray | list, integer: bool = False) -> Parsed:
+def parse_number(values: pd.Series | np.ndarray | list[str], integer: bool = False) -> Parsed:
     """Parse decimal (or, with ``integer``, whole) numbers into float64 / int64."""
     text = np.strings.strip(_text(values))
     empty = np.strings.str_len(text) == 0

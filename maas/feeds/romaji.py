@@ -33,6 +33,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pykakasi
 
 #: Where a stop's English name comes from (the compiled timetable keeps one per stop).
 SOURCE_FEED = "feed"  # the feed's own translation (or its own name is already Latin)
@@ -321,7 +325,7 @@ def _cap(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def _peel(text: str, reading: str, first: bool) -> tuple[str, str, str, str] | None:
+def _peel(text: str, reading: str, first: bool) -> tuple[str, str, str, str]:
     """Split a kanji run into (prefix English, core text, core reading, suffix English).
 
     ``first``: the run begins the name (then a core must remain; a later run,
@@ -442,7 +446,7 @@ def _romanize_plain(name: str, reading: str) -> str:
     if parts is None:
         runs, parts = [("jp", name)], [reading]
     out = ""
-    for i, ((kind, text), part) in enumerate(zip(runs, parts)):
+    for (kind, text), part in zip(runs, parts):
         if kind == "sep":
             out += " " if out and not out.endswith(" ") else ""
             continue
@@ -467,7 +471,7 @@ def _romanize_plain(name: str, reading: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _kakasi():  # noqa: ANN202 - pykakasi has no type hints
+def _kakasi() -> pykakasi.kakasi:
     """The pykakasi converter, built once on first need (its dictionaries take a moment to load)."""
     import pykakasi
 

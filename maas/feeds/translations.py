@@ -44,7 +44,7 @@ def canonical_language(tag: str) -> str:
         return ""
     lang = parts[0].lower()
     script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
-    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha() or len(p) == 3 and p.isdigit()), "")
+    region = next((p.upper() for p in parts[1:] if (len(p) == 2 and p.isalpha()) or (len(p) == 3 and p.isdigit())), "")
     if lang == "zh":
         script = script or _CHINESE_SCRIPT_OF_REGION.get(region, "")
         return f"zh-{script}" if script else "zh"

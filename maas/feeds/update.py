@@ -31,11 +31,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from maas.errors import FeedError
 from maas.feeds.catalog import Catalog, CatalogEntry, feed_facts, feed_span, today_in, validity
+
+if TYPE_CHECKING:
+    from maas.feeds.reader import Feed
 
 #: Refuse downloads larger than this (a GTFS feed of a whole region is a few hundred MB at most).
 MAX_DOWNLOAD_BYTES = 2 << 30
@@ -61,7 +64,7 @@ class UpdateResult:
         """False only when the update failed (the previous feed was kept)."""
         return self.outcome != "failed"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"name": self.name, "outcome": self.outcome, "ok": self.ok, "message": self.message, "version": self.version}
 
@@ -98,7 +101,7 @@ def download(url: str, target: Path, base: Path, progress: bool = False, label: 
         with source.open("rb") as src, target.open("wb") as out:
             _copy(src, out, source.stat().st_size, progress, label)
         return target
-    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
+    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})  # noqa: S310 - schemes checked by the catalog
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response, target.open("wb") as out:  # noqa: S310 - schemes checked by the catalog
             length = response.headers.get("Content-Length")
@@ -193,7 +196,7 @@ def _area(entry: CatalogEntry) -> tuple[float, float, float, float] | None:
     return None
 
 
-def calls_inside(feed, area: tuple[float, float, float, float]) -> bool:  # noqa: ANN001 - a maas.feeds.reader.Feed
+def calls_inside(feed: Feed, area: tuple[float, float, float, float]) -> bool:
     """True when some trip calls at a stop inside ``area`` (else the compiler, which keeps only those trips, refuses the feed)."""
     from maas.feeds.parse import parse_number
 
@@ -303,7 +306,7 @@ def update_feed(catalog: Catalog, entry: CatalogEntry, progress: bool = False) -
 
 def update_feeds(catalog: Catalog, names: list[str] | None = None, progress: bool = False) -> list[UpdateResult]:
     """Update the named entries (all when none are named), in catalog order; unknown names raise CatalogError."""
-    from maas.feeds.catalog import CatalogError
+    from maas.errors import CatalogError
 
     wanted = list(dict.fromkeys(names or []))
     unknown = [n for n in wanted if catalog.get(n) is None]

@@ -31,7 +31,7 @@ class _Report:
     def __init__(self, feed: str) -> None:
         self.feed = feed
         self.problems: list[Problem] = []
-        self._counts: Counter[tuple] = Counter()
+        self._counts: Counter[tuple[str | None, str | None, str]] = Counter()
 
     def add(
         self,
@@ -173,7 +173,7 @@ def _check_values(feed: Feed, report: _Report) -> None:
             if kind == "id":
                 empty = (values.astype(str).str.strip() == "").to_numpy()
                 if required:
-                    for pos, line in _rows_where(table, empty):
+                    for _, line in _rows_where(table, empty):
                         report.add("error", "missing_value", f"{col} is empty", name, line, col)
                 continue
             if kind == "text":
@@ -193,7 +193,7 @@ def _check_values(feed: Feed, report: _Report) -> None:
             for pos, line in _rows_where(table, parsed.bad):
                 report.add("error", "bad_value", f"{col} '{values.iloc[pos]}' is not {what}", name, line, col)
             if required and kind != "time":  # empty times are checked with the trip
-                for pos, line in _rows_where(table, parsed.empty):
+                for _, line in _rows_where(table, parsed.empty):
                     report.add("error", "missing_value", f"{col} is empty", name, line, col)
             ok = ~parsed.bad & ~parsed.empty
             if kind.startswith("enum:"):
@@ -232,7 +232,7 @@ def _check_ids(feed: Feed, report: _Report) -> None:
         dup = key.duplicated(keep="first").to_numpy()
         if not dup.any():
             continue
-        first_line = {}
+        first_line: dict[tuple[object, ...], int] = {}
         for k, line in zip(map(tuple, key.to_numpy()), table[LINE]):
             first_line.setdefault(k, line)
         for pos, line in _rows_where(table, dup):
@@ -293,7 +293,7 @@ def _check_references(feed: Feed, report: _Report) -> None:
         _check_ref(feed, report, "routes.txt", "agency_id", agencies, "an agency in agency.txt")
     if len(feed.table("agency.txt")) > 1 and "agency_id" in feed.table("routes.txt").columns:
         values = feed.column("routes.txt", "agency_id").astype(str)
-        for pos, line in _rows_where(feed.table("routes.txt"), (values == "").to_numpy()):
+        for _, line in _rows_where(feed.table("routes.txt"), (values == "").to_numpy()):
             report.add("error", "missing_value", "agency_id is empty but the feed has several agencies", "routes.txt", line, "agency_id")
 
 
@@ -313,11 +313,11 @@ def _check_stops(feed: Feed, report: _Report) -> None:
     ltype = parse_number(feed.column("stops.txt", "location_type"), integer=True).values
     needs_position = ltype <= 2  # generic nodes (3) and boarding areas (4) may omit it
     missing = (lat.empty | lon.empty) & needs_position
-    for pos, line in _rows_where(table, missing):
+    for _, line in _rows_where(table, missing):
         report.add("error", "missing_value", "stop has no position (stop_lat/stop_lon empty)", "stops.txt", line, "stop_lat")
     ok = ~(lat.empty | lon.empty | lat.bad | lon.bad)
     zero = ok & (lat.values == 0) & (lon.values == 0)
-    for pos, line in _rows_where(table, zero):
+    for _, line in _rows_where(table, zero):
         report.add(
             "error",
             "bad_coordinate",
@@ -327,7 +327,7 @@ def _check_stops(feed: Feed, report: _Report) -> None:
             "stop_lat",
         )
     names = feed.column("stops.txt", "stop_name").astype(str)
-    for pos, line in _rows_where(table, ((names == "") & (ltype <= 2)).to_numpy()):
+    for _, line in _rows_where(table, ((names == "") & (ltype <= 2)).to_numpy()):
         report.add("warning", "missing_value", "stop has no stop_name", "stops.txt", line, "stop_name")
     # Stop times must use boardable stops, not stations.
     st = feed.tables.get("stop_times.txt")
@@ -424,9 +424,7 @@ def _check_stop_times(feed: Feed, report: _Report) -> None:
     # Duplicate stop_sequence handled by _check_ids; trips with no stop times:
     trips = feed.tables.get("trips.txt")
     if trips is not None and "trip_id" in trips.columns:
-        with_times = set(trip)
-        freq_only = set()
-        unused = ~trips["trip_id"].astype(str).isin(with_times | freq_only)
+        unused = ~trips["trip_id"].astype(str).isin(set(trip))
         for pos, line in _rows_where(trips, unused.to_numpy()):
             report.add("warning", "trip_without_stop_times", f"trip {trips['trip_id'].iloc[pos]} has no stop times; it is ignored", "trips.txt", line, "trip_id")
     _check_speeds(feed, frame, report)
@@ -497,14 +495,14 @@ def _check_calendar(feed: Feed, report: _Report) -> None:
     for sid, running in sorted(days.items()):
         if len(running):
             continue
-        filename, line = where.get(sid, ("calendar.txt", None))
+        filename, row = where.get(sid, ("calendar.txt", None))
         report.add(
             "warning",
             "service_never_runs",
             f"service {sid} never runs: its weekdays, date range and calendar_dates exceptions leave no day"
             + ("; its trips are never used" if sid in used else ""),
             filename,
-            line,
+            row,
             "service_id",
         )
     if days and not any(len(v) for v in days.values()):
@@ -527,9 +525,9 @@ def _check_frequencies(feed: Feed, report: _Report) -> None:
     end = parse_time(fr["end_time"])
     headway = parse_number(fr["headway_secs"], integer=True)
     ok = ~(start.bad | end.bad | start.empty | end.empty)
-    for pos, line in _rows_where(fr, ok & (end.values <= start.values)):
+    for _, line in _rows_where(fr, ok & (end.values <= start.values)):
         report.add("error", "bad_time_range", "end_time is not after start_time", "frequencies.txt", line, "end_time")
-    for pos, line in _rows_where(fr, ~headway.bad & ~headway.empty & (headway.values <= 0)):
+    for _, line in _rows_where(fr, ~headway.bad & ~headway.empty & (headway.values <= 0)):
         report.add("error", "bad_value", "headway_secs must be positive", "frequencies.txt", line, "headway_secs")
 
 

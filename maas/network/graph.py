@@ -28,7 +28,7 @@ def stop_node(network: Network, stop: int) -> str:
 def build_graph(network: Network, walk: WalkModel) -> nx.MultiDiGraph:
     """Return the multimodal graph of a network under a walk model."""
     tt = network.timetable
-    g = nx.MultiDiGraph(name="maas multimodal network", walk_speed_m_s=walk.speed_m_s, walk_radius_m=walk.radius_m)
+    g: nx.MultiDiGraph = nx.MultiDiGraph(name="maas multimodal network", walk_speed_m_s=walk.speed_m_s, walk_radius_m=walk.radius_m)
     for s in range(tt.n_stops):
         g.add_node(
             stop_node(network, s),
@@ -49,23 +49,23 @@ def build_graph(network: Network, walk: WalkModel) -> nx.MultiDiGraph:
         for t, sec, m in zip(targets, seconds, metres):
             g.add_edge(stop_node(network, s), stop_node(network, int(t)), mode="walk", seconds=int(sec), metres=round(float(m), 1))
     # Stations to their platforms.
-    for s in np.flatnonzero(tt.stop_parent >= 0):
-        parent = int(tt.stop_parent[s])
-        for a, b in ((s, parent), (parent, s)):
-            g.add_edge(stop_node(network, int(a)), stop_node(network, int(b)), mode="walk", seconds=0, metres=0.0, link="station")
+    for platform in np.flatnonzero(tt.stop_parent >= 0):
+        parent = int(tt.stop_parent[platform])
+        for a, b in ((int(platform), parent), (parent, int(platform))):
+            g.add_edge(stop_node(network, a), stop_node(network, b), mode="walk", seconds=0, metres=0.0, link="station")
     # Stops to POIs.
     for p in network.pois:
         stops, seconds = network.walk_from_point(p.lat, p.lon, walk)
         for s, sec in zip(stops, seconds):
-            metres = round(float(sec) * walk.speed_m_s / walk.detour_factor, 1)
-            g.add_edge(stop_node(network, int(s)), f"poi:{p.id}", mode="walk", seconds=int(sec), metres=metres)
-            g.add_edge(f"poi:{p.id}", stop_node(network, int(s)), mode="walk", seconds=int(sec), metres=metres)
+            walk_m = round(float(sec) * walk.speed_m_s / walk.detour_factor, 1)
+            g.add_edge(stop_node(network, int(s)), f"poi:{p.id}", mode="walk", seconds=int(sec), metres=walk_m)
+            g.add_edge(f"poi:{p.id}", stop_node(network, int(s)), mode="walk", seconds=int(sec), metres=walk_m)
     # Transit: consecutive stops of each pattern, aggregated per route.
     links: dict[tuple[int, int, int], list[int]] = {}
-    for p in range(tt.n_patterns):
-        stops = tt.pattern_stop_list(p)
-        trips = tt.pattern_trips[tt.pattern_trip_offsets[p] : tt.pattern_trip_offsets[p + 1]]
-        route = int(tt.pattern_route[p])
+    for pat in range(tt.n_patterns):
+        stops = tt.pattern_stop_list(pat)
+        trips = tt.pattern_trips[tt.pattern_trip_offsets[pat] : tt.pattern_trip_offsets[pat + 1]]
+        route = int(tt.pattern_route[pat])
         for t in trips:
             arr, dep = tt.trip_times(int(t))
             for i in range(len(stops) - 1):

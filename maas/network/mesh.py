@@ -111,7 +111,7 @@ def area_polygon(path: Path | None = None, municipalities: Sequence[str] = AREA_
     for feature in doc.get("features", []):
         props = feature.get("properties") or {}
         name = props.get("name_ja") or props.get("N03_004")
-        if name in municipalities:
+        if isinstance(name, str) and name in municipalities:
             found.setdefault(name, []).append(shape(feature["geometry"]))
     missing = [m for m in municipalities if m not in found]
     if missing:

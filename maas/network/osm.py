@@ -25,7 +25,7 @@ class StreetNetwork:
     def __init__(self, graph: nx.MultiGraph | nx.Graph, source: str = "") -> None:
         import networkx as nx
 
-        simple = nx.Graph()
+        simple: nx.Graph = nx.Graph()
         for u, v, data in graph.edges(data=True):
             length = float(data.get("length", 0.0))
             if not simple.has_edge(u, v) or simple[u][v]["length"] > length:

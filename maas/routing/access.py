@@ -54,7 +54,7 @@ def check_thresholds(minutes: Sequence[int]) -> tuple[int, ...]:
     bad = [m for m in minutes if not 1 <= m <= MAX_THRESHOLD_MIN]
     if bad or not minutes:
         raise InputError(f"thresholds must be 1 to {MAX_THRESHOLD_MIN} minutes, not {', '.join(map(str, bad)) or 'none'}", "minutes")
-    return tuple(sorted(set(int(m) for m in minutes)))
+    return tuple(sorted({int(m) for m in minutes}))
 
 
 def reachable(seconds: np.ndarray, weights: Sequence[float], thresholds: Sequence[int]) -> np.ndarray:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from maas.routing.journeys import Journey
 from maas.routing.planner import JourneyQuery
 from maas.when import format_clock
 
 
-def journeys_document(q: JourneyQuery, journeys: list[Journey], lang: str | None = None) -> dict:
+def journeys_document(q: JourneyQuery, journeys: list[Journey], lang: str | None = None) -> dict[str, Any]:
     """Return the JSON document of a journey query: ``{"query": {...}, "journeys": [...]}``.
 
     The contract of ``maas plan --json`` and ``GET /v1/journeys`` (README,

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from maas.when import date_to_day
 from maas.timetable.model import Timetable
+from maas.when import date_to_day
 
 DAY = 86_400
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -90,7 +91,8 @@ class Leg:
     def line(self) -> list[list[float]]:
         """Return the leg's line as GeoJSON coordinates (``[lon, lat]``, 6 decimals, about 0.1 m)."""
         if self.geometry is not None and len(self.geometry) >= 2:
-            return np.round(self.geometry, 6).tolist()
+            coordinates: list[list[float]] = np.round(self.geometry, 6).tolist()
+            return coordinates
         points = [self.origin, *(s.place for s in self.stops[1:-1]), self.destination]
         return [[round(p.lon, 6), round(p.lat, 6)] for p in points]
 
@@ -141,7 +143,7 @@ class Journey:
         """Return a service-day time as ISO 8601 with the feed's UTC offset."""
         return iso_time(self.date, seconds, self.timezone)
 
-    def to_dict(self, lang: str | None = None) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """Return the JSON contract (see README, "Journey JSON")."""
         fares = [leg.fare_yen for leg in self.legs if leg.is_ride]
         return {
@@ -155,7 +157,7 @@ class Journey:
             "legs": [self._leg_dict(leg, lang) for leg in self.legs],
         }
 
-    def _leg_dict(self, leg: Leg, lang: str | None) -> dict:
+    def _leg_dict(self, leg: Leg, lang: str | None) -> dict[str, Any]:
         d = {
             "mode": leg.mode,
             "from": leg.origin.to_dict(lang),

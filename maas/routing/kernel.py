@@ -40,40 +40,40 @@ INF = np.int64(1) << np.int64(60)
 
 @lazy_njit(cache=True, nogil=True)
 def run_rounds(
-    route_stop_off,
-    route_stops,
-    route_pick,
-    route_drop,
-    route_trip_off,
-    route_n_trips,
-    route_time_off,
-    times_arr,
-    times_dep,
-    stop_route_off,
-    stop_route,
-    stop_route_pos,
-    fp_off,
-    fp_to,
-    fp_sec,
-    tau,
-    rideb,
-    ride_route,
-    ride_trip,
-    ride_board,
-    walkl,
-    walk_from,
-    target_best,
-    target_stop,
-    egress,
-    src_stops,
-    src_times,
-    max_rounds,
-    slack,
-    marked,
-    route_start,
-    touched,
-    improved,
-):
+    route_stop_off: np.ndarray,
+    route_stops: np.ndarray,
+    route_pick: np.ndarray,
+    route_drop: np.ndarray,
+    route_trip_off: np.ndarray,
+    route_n_trips: np.ndarray,
+    route_time_off: np.ndarray,
+    times_arr: np.ndarray,
+    times_dep: np.ndarray,
+    stop_route_off: np.ndarray,
+    stop_route: np.ndarray,
+    stop_route_pos: np.ndarray,
+    fp_off: np.ndarray,
+    fp_to: np.ndarray,
+    fp_sec: np.ndarray,
+    tau: np.ndarray,
+    rideb: np.ndarray,
+    ride_route: np.ndarray,
+    ride_trip: np.ndarray,
+    ride_board: np.ndarray,
+    walkl: np.ndarray,
+    walk_from: np.ndarray,
+    target_best: np.ndarray,
+    target_stop: np.ndarray,
+    egress: np.ndarray,
+    src_stops: np.ndarray,
+    src_times: np.ndarray,
+    max_rounds: int,
+    slack: int | np.integer,
+    marked: np.ndarray,
+    route_start: np.ndarray,
+    touched: np.ndarray,
+    improved: np.ndarray,
+) -> None:
     """Run RAPTOR rounds 1..max_rounds from the given sources, updating the labels in place."""
     n = tau.shape[1]
     inf = np.int64(1) << np.int64(60)
@@ -86,7 +86,7 @@ def run_rounds(
             marked[s] = True
             any_marked = True
     bound = inf
-    for k in range(0, max_rounds + 1):
+    for k in range(max_rounds + 1):
         if target_best[k] < bound:
             bound = target_best[k]
     for k in range(1, max_rounds + 1):
@@ -94,7 +94,7 @@ def run_rounds(
             break
         any_marked = False
         bound_k = inf
-        for kk in range(0, k + 1):
+        for kk in range(k + 1):
             if target_best[kk] < bound_k:
                 bound_k = target_best[kk]
         # Labels with fewer rides hold with more rides.

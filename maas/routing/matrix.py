@@ -211,7 +211,18 @@ def range_travel_times(planner: Planner, origin: Place, targets: Targets, window
 
 
 @lazy_njit(cache=True, nogil=True)
-def lower_arrivals(best, tau, rideb, seen_any, seen_ride, by_stop_offsets, by_stop, entry_destination, entry_seconds, entry_by_ride):  # type: ignore[no-untyped-def]
+def lower_arrivals(
+    best: np.ndarray,
+    tau: np.ndarray,
+    rideb: np.ndarray,
+    seen_any: np.ndarray,
+    seen_ride: np.ndarray,
+    by_stop_offsets: np.ndarray,
+    by_stop: np.ndarray,
+    entry_destination: np.ndarray,
+    entry_seconds: np.ndarray,
+    entry_by_ride: np.ndarray,
+) -> None:
     """Lower each destination's arrival (``best``) with the stops whose arrival went down since the last call.
 
     A range search's labels only ever go down as the departure moves

@@ -23,7 +23,7 @@ import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def matrix_parquet(m: TravelTimeMatrix, path: Path) -> None:
     _write_parquet(pa.table(columns), path)
 
 
-def matrix_geojson(m: TravelTimeMatrix, origins: Sequence[tuple[float, float]], destinations: Sequence[tuple[float, float]]) -> dict:
+def matrix_geojson(m: TravelTimeMatrix, origins: Sequence[tuple[float, float]], destinations: Sequence[tuple[float, float]]) -> dict[str, Any]:
     """Return the matrix as GeoJSON desire lines; ``origins`` and ``destinations`` are ``(lat, lon)``."""
     features = []
     for i, oid in enumerate(m.origin_ids):
@@ -138,7 +138,7 @@ def access_csv(a: Accessibility, out: IO[str], positions: Sequence[tuple[float, 
         w.writerow([oid, f"{lat:.6f}", f"{lon:.6f}", *(_number(v) for v in row)])
 
 
-def access_geojson(a: Accessibility, geometries: Sequence[dict]) -> dict:
+def access_geojson(a: Accessibility, geometries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Return one Feature per origin (its cell or point) with a property per threshold, and the study's settings."""
     names = access_columns(a)
     features = [
@@ -169,7 +169,7 @@ def access_parquet(a: Accessibility, path: Path, positions: Sequence[tuple[float
     _write_parquet(pa.table(columns), path)
 
 
-def write_access(a: Accessibility, path: Path | None, stdout: IO[str], *, positions: Sequence[tuple[float, float]], geometries: Sequence[dict]) -> None:
+def write_access(a: Accessibility, path: Path | None, stdout: IO[str], *, positions: Sequence[tuple[float, float]], geometries: Sequence[dict[str, Any]]) -> None:
     """Write accessibility to ``path`` in the format of its extension, or as CSV to ``stdout``."""
     kind = output_format(path)
     if kind == "parquet":

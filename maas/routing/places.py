@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -75,7 +76,7 @@ class Place:
         """Return the name in ``lang``, else in English, else the own name (``lang`` None: the own name)."""
         return pick_name(self.names, lang, self.name)
 
-    def to_dict(self, lang: str | None = None) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """Return ``{"id", "name", "lat", "lon"}`` plus the kind and names."""
         return {
             "id": self.id,

@@ -150,7 +150,7 @@ class Planner:
 
     def __init__(self, network: Network, cache_size: int = 8) -> None:
         self.network = network
-        self._views: OrderedDict[tuple, DayView] = OrderedDict()
+        self._views: OrderedDict[tuple[dt.date, frozenset[str] | None, bool], DayView] = OrderedDict()
         self._reversed_fp: dict[WalkModel, Footpaths] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the service plans from several threads
@@ -397,7 +397,7 @@ def _dedupe(stops: list[int], secs: list[int], walks: list[bool]) -> Endpoint:
 
 def _sorted_pareto(journeys: list[Journey], by_departure: bool = False) -> list[Journey]:
     """Drop journeys another one beats (leaves no earlier, arrives no later, fewer or equal rides)."""
-    keep = []
+    keep: list[Journey] = []
     for j in journeys:
         dominated = any(
             o is not j

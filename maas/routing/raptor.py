@@ -9,12 +9,17 @@ This module knows stops, routes and seconds only (no names, no dates): it runs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from maas.network.footpaths import Footpaths
 from maas.routing.dayview import DayView
 from maas.routing.kernel import INF, run_rounds
+
+#: One step of a path as the search finds it, from the target back: a walk (from, to, seconds) or
+#: a ride (route, trip, boarding position, alighting position) in the view's numbering.
+Segment = tuple[Literal["walk"], int, int, int] | tuple[Literal["ride"], int, int, int, int]
 
 #: Stop index standing for "the origin place" / "the destination place" in walks.
 ORIGIN = -1
@@ -127,11 +132,13 @@ class SearchState:
 
     def best_arrival(self) -> np.ndarray:
         """Return the earliest arrival at each stop over all rounds (INF if never)."""
-        return self.tau.min(axis=0)
+        best: np.ndarray = self.tau.min(axis=0)
+        return best
 
     def best_ride_arrival(self) -> np.ndarray:
         """Return the earliest arrival *by a ride* at each stop over all rounds."""
-        return self.rideb.min(axis=0)
+        best: np.ndarray = self.rideb.min(axis=0)
+        return best
 
 
 def run(
@@ -212,10 +219,9 @@ def reconstruct(
     s = int(state.target_stop[k])
     if s < 0 or state.target_best[k] >= INF:
         return None
-    n_pos = lambda r: int(view.route_stop_off[r + 1] - view.route_stop_off[r])  # noqa: E731
     far_end = target.seconds_by_stop(view.n_stops)
     near_end = start.seconds_by_stop(view.n_stops)
-    segments: list[tuple] = []
+    segments: list[Segment] = []
     if target.walks_at(s):
         segments.append(("walk", s, DESTINATION, int(far_end[s])))
     cur, kk, mode = s, k, "ride"
@@ -232,7 +238,7 @@ def reconstruct(
             r = int(state.ride_route[kk, cur])
             j = int(state.ride_trip[kk, cur])
             b = int(state.ride_board[kk, cur])
-            ns = n_pos(r)
+            ns = int(view.route_stop_off[r + 1] - view.route_stop_off[r])
             so = int(view.route_stop_off[r])
             base = int(view.route_time_off[r]) + j * ns
             a_pos = next(
@@ -266,7 +272,7 @@ def reconstruct(
     return _to_path(view, segments)
 
 
-def _to_path(view: DayView, segments: list[tuple]) -> RawPath:
+def _to_path(view: DayView, segments: list[Segment]) -> RawPath:
     """Turn view-level segments (search order) into a forward-time RawPath."""
     legs: list[RawRide | RawWalk] = []
     for seg in segments:

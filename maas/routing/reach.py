@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyproj
@@ -81,7 +82,7 @@ class Reach:
         """Return the isochrone's area in square kilometres (0 when nothing is reached on foot)."""
         return area_km2(self.polygon, self.origin.lat, self.origin.lon)
 
-    def to_geojson(self) -> dict:
+    def to_geojson(self) -> dict[str, Any]:
         """Return a FeatureCollection: the isochrone polygon (with its area, km², 3 decimals), then one Point per stop."""
         features = [
             {

@@ -25,7 +25,7 @@ def check_scenario(s: Scenario, catalogue_feeds: str) -> list[Issue]:
 
     ``catalogue_feeds`` names the feeds stops given by id alone are looked up in (for the message).
     """
-    stops = {}
+    stops: dict[str, int] = {}
     for i, stop in enumerate(s.stops):
         stops.setdefault(stop.id, i)
     known = ", ".join(st.id for st in s.stops)

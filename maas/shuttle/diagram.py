@@ -18,9 +18,11 @@ parks (line width grows with the run's load).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -33,6 +35,9 @@ from maas.shuttle.meets import MET
 from maas.shuttle.results import Evaluation
 from maas.timetable.model import Timetable
 from maas.when import format_clock, parse_clock
+
+if TYPE_CHECKING:
+    from maas.shuttle.context import ShuttleContext
 
 #: Stations farther along the line than this are left out of a station panel, km.
 LINE_KM = 8.0
@@ -98,8 +103,8 @@ def diagram_data(ev: Evaluation) -> dict:
     names = {st.id: st.name_en or st.name or st.id for st in s.stops}
     periods = []
     for (lo, hi, run_ids), pname in zip(_periods(ev), _period_names(_periods(ev))):
-        panels = [p for st in s.station_ids() if (p := _station_panel(ev, st, lo, hi, run_ids, names)) is not None]
-        panels.append(_shuttle_panel(ev, run_ids, names))
+        panels = [p for st in s.station_ids() if (p := _station_panel(ev, ctx, st, lo, hi, run_ids, names)) is not None]
+        panels.append(_shuttle_panel(ev, ctx, run_ids, names))
         periods.append({"name": pname, "start": format_clock(lo), "end": format_clock(hi), "runs": run_ids, "panels": panels})
     loads = []
     for r in ev.runs:
@@ -119,15 +124,14 @@ def diagram_data(ev: Evaluation) -> dict:
     return {"scenario": s.name, "date": ev.date.isoformat(), "periods": periods, "loads": loads}
 
 
-def _station_panel(ev: Evaluation, station: str, lo: int, hi: int, run_ids: list[str], names: dict[str, str]) -> dict | None:
+def _station_panel(ev: Evaluation, ctx: ShuttleContext, station: str, lo: int, hi: int, run_ids: list[str], names: dict[str, str]) -> dict | None:
     """The panel of one station: the rail line through it, its trains in the period, the shuttle's calls and connections."""
-    ctx = ev.context
     tt = ctx.timetable
     rail = set(ctx.rail_stops.get(station, []))
     calls = _shuttle_calls(ev, station, run_ids)
     if not rail or not calls:
         return None
-    patterns = [p for p in range(tt.n_patterns) if tt.route_feed[tt.pattern_route[p]] in ctx.rail_feeds and rail & set(int(x) for x in tt.pattern_stop_list(p))]
+    patterns = [p for p in range(tt.n_patterns) if tt.route_feed[tt.pattern_route[p]] in ctx.rail_feeds and rail & {int(x) for x in tt.pattern_stop_list(p)}]
     if not patterns:
         return None
     line = _Line.through(tt, rail, patterns)
@@ -139,7 +143,7 @@ def _station_panel(ev: Evaluation, station: str, lo: int, hi: int, run_ids: list
         "station": station,
         "title": f"{st_name}: {line_name} (km from {st_name})",
         "axis": line.axis(tt),
-        "lines": _train_lines(ev, line, rail, patterns, lo, hi),
+        "lines": _train_lines(ev, ctx, line, rail, patterns, lo, hi),
         "shuttle_calls": calls,
         "connections": _connections(ev, station, run_ids),
     }
@@ -193,9 +197,8 @@ class _Line:
         return sorted(({"stop_id": tt.stop_ids[x], "name": tt.stop_name(x, "en"), "km": round(self.pos[self.key(x)], 2)} for x in self.seq if self.key(x) in self.pos), key=lambda a: a["km"])
 
 
-def _train_lines(ev: Evaluation, line: _Line, rail: set[int], patterns: list[int], lo: int, hi: int) -> list[dict]:
+def _train_lines(ev: Evaluation, ctx: ShuttleContext, line: _Line, rail: set[int], patterns: list[int], lo: int, hi: int) -> list[dict]:
     """Every train of the period on the patterns through the station, as (time, km) points along the line."""
-    ctx = ev.context
     tt = ctx.timetable
     running = tt.services_on(ev.date)
     lines = []
@@ -234,6 +237,8 @@ def _connections(ev: Evaluation, station: str, run_ids: list[str]) -> list[dict]
         if r.run.id not in run_ids:
             continue
         call = next((c for c in r.run.calls if c.stop == station), None)
+        if call is None:
+            continue
         for m in r.meets:
             if m.station == station and m.status == MET:
                 t_shuttle = call.departure if m.kind == "arrival" else call.arrival
@@ -241,8 +246,7 @@ def _connections(ev: Evaluation, station: str, run_ids: list[str]) -> list[dict]
     return out
 
 
-def _shuttle_panel(ev: Evaluation, run_ids: list[str], names: dict[str, str]) -> dict:
-    ctx = ev.context
+def _shuttle_panel(ev: Evaluation, ctx: ShuttleContext, run_ids: list[str], names: dict[str, str]) -> dict:
     s = ev.scenario
     runs = [r for r in ev.runs if r.run.id in run_ids]
     order: list[str] = []
@@ -261,7 +265,7 @@ def _shuttle_panel(ev: Evaluation, run_ids: list[str], names: dict[str, str]) ->
         park_list.sort(key=lambda st: ctx.road.distance_km(anchor, st))
     order = stations + park_list
     km = {order[0]: 0.0} if order else {}
-    for a, b in zip(order, order[1:]):
+    for a, b in itertools.pairwise(order):
         km[b] = km[a] + ctx.road.distance_km(a, b)
     lines = []
     for r in runs:

@@ -117,11 +117,11 @@ def chain_runs(
 def _matching(runs: list[Run], road: RoadModel, min_layover_s: int) -> tuple[int, dict[int, int]]:
     """Return the maximum matching's size and the run each run is followed by in the least-deadhead maximum matching."""
     n = len(runs)
-    bip = nx.Graph()
+    bip: nx.Graph = nx.Graph()
     tops = [("out", i) for i in range(n)]
     bip.add_nodes_from(tops, bipartite=0)
     bip.add_nodes_from((("in", j) for j in range(n)), bipartite=1)
-    flow = nx.DiGraph()
+    flow: nx.DiGraph = nx.DiGraph()
     flow.add_node("s", demand=0)
     flow.add_node("t", demand=0)
     for i in range(n):
@@ -137,7 +137,7 @@ def _matching(runs: list[Run], road: RoadModel, min_layover_s: int) -> tuple[int
     # least deadhead among the maximum matchings
     flows = nx.max_flow_min_cost(flow, "s", "t")
     succ = {i: j for i in range(n) for (kind, j), f in flows[("out", i)].items() if kind == "in" and f > 0}
-    assert len(succ) == size, "min-cost flow and Hopcroft-Karp disagree on the maximum matching"
+    assert len(succ) == size, "min-cost flow and Hopcroft-Karp disagree on the maximum matching"  # noqa: S101 - an invariant of ours, not a check of input
     return size, succ
 
 

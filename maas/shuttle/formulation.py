@@ -21,6 +21,7 @@ and GLOP (every variable continuous: the LP relaxation).
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -169,7 +170,7 @@ def _fleet_flow(b: Backend, s: Scenario, road: RoadModel, cands: Sequence[Candid
     """Add the time–space vehicle network; return (vehicles, flow variables)."""
     vmax = s.fleet.vehicles if s.fleet.vehicles is not None else len(cands)
     net = _VehicleNetwork.of(cands, x, whole_seconds(s.fleet.min_layover_minutes))
-    flows = [net.arc(b.int(0, vmax, f"wait_{loc}_{a}"), (loc, a), (loc, t)) for loc, ts in net.nodes.items() for a, t in zip(ts, ts[1:])]
+    flows = [net.arc(b.int(0, vmax, f"wait_{loc}_{a}"), (loc, a), (loc, t)) for loc, ts in net.nodes.items() for a, t in itertools.pairwise(ts)]
     flows += _deadheads(b, net, road, vmax)
     sources = []
     for loc, ts in net.nodes.items():  # vehicles enter and leave the network anywhere

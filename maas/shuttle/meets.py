@@ -66,7 +66,7 @@ def _rail_events(ctx: ShuttleContext, station: str) -> list[RailEvent]:
     tt = ctx.timetable
     stops = set(ctx.rail_stops.get(station, []))
     running = tt.services_on(ctx.date)
-    out = []
+    out: list[RailEvent] = []
     if not stops:
         return out
     for p in range(tt.n_patterns):

@@ -15,7 +15,9 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -151,7 +153,7 @@ def scenario_from_dict(data: dict, source: str = "scenario", base_dir: Path | No
     return scenario
 
 
-def _issue_of(err: dict) -> tuple[str, str]:
+def _issue_of(err: Mapping[str, Any]) -> tuple[str, str]:
     path = field_path(err.get("loc", ()))
     msg = str(err.get("msg", "invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):

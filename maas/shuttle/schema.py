@@ -110,13 +110,19 @@ class RunSpec(_Model):
     calls: list[CallSpec] = Field(min_length=2, max_length=MAX_CALLS, description="Stops in calling order; times never go backwards.")
 
 
+#: A day of the week, as a scenario writes it.
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: The service days when a scenario names none.
+WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
 class ServiceSpec(_Model):
     """On which days the shuttle runs (written as calendar.txt / calendar_dates.txt of the shuttle feed)."""
 
     start_date: dt.date | None = Field(None, description="First day of service (default: the evaluation date).")
     end_date: dt.date | None = Field(None, description="Last day of service (default: the evaluation date).")
-    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], description="Days of the week with service."
+    weekdays: list[Weekday] = Field(
+        default_factory=lambda: list(WORKDAYS), description="Days of the week with service."
     )
     except_dates: list[dt.date] = Field(default_factory=list, max_length=366, description="Days without service inside the period (holidays).")
 

@@ -208,13 +208,13 @@ def _cached(key: str, cache_dir: str | Path | None, use_cache: bool, compile_: C
     if use_cache:
         try:
             return read_entry(folder, key)
-        except Exception:  # noqa: BLE001 - whatever is wrong with the entry, compiling again answers
+        except Exception:  # noqa: BLE001, S110 - whatever is wrong with the entry, compiling again answers
             pass
     timetable = compile_()
     if use_cache and _write_entry(folder, key, timetable):
         try:
             return read_entry(folder, key)
-        except Exception:  # noqa: BLE001 - e.g. replaced meanwhile by another process: use what we compiled
+        except Exception:  # noqa: BLE001, S110 - e.g. replaced meanwhile by another process: use what we compiled
             pass
     return timetable
 
@@ -305,21 +305,21 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_header(manifest: dict, key: str) -> None:
+def _check_header(manifest: Any, key: str) -> None:  # parsed JSON, checked here
     _expect(isinstance(manifest, dict), "manifest is not an object")
     _expect(manifest.get("format") == FORMAT_VERSION, f"format {manifest.get('format')!r}, expected {FORMAT_VERSION}")
     _expect(manifest.get("compiler") == COMPILER_VERSION, f"compiler {manifest.get('compiler')!r}, expected {COMPILER_VERSION}")
     _expect(manifest.get("key") == key, "written for another key")
 
 
-def _read_array(file: Path, expected: dict, verify: bool = True) -> np.ndarray:
+def _read_array(file: Path, expected: dict[str, Any], verify: bool = True) -> np.ndarray:
     """Memory-map one array (read-only, never unpickled) and check it against its manifest record.
 
     ``verify`` False skips the digest (the file is vouched for by the entry's stamp), so the
     mapping's pages are read only when used.
     """
     _expect(_regular_file_size(file) == expected["bytes"], f"{file.name}: size mismatch")
-    array = np.load(file, allow_pickle=False, mmap_mode="r")
+    array: np.ndarray = np.load(file, allow_pickle=False, mmap_mode="r")
     _expect(isinstance(array, np.ndarray), f"{file.name}: not a single array")
     _expect(array.dtype.kind in "biuf" and array.dtype.isnative, f"{file.name}: dtype {array.dtype} not a native number type")
     _expect(array.dtype.str == expected["dtype"] and list(array.shape) == expected["shape"], f"{file.name}: dtype or shape mismatch")
@@ -344,7 +344,7 @@ def _read_regular_file(file: Path) -> bytes:
 def _array_sha256(array: np.ndarray) -> str:
     """Return the SHA-256 of an array's bytes in its memory order, without copying them."""
     contiguous = array if array.flags.c_contiguous else array.T  # np.load gives C or Fortran order
-    return _sha256(memoryview(np.ascontiguousarray(contiguous)).cast("B"))
+    return _sha256(np.ascontiguousarray(contiguous).data.cast("B"))
 
 
 def _sha256(data: bytes | memoryview) -> str:
@@ -571,7 +571,7 @@ def _encode(value: Any, hint: Any) -> Any:
     if _is_json_native(hint):
         return value
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         field_hints = _hints(hint)
         return {f.name: _encode(getattr(value, f.name), field_hints[f.name]) for f in dataclasses.fields(hint)}
     if origin in (typing.Union, types.UnionType):
@@ -592,7 +592,7 @@ def _decode(data: Any, hint: Any) -> Any:
     if _is_json_native(hint):
         return data
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         field_hints = _hints(hint)
         return hint(**{name: _decode(v, field_hints[name]) for name, v in data.items()})
     if origin in (typing.Union, types.UnionType):
@@ -623,7 +623,7 @@ def _is_json_native(hint: Any) -> bool:
     return False
 
 
-def _categorical(column: list) -> dict[str, list]:
+def _categorical(column: list[Any]) -> dict[str, list[Any]]:
     """Return a column as its distinct values and, per item, the position of its value among them.
 
     Zone ids and fares repeat across thousands of zone pairs: small integers
@@ -635,13 +635,13 @@ def _categorical(column: list) -> dict[str, list]:
     return {"distinct": distinct, "codes": [position[v] for v in column]}
 
 
-def _uncategorical(data: dict[str, list]) -> list:
+def _uncategorical(data: dict[str, list[Any]]) -> list[Any]:
     """Return the column that :func:`_categorical` wrote as ``data``."""
     distinct = data["distinct"]
     return [distinct[i] for i in data["codes"]]
 
 
-def _tuple_key_arity(args: tuple) -> int:
+def _tuple_key_arity(args: tuple[Any, ...]) -> int:
     """Return the length of a ``dict[tuple[...], V]``'s keys; TypeError for other non-string keys or values that need conversion."""
     key, value = args
     parts = typing.get_args(key)
@@ -650,6 +650,6 @@ def _tuple_key_arity(args: tuple) -> int:
     return len(parts)
 
 
-def _non_none(args: tuple) -> Any:
+def _non_none(args: tuple[Any, ...]) -> Any:
     (hint,) = [a for a in args if a is not type(None)]
     return hint

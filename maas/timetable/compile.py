@@ -79,8 +79,13 @@ def feed_area(path: str | Path) -> tuple[float, float, float, float] | None:
     if entry is None or "area" not in entry.extra:
         return None
     value = entry.extra["area"]
-    ok = isinstance(value, list) and len(value) == 4 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    if not ok or not (-180 <= value[0] < value[2] <= 180 and -90 <= value[1] < value[3] <= 90):
+    if not (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and -180 <= value[0] < value[2] <= 180
+        and -90 <= value[1] < value[3] <= 90
+    ):
         raise FeedError(f"feed catalog entry {entry.name}: area must be [west, south, east, north] in degrees, not {value!r}")
     return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
 
@@ -367,7 +372,7 @@ def _expand_frequencies(feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
     end = parse_time(fr["end_time"]).values
     headway = parse_number(fr["headway_secs"], integer=True).values
     templates = frame[frame["trip_id"].isin(set(fr["trip_id"].astype(str)))]
-    by_trip = {t: g for t, g in templates.groupby("trip_id", sort=False)}
+    by_trip = {t: g for t, g in templates.groupby("trip_id", sort=False)}  # noqa: C416 - dict(groupby) would read GroupBy.keys as a mapping's
     copies = []
     for tid, s, e, h in zip(fr["trip_id"].astype(str), start, end, headway):
         g = by_trip.get(tid)
@@ -457,7 +462,7 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
     src_trip = st["trip"].to_numpy()[starts]
     freq = st["freq_start"].to_numpy()[starts]
     # Group compiled trips into patterns: same route, stops and pickup/drop-off rules.
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[int, bytes, bytes, bytes], list[int]] = {}
     for ct, (s0, s1) in enumerate(zip(starts, ends)):
         key = (
             int(trips["route"].iat[src_trip[ct]]),
@@ -467,7 +472,8 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         )
         groups.setdefault(key, []).append(ct)
     pattern_route, p_stop_off, p_stops, p_pick, p_drop = [], [0], [], [], []
-    p_trip_off, p_trips = [0], []
+    p_trip_off: list[int] = [0]
+    p_trips: list[int] = []
     order_trips: list[int] = []  # compiled trips in pattern order
     for key, members in groups.items():
         s0 = starts[members[0]]
@@ -487,8 +493,8 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
             p_trip_off.append(len(p_trips))
     n_ct = len(order_trips)
     trip_pattern = np.empty(n_ct, np.int32)
-    for p in range(len(pattern_route)):
-        trip_pattern[p_trip_off[p] : p_trip_off[p + 1]] = p
+    for pat in range(len(pattern_route)):
+        trip_pattern[p_trip_off[pat] : p_trip_off[pat + 1]] = pat
     lengths = np.array([ends[ct] - starts[ct] for ct in order_trips], np.int64)
     time_offset = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
     take = np.concatenate([np.arange(starts[ct], ends[ct]) for ct in order_trips]) if n_ct else np.zeros(0, np.int64)
@@ -501,17 +507,17 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
             children.setdefault(int(par), []).append(s_i)
     ltype = stops["ltype"].to_numpy()
 
-    def members(i: int) -> list[int]:
+    def stops_of(i: int) -> list[int]:
         return children.get(i, []) if ltype[i] == 1 else [i]
 
     tf_from, tf_to, tf_secs = [], [], []
-    for f, p in enumerate(parts):
-        for a_id, b_id, secs in zip(p.transfers["from"], p.transfers["to"], p.transfers["seconds"]):
+    for f, part in enumerate(parts):
+        for a_id, b_id, secs in zip(part.transfers["from"], part.transfers["to"], part.transfers["seconds"]):
             a_i, b_i = stop_index.get((f, a_id)), stop_index.get((f, b_id))
             if a_i is None or b_i is None:
                 continue
-            for u in members(a_i):
-                for v in members(b_i):
+            for u in stops_of(a_i):
+                for v in stops_of(b_i):
                     if u != v:
                         tf_from.append(u)
                         tf_to.append(v)

@@ -107,7 +107,7 @@ def metres_along(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return the great-circle distance in metres from a line's first point to each of its points."""
     if len(lon) == 0:
         return np.zeros(0)
-    return np.r_[0.0, np.cumsum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))]
+    return np.concatenate(([0.0], np.cumsum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))))
 
 
 def locate_stops(
@@ -173,7 +173,7 @@ def _placed_by_distance(
     known = np.full(len(stop_feed_dist), np.nan)
     known[given] = np.interp(stop_feed_dist[given], fd, along)
     offset = haversine_m(stop_lat[given], stop_lon[given], np.interp(known[given], along, line.lat), np.interp(known[given], along, line.lon))
-    nearest = np.array([off.min() if len(off) else np.nan for _, off in (projected[i] for i in np.flatnonzero(given))])
+    nearest = np.array([off.min() if len(off) else np.nan for _, off in (projected[int(i)] for i in np.flatnonzero(given))])
     excess = (offset - nearest)[np.isfinite(nearest)]
     if len(excess) and (np.median(excess) > DIST_MEDIAN_OFFSET_M or excess.max() > MAX_STOP_OFFSET_M):
         return None
@@ -269,7 +269,7 @@ def compile_shapes(
     kept: dict[tuple[int, str], int] = {}
     keys: list[tuple[int, str]] = []
     lines: list[tuple[ShapeLine, np.ndarray]] = []
-    placed: dict[tuple, np.ndarray | None] = {}
+    placed: dict[tuple[int, bytes, bytes], np.ndarray | None] = {}
     for t in range(n_trips):
         f, sid = int(trip_feed[t]), trip_shape_ids[t]
         line = feed_shapes[f].get(sid) if sid else None

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from maas.timetable.model import Timetable
 from maas.when import day_to_date
 
 
-def summarize(tt: Timetable) -> dict:
+def summarize(tt: Timetable) -> dict[str, Any]:
     """Return counts, modes, service dates and bounding box as a JSON-ready dict."""
     dates = tt.service_dates()
     bbox = tt.bbox()

@@ -28,7 +28,7 @@ def check_opening_hours(text: str, where: str = "opening_hours") -> None:
         return
     try:
         _parsed(text)
-    except opening_hours.ParserError as exc:
+    except opening_hours.ParserError as exc:  # type: ignore[attr-defined]  # raised, but missing from the package's stubs
         raise InputError(f"{where}: '{text}' is not OSM opening_hours syntax ({exc})", "opening_hours") from None
 
 

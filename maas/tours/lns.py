@@ -89,10 +89,12 @@ class Search:
         self.cver = np.full((max(nc, 1), m), -1, dtype=np.int64)
         self.load([[] for _ in range(m)])
 
-    def prob(self):
+    def prob(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The problem's arrays, in the order the compiled moves take them."""
         return (self.service, self.travel, self.open, self.close, self.t0, self.endlim, self.ver)
 
-    def state(self):
+    def state(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The search's state arrays (routes and their timing), in the order the compiled moves take them."""
         return (self.routes, self.rlen, self.arr, self.st, self.ms, self.where)
 
     def load(self, tours: list[list[int]]) -> None:

@@ -24,6 +24,7 @@ end of any tour are *depots* and are never visited as stops.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -267,7 +268,7 @@ def travel_cost(problem: Orienteering, tours: list[list[int]]) -> int:
     total = 0
     for k, tour in enumerate(tours):
         path = [problem.starts[k], *tour, problem.ends[k]]
-        total += int(sum(int(problem.travel[a, b]) for a, b in zip(path, path[1:])))
+        total += int(sum(int(problem.travel[a, b]) for a, b in itertools.pairwise(path)))
     return total
 
 

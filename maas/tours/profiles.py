@@ -50,7 +50,7 @@ class OriginRows:
     """Earliest arrivals at every stop from one origin, for each time one may leave it to catch a ride.
 
     ``departures`` ascending; ``any[d, s]`` the earliest arrival at stop ``s``
-    leaving at ``departures[d]`` or later (INF if none), ``ride[d, s]`` the same
+    leaving at ``departures[d]`` or later (int32, :data:`ROW_NONE` if none), ``ride[d, s]`` the same
     arriving by a ride (what a walk to a place may follow).
     """
 
@@ -76,7 +76,16 @@ def origin_rows(planner: Planner, origin: Place, date: dt.date, params: RoutingP
             any_rows[d] = state.best_arrival()
             ride_rows[d] = state.best_ride_arrival()
     order = slice(None, None, -1)  # ascending departures
-    return OriginRows(np.ascontiguousarray(times[order]), np.ascontiguousarray(any_rows[order]), np.ascontiguousarray(ride_rows[order]))
+    return OriginRows(np.ascontiguousarray(times[order]), _compact(any_rows[order]), _compact(ride_rows[order]))
+
+
+#: "Not reached" in the int32 rows kept in memory (arrivals are seconds of the service day, far below it).
+ROW_NONE = np.int32(np.iinfo(np.int32).max)
+
+
+def _compact(rows: np.ndarray) -> np.ndarray:
+    """Rows as int32 (half the memory: a date's rows from every POI are kept), ROW_NONE for INF."""
+    return np.ascontiguousarray(np.where(rows >= INF, ROW_NONE, rows).astype(np.int32))
 
 
 def read_arrivals(rows: OriginRows, targets: Targets) -> np.ndarray:
@@ -88,8 +97,8 @@ def read_arrivals(rows: OriginRows, targets: Targets) -> np.ndarray:
     out = np.full((len(rows.departures), targets.size), INF, np.int64)
     if len(targets.stops) == 0 or len(rows.departures) == 0:
         return out
-    values = np.where(targets.by_ride[None, :], rows.ride[:, targets.stops], rows.any[:, targets.stops])
-    values = np.minimum(values, INF) + targets.seconds[None, :]
+    values = np.where(targets.by_ride[None, :], rows.ride[:, targets.stops], rows.any[:, targets.stops]).astype(np.int64)
+    values = np.where(values == ROW_NONE, INF, values) + targets.seconds[None, :]
     out[:, targets.nonempty] = np.minimum.reduceat(values, targets.offsets[targets.nonempty], axis=1)
     return np.minimum(out, INF)
 
@@ -119,8 +128,8 @@ class Profiles(NamedTuple):
 @njit(cache=True)
 def arrival(prof: Profiles, k: int, i: int, j: int, t: int) -> int:
     """Return the earliest arrival at node j leaving node i at or after ``t`` on tour k (INF if none)."""
-    best = INF
-    w = prof.walk[k, i, j]
+    best = int(INF)
+    w = int(prof.walk[k, i, j])
     if w >= 0:
         best = t + w
     p = (k * prof.n + i) * prof.n + j
@@ -134,7 +143,7 @@ def arrival(prof: Profiles, k: int, i: int, j: int, t: int) -> int:
         else:
             hi = mid
     if lo < end and prof.arr[lo] < best:
-        best = prof.arr[lo]
+        best = int(prof.arr[lo])
     return best
 
 
@@ -208,7 +217,8 @@ def build_profiles(
     base = 0
     block_base: dict[int, int] = {}
     for k in range(m):
-        block, in_block = blocks[k] if blocks is not None and blocks[k] is not None else (None, {})
+        given = blocks[k] if blocks is not None else None
+        block, in_block = given if given is not None else (None, {})
         used = [j for j in range(n) if nodes[k][j] is not None]
         for i, rows in rows_of[k].items():
             fresh = used if i not in in_block else [j for j in used if j not in in_block]
@@ -227,8 +237,9 @@ def build_profiles(
                 seg_pair.append(p0 + cached)
                 seg_start.append(block_base[id(block)] + block.off[pos])
                 seg_len.append(block.off[pos + 1] - block.off[pos])
-            if fresh:
-                sub = pair_block(planner, [nodes[k][i]], [rows], [nodes[k][j] for j in fresh], params)
+            origin = nodes[k][i]
+            if fresh and origin is not None:  # an origin is always a node of the day (rows_of)
+                sub = pair_block(planner, [origin], [rows], [place for j in fresh if (place := nodes[k][j]) is not None], params)
                 walk[k, i, fresh] = sub.walk[0]
                 seg_pair.append(p0 + np.asarray(fresh, np.int64))
                 seg_start.append(base + sub.off[:-1])
@@ -258,7 +269,7 @@ class RowCache:
     come and go with requests.
     """
 
-    def __init__(self, planner: Planner, max_entries: int = 2000) -> None:
+    def __init__(self, planner: Planner, max_entries: int = 400) -> None:
         self.planner = planner
         self.max_entries = max_entries
         self._rows: OrderedDict[tuple, OriginRows] = OrderedDict()

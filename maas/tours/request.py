@@ -102,7 +102,7 @@ class TourRequest(BaseModel):
         days = info.data.get("days", 1)
         if isinstance(v, list) and len(v) not in (1, days):
             raise ValueError(f"{len(v)} values; give one, or one per day ({days})")
-        if info.field_name in ("from_", "until"):
+        if info.field_name in ("from_", "until") and v is not None:
             for text in _per_day(v):
                 parse_clock(text)
         return v

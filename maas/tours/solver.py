@@ -159,7 +159,7 @@ class _RoutePool:
             return None
         items = list(self.routes.items())
         model = cp_model.CpModel()
-        x = [model.NewBoolVar(f"r{i}") for i in range(len(items))]
+        x = [model.new_bool_var(f"r{i}") for i in range(len(items))]
         by_class: dict[int, list] = {}
         by_node: dict[int, list] = {}
         for var, ((cls, nodes), _) in zip(x, items):
@@ -167,17 +167,17 @@ class _RoutePool:
             for j in nodes:
                 by_node.setdefault(j, []).append(var)
         for cls, vars_ in by_class.items():
-            model.Add(sum(vars_) <= self.class_size[cls])
+            model.add(sum(vars_) <= self.class_size[cls])
         for vars_ in by_node.values():
             if len(vars_) > 1:
-                model.AddAtMostOne(vars_)
+                model.add_at_most_one(vars_)
         big = sum(t for _, (_, t) in items) + 1
-        model.Maximize(sum(var * (sc * big - tr) for var, (_, (sc, tr)) in zip(x, items)))
+        model.maximize(sum(var * (sc * big - tr) for var, (_, (sc, tr)) in zip(x, items)))
         if hint:
             index = {key: i for i, (key, _) in enumerate(items)}
             chosen = {index.get((self.tour_class[k], tuple(t))) for k, t in enumerate(hint) if t}
             for i, var in enumerate(x):
-                model.AddHint(var, i in chosen)
+                model.add_hint(var, i in chosen)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = float(time_limit_s)
         solver.parameters.num_workers = 1

@@ -66,14 +66,14 @@ def travel_times(
     searches to those place indices (others stay UNREACHABLE).
     """
     n = len(places)
-    times = np.asarray(sorted(times), np.int64)
-    out = np.full((len(times), n, n), UNREACHABLE, np.int64)
+    departures = np.asarray(sorted(times), np.int64)
+    out = np.full((len(departures), n, n), UNREACHABLE, np.int64)
     egress = [planner.access(p, params.walk, reverse=True) for p in places]
     for i in origins if origins is not None else range(n):
         direct = direct_walks(planner, places[i], places, params.walk)  # the same at every hour
-        for b, t in enumerate(times):
+        for b, t in enumerate(departures):
             arrival = arrival_times(planner, places[i], places, egress, date, int(t), params=params, direct=direct)
             ok = arrival < INF
             out[b, i, ok] = np.minimum(arrival[ok] - t, UNREACHABLE)
         out[:, i, i] = 0
-    return TravelTimes(times, out)
+    return TravelTimes(departures, out)

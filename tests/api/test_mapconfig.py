@@ -143,9 +143,9 @@ def test_tile_url_refused_naming_the_variable(url, says):
 
 
 def test_tile_attribution_goes_with_the_url():
-    with pytest.raises(InputError, match="^MAAS_TILE_ATTRIBUTION: required with MAAS_TILE_URL"):
+    with pytest.raises(InputError, match=r"^MAAS_TILE_ATTRIBUTION: required with MAAS_TILE_URL"):
         tile_settings(GSI, "  ")
-    with pytest.raises(InputError, match="^MAAS_TILE_ATTRIBUTION: set without MAAS_TILE_URL"):
+    with pytest.raises(InputError, match=r"^MAAS_TILE_ATTRIBUTION: set without MAAS_TILE_URL"):
         tile_settings("", "© someone")
     assert tile_settings("", "") == {}
 

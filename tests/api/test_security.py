@@ -8,7 +8,6 @@ headers; the body limit; the bounded heavy pool and the per-client rate limit.
 from __future__ import annotations
 
 import dataclasses
-import json
 import threading
 import time
 from collections.abc import Iterator

@@ -51,6 +51,8 @@ def serve(state):
         if server.started:
             break
         time.sleep(0.05)
+    else:
+        pytest.fail(f"the test server did not start on port {port} within 5 s")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.browser.test_map import base_url, browser, open_page, pytestmark, shot, wait_until  # noqa: F401 - fixtures and the skip mark
+from tests.browser.test_map import open_page, pytestmark, shot, wait_until  # noqa: F401 - pytestmark: the skip mark
 
 LAYER = Path(__file__).resolve().parents[2] / "api" / "static" / "access" / "sights-mesh4.geojson"
 
@@ -16,7 +16,7 @@ def cells_within(minutes: int) -> int:
     return sum(f["properties"][f"within_{minutes}"] > 0 for f in doc["features"])
 
 
-def test_access_layer_draws_one_threshold(browser, base_url):  # noqa: F811 - pytest fixtures
+def test_access_layer_draws_one_threshold(browser, base_url):
     """Ticking the layer draws one cell per mesh cell reaching a sight within the threshold; changing it redraws."""
     with open_page(browser, base_url) as page:
         page.click("nav button[data-tab=shuttle]")

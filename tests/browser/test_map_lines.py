@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_map import CHROMIUM, base_url, browser, page, plan_journey, shot  # noqa: F401 - fixtures
+from tests.browser.test_map import CHROMIUM, plan_journey, shot
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 
 import numpy as np
 import pytest
@@ -99,7 +100,7 @@ def test_super_hagi_runs_six_round_trips_and_none_twice(default_network, date):
     for direction in (True, False):
         starts = sorted(t for _, d, t in trips if d == direction)
         assert len(starts) == 6, trips
-        assert all(b - a >= 15 * 60 for a, b in zip(starts, starts[1:])), trips
+        assert all(b - a >= 15 * 60 for a, b in itertools.pairwise(starts)), trips
     official = [t for f, _, t in trips if f == "jrbus"]
     assert len(official) == (4 if _runs_official_super_hagi(date) else 0)
 

@@ -74,7 +74,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:  # `format`: the base class's name
         pass
 
 

@@ -47,7 +47,7 @@ def test_parse_time_valid(text, seconds):
 )  # fmt: skip
 def test_parse_time_bad(text):
     """Malformed times (wrong shape, minutes or seconds >= 60, non-ASCII digits, signs) are bad, not empty."""
-    value, empty, bad = _one(parse_time([text]))
+    _, empty, bad = _one(parse_time([text]))
     assert (empty, bad) == (False, True)
 
 

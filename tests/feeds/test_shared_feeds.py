@@ -69,7 +69,8 @@ def test_shared_feed_has_no_errors_and_only_known_warnings(name, shared_feeds_di
     problems = result["problems"]
     errors = [f"{p.where()}: {p.message}" for p in problems if p.severity == "error"]
     assert errors == [] and result["error"] is None
-    assert result["timetable"] is not None
+    tt = result["timetable"]
+    assert tt is not None and tt.n_trips > 0 and tt.n_stop_times >= 2 * tt.n_trips, "compiled to no trips"
     warnings = Counter((p.code, p.file) for p in problems if p.severity == "warning")
     assert warnings == KNOWN_WARNINGS.get(name, Counter())
 

@@ -97,7 +97,7 @@ def test_osm_bad_file_is_a_clear_error(tmp_path):
         StreetNetwork.from_file(tmp_path / "none.osm")
     bad = tmp_path / "bad.osm"
     bad.write_text("<osm><node", encoding="utf-8")
-    with pytest.raises(InputError, match="bad.osm"):
+    with pytest.raises(InputError, match=r"bad\.osm"):
         StreetNetwork.from_file(bad)
 
 

@@ -59,7 +59,7 @@ def test_model_vehicles_match_the_matching(small_opt):
 
 
 def test_outputs_written(small_opt):
-    result, out = small_opt
+    _, out = small_opt
     for name in ("scenario.yaml", "comparison.json", "comparison.txt", "optimize.json"):
         assert (out / name).exists(), name
     doc = json.loads((out / "optimize.json").read_text(encoding="utf-8"))

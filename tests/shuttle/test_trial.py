@@ -136,5 +136,5 @@ def test_runs_feed_without_service_that_day_is_an_error():
     data["service"]["end_date"] = "2020-03-31"
     from maas.errors import InputError
 
-    with pytest.raises(InputError, match="runs_feed: no trip of .* runs on Tue 2020-03-03"):
+    with pytest.raises(InputError, match=r"runs_feed: no trip of .* runs on Tue 2020-03-03"):
         evaluate_scenario(scenario_from_dict(data, base_dir=s.base_dir))

@@ -43,7 +43,7 @@ def test_create_get_list_update_delete(store):
 def test_invalid_write_leaves_scenario_unchanged(store):
     """An update that fails validation changes nothing, not even the version."""
     a = store.create("trial", {"vehicles": 2})
-    with pytest.raises(InputError, match="fleet.vehicles"):
+    with pytest.raises(InputError, match=r"fleet\.vehicles"):
         store.update(a.id, "broken", {"vehicles": -1})
     again = store.get(a.id)
     assert again.document == {"vehicles": 2} and again.version == 1 and again.name == "trial"

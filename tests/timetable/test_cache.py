@@ -8,7 +8,6 @@ never run code, whatever a writer of the cache folder puts there.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import os
 import pickle
@@ -21,7 +20,7 @@ import pytest
 import maas.timetable.cache as cache_mod
 from maas.defaults import default_feed_paths
 from maas.errors import FeedError
-from maas.timetable.cache import cache_key, default_cache_dir, entry_path, load_timetable, read_entry, unique_names
+from maas.timetable.cache import CacheEntryError, cache_key, default_cache_dir, entry_path, load_timetable, read_entry, unique_names
 from maas.timetable.model import Timetable
 
 ST = (
@@ -411,7 +410,7 @@ def test_modified_array_file_is_detected_and_rebuilt(change, feed, tmp_path, com
     good = _in_memory(load_timetable([feed], cache_dir=cache, progress=False))
     target = _entry(cache) / "stop_time_dep.npy"
     _rewrite(target, change[1](target.read_bytes()))
-    with pytest.raises(Exception):
+    with pytest.raises(CacheEntryError, match=r"stop_time_dep\.npy: (digest|size|dtype or shape) mismatch"):
         read_entry(_entry(cache), cache_key([feed], ["bus"]))
     assert_same_timetable(good, load_timetable([feed], cache_dir=cache, progress=False))
     assert compiles["calls"] == 2
