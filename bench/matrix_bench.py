@@ -192,7 +192,7 @@ def main() -> None:
                     way.map(matrix_chunk, source, job, split(origins[:8], way.workers))
             for name, job in jobs.items():
                 times: dict[str, list[float]] = {how: [] for how in ways}
-                same = {how: True for how in ways}
+                same = dict.fromkeys(ways, True)
                 for _ in range(args.rounds):  # interleaved, so that the others' load falls on every way alike
                     for how, way in ways.items():
                         seconds, m = timed(way, job)

@@ -16,8 +16,8 @@ import csv
 import io
 
 from maas.feeds.parse import format_time
-from maas.feeds.schema import SHUTTLE_ROUTE_TYPE
 from maas.feeds.reader import Feed, feed_from_files
+from maas.feeds.schema import SHUTTLE_ROUTE_TYPE
 from maas.shuttle.model import Run
 from maas.shuttle.schema import Scenario
 

@@ -33,13 +33,13 @@ from maas.pois import Poi
 from maas.routing.journeys import Journey
 from maas.routing.params import RoutingParams
 from maas.routing.places import Place, PlaceIndex
-from maas.when import format_clock
 from maas.routing.planner import JourneyQuery, Planner
 from maas.tours.hours import check_opening_hours, visit_window
 from maas.tours.itinerary import DayPlan, Itinerary, LeftOut, Visit
 from maas.tours.profiles import PairBlock, Profiles, RowCache, arrival, build_profiles, pair_block
 from maas.tours.request import PACE_FACTORS, TourRequest
 from maas.tours.timed_search import SearchResult, SearchSettings, TimedProblem, search
+from maas.when import format_clock
 
 #: Score multiplier of POIs matching the visitor's interests (others keep their own interest).
 MATCH_BONUS = 3
@@ -252,8 +252,8 @@ class TourPlanner:
             rows = {2 * d.index: self.rows.rows(d.start, d.date, params)}
             for node, i in node_poi.items():
                 if i in d.windows:
-                    here[node] = self._poi_place(i)
-                    rows[node] = self.rows.rows(here[node], d.date, params)
+                    place = here[node] = self._poi_place(i)
+                    rows[node] = self.rows.rows(place, d.date, params)
             nodes.append(here)
             rows_of.append(rows)
             blocks.append((block, {node: i for node, i in node_poi.items() if i in d.windows}))
@@ -328,7 +328,7 @@ class TourPlanner:
 
     def _feasible_day(self, d: _Day, seq: list[int], visit_s, walk: WalkModel) -> tuple[DayPlan, set[int]]:
         """Drop visits until the day fits the real timetable."""
-        seq, removed = list(seq), set()
+        seq, removed = list(seq), set[int]()
         while True:
             got = self._retime(d, seq, visit_s, walk)
             if isinstance(got, DayPlan):
