@@ -62,7 +62,15 @@ def default_places(default_network) -> PlaceIndex:
 def service_state(default_network, default_planner, default_places, tmp_path_factory) -> ServiceState:
     """The service state on the default data with a scenario store in a temporary SQLite file."""
     db = tmp_path_factory.mktemp("db") / "scenarios.sqlite"
-    settings = Settings(database_url=f"sqlite:///{db}", tour_time_limit_s=1.0, optimize_time_limit_s=12.0)
+    # Heavy requests queue for the slot instead of being refused: the suite checks answers, not the
+    # service's load shedding (tests/api/test_security.py checks that, with its own settings).
+    settings = Settings(
+        database_url=f"sqlite:///{db}",
+        tour_time_limit_s=1.0,
+        optimize_time_limit_s=12.0,
+        heavy_wait_s=120.0,
+        heavy_rate_limit="100000/minute",
+    )
     store = ScenarioStore(settings.database(), validate=scenario_of)
     seed(store)
     return ServiceState(settings, default_network, default_planner, default_places, store)
