@@ -87,9 +87,13 @@ def _served(tag: str) -> str | None:
 def routing_params(
     max_transfers: Annotated[int, Query(ge=0, le=MAX_TRANSFERS_LIMIT, description="Most changes between rides.")] = DEFAULT_PARAMS.max_transfers,
     walk_radius: Annotated[float, Query(ge=0, le=SERVICE_MAX_WALK_RADIUS_M, description="Longest walk in metres.")] = DEFAULT_PARAMS.walk.radius_m,
-    walk_speed: Annotated[float, Query(gt=MIN_WALK_SPEED_M_S, le=MAX_WALK_SPEED_M_S, description="Walking speed along straight lines, m/s.")] = DEFAULT_PARAMS.walk.speed_m_s,
+    walk_speed: Annotated[
+        float, Query(gt=MIN_WALK_SPEED_M_S, le=MAX_WALK_SPEED_M_S, description="Walking speed along straight lines, m/s.")
+    ] = DEFAULT_PARAMS.walk.speed_m_s,
     modes: Annotated[str | None, Query(description="Comma-separated: rail,bus,shuttle (default all).", max_length=100)] = None,
-    min_transfer_time: Annotated[int, Query(ge=0, le=MAX_MIN_TRANSFER_S, description="Seconds needed to change between rides.")] = DEFAULT_PARAMS.min_transfer_s,
+    min_transfer_time: Annotated[
+        int, Query(ge=0, le=MAX_MIN_TRANSFER_S, description="Seconds needed to change between rides.")
+    ] = DEFAULT_PARAMS.min_transfer_s,
 ) -> RoutingParams:
     """Return the routing parameters of the query (the bounds are :mod:`maas.routing.params`'s; unknown modes: 400 naming ``modes``)."""
     return RoutingParams.from_options(

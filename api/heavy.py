@@ -43,6 +43,8 @@ GRACE_S = 60.0
 def deadline_for(search_s: float) -> float:
     """The time limit of a request whose search is capped at ``search_s`` seconds."""
     return search_s + GRACE_S
+
+
 #: Nice value of the heavy processes: the scheduler then prefers the workers serving journeys.
 NICENESS = 10
 
@@ -111,7 +113,11 @@ class HeavyPool:
         if not self.limiter.hit(self.rate, "heavy", client):
             reset = self.limiter.get_window_stats(self.rate, "heavy", client).reset_time
             wait = max(1.0, reset - time.time())
-            raise Busy(f"too many heavy requests (tours, optimisations, evaluations) from this client: at most {self.settings.heavy_rate_limit}; try again in {math.ceil(wait)} s", 429, wait)
+            raise Busy(
+                f"too many heavy requests (tours, optimisations, evaluations) from this client: at most {self.settings.heavy_rate_limit}; try again in {math.ceil(wait)} s",
+                429,
+                wait,
+            )
 
     async def run(self, client: str, fn: Callable[..., Any], *args: Any, deadline_s: float) -> Any:
         """Run ``fn(state, *args)`` in the pool for ``client``; give up on it (503) after ``deadline_s`` seconds."""
@@ -149,4 +155,3 @@ def _release(loop: asyncio.AbstractEventLoop, slots: asyncio.Semaphore) -> None:
 
 def _noop(_: int) -> None:
     return None
-

@@ -191,6 +191,10 @@ class BodyLimit:
 
     async def _refuse(self, send: Send) -> None:
         mib = self.limit / (1 << 20)
-        body = json.dumps(error_body(413, f"request body larger than {mib:g} MiB ({self.limit} bytes), the server's limit (MAAS_MAX_BODY_BYTES)", "body")).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            error_body(413, f"request body larger than {mib:g} MiB ({self.limit} bytes), the server's limit (MAAS_MAX_BODY_BYTES)", "body")
+        ).encode()
+        await send(
+            {"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]}
+        )
         await send({"type": "http.response.body", "body": body})

@@ -116,7 +116,10 @@ def read_keys(inline: str, file: str) -> tuple[str, ...]:
     keys = [k for k in keys if k]
     for k in keys:
         if len(k) < 16 or any(c.isspace() for c in k):
-            raise InputError("MAAS_API_KEYS: every key needs at least 16 characters and no spaces (e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`)", "MAAS_API_KEYS")
+            raise InputError(
+                "MAAS_API_KEYS: every key needs at least 16 characters and no spaces (e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
+                "MAAS_API_KEYS",
+            )
     return tuple(dict.fromkeys(keys))
 
 
@@ -146,7 +149,10 @@ def tile_settings(url: str, attribution: str) -> dict[str, str]:
         return {}
     tile_origin(url)
     if not attribution:
-        raise InputError("MAAS_TILE_ATTRIBUTION: required with MAAS_TILE_URL: the tile provider's credit, e.g. '© OpenStreetMap contributors' or '地理院タイル'", "MAAS_TILE_ATTRIBUTION")
+        raise InputError(
+            "MAAS_TILE_ATTRIBUTION: required with MAAS_TILE_URL: the tile provider's credit, e.g. '© OpenStreetMap contributors' or '地理院タイル'",
+            "MAAS_TILE_ATTRIBUTION",
+        )
     return {"tile_url": url, "tile_attribution": attribution}
 
 

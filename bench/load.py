@@ -38,9 +38,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PAIRS = [
-    ("Shin-Yamaguchi", "Ajisu"), ("Shin-Yamaguchi", "Yamaguchi"), ("Yamaguchi", "Tsuwano"), ("Shin-Yamaguchi", "Hagi"),
-    ("Ube", "Shin-Yamaguchi"), ("Hofu", "Ube-Shinkawa"), ("Shin-Yamaguchi", "Akiyoshido"), ("st_yudaonsen", "Shin-Yamaguchi"),
-    ("Asa", "Tokuyama"), ("Ube-Shinkawa", "Kusae"), ("Motoyura", "Yamaguchi Techno Park"), ("Higashi-Hagi", "Shoin Shrine"),
+    ("Shin-Yamaguchi", "Ajisu"),
+    ("Shin-Yamaguchi", "Yamaguchi"),
+    ("Yamaguchi", "Tsuwano"),
+    ("Shin-Yamaguchi", "Hagi"),
+    ("Ube", "Shin-Yamaguchi"),
+    ("Hofu", "Ube-Shinkawa"),
+    ("Shin-Yamaguchi", "Akiyoshido"),
+    ("st_yudaonsen", "Shin-Yamaguchi"),
+    ("Asa", "Tokuyama"),
+    ("Ube-Shinkawa", "Kusae"),
+    ("Motoyura", "Yamaguchi Techno Park"),
+    ("Higashi-Hagi", "Shoin Shrine"),
 ]
 
 LUA = r"""
@@ -173,7 +182,14 @@ def main() -> None:
         env=env,
     )
     code = str(args.code or "this checkout")
-    results: dict = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "workers": args.workers, "code": code, "machine": machine(), "journeys": [], "tours": []}
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "workers": args.workers,
+        "code": code,
+        "machine": machine(),
+        "journeys": [],
+        "tours": [],
+    }
     try:
         wait_healthy(base)
         with tempfile.TemporaryDirectory() as tmp:
@@ -188,12 +204,18 @@ def main() -> None:
             for c in (int(x) for x in args.clients.split(",")):
                 r = run_wrk(wrk, base, jscript, c, args.duration)
                 results["journeys"].append(r)
-                print(f"journeys  clients={c:<3} {r['rps']:>7} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  errors {r['errors']} non2xx {r['non2xx']}", flush=True)
+                print(
+                    f"journeys  clients={c:<3} {r['rps']:>7} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  errors {r['errors']} non2xx {r['non2xx']}",
+                    flush=True,
+                )
             if not args.skip_tours:
                 for c in (int(x) for x in args.clients.split(",")):
                     r = run_wrk(wrk, base, tscript, c, args.tour_duration)
                     results["tours"].append(r)
-                    print(f"tours     clients={c:<3} {r['rps']:>7} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  errors {r['errors']} non2xx {r['non2xx']}", flush=True)
+                    print(
+                        f"tours     clients={c:<3} {r['rps']:>7} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  errors {r['errors']} non2xx {r['non2xx']}",
+                        flush=True,
+                    )
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
@@ -222,8 +244,14 @@ def isolation(wrk: str, base: str, jscript: Path, tscript: Path, duration: int) 
         mixed = run_wrk(wrk, base, jscript, 16, duration)
         heavy = tours.result()
     print(f"journeys with tours {mixed['rps']:>7} req/s  p95 {mixed['p95_ms']} ms  statuses {mixed['statuses']}", flush=True)
-    print(f"tours (8 clients)   {heavy['rps']:>7} req/s  p50 {heavy['p50_ms']} ms  p95 {heavy['p95_ms']} ms  statuses {heavy['statuses']}  socket errors {heavy['errors']}", flush=True)
-    ratios = {"throughput_with_tours_over_alone": round(mixed["rps"] / alone["rps"], 3), "p95_with_tours_over_alone": round(mixed["p95_ms"] / alone["p95_ms"], 3)}
+    print(
+        f"tours (8 clients)   {heavy['rps']:>7} req/s  p50 {heavy['p50_ms']} ms  p95 {heavy['p95_ms']} ms  statuses {heavy['statuses']}  socket errors {heavy['errors']}",
+        flush=True,
+    )
+    ratios = {
+        "throughput_with_tours_over_alone": round(mixed["rps"] / alone["rps"], 3),
+        "p95_with_tours_over_alone": round(mixed["p95_ms"] / alone["p95_ms"], 3),
+    }
     print(f"ratios: throughput {ratios['throughput_with_tours_over_alone']} (goal >= 0.5), p95 {ratios['p95_with_tours_over_alone']} (goal <= 2)", flush=True)
     return {"journeys_alone": alone, "journeys_with_tours": mixed, "tours": heavy, **ratios}
 

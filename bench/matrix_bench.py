@@ -72,7 +72,11 @@ def _memory(client) -> list[dict[str, float]]:  # type: ignore[no-untyped-def]
         for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
             name, value = line.split(":", 1)
             out[name.strip()] = int(value.split()[0])
-        return {"rss_mib": round(out["Rss"] / 1024, 1), "pss_mib": round(out["Pss"] / 1024, 1), "private_mib": round((out["Private_Clean"] + out["Private_Dirty"]) / 1024, 1)}
+        return {
+            "rss_mib": round(out["Rss"] / 1024, 1),
+            "pss_mib": round(out["Pss"] / 1024, 1),
+            "private_mib": round((out["Private_Clean"] + out["Private_Dirty"]) / 1024, 1),
+        }
 
     return list(client.run(rollup).values())
 
@@ -88,7 +92,9 @@ class Scheduler:
         time.sleep(2)
         for _ in range(2):
             self.procs.append(
-                subprocess.Popen([str(BIN / "dask"), "worker", self.address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1", "--no-dashboard"], **common)
+                subprocess.Popen(
+                    [str(BIN / "dask"), "worker", self.address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1", "--no-dashboard"], **common
+                )
             )
 
     def wait(self, client, n: int = 2) -> None:  # type: ignore[no-untyped-def]
@@ -174,7 +180,13 @@ def main() -> None:
         "60-min window, p5/p50/p95": MatrixJob("window", destinations, DepartureWindow(DAY, DEPART, 60), RoutingParams(), (5, 50, 95)),
     }
     load_before = os.getloadavg()
-    results: dict = {"feed": args.feed.name, "size": args.size, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}", "runs": []}
+    results: dict = {
+        "feed": args.feed.name,
+        "size": args.size,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "runs": [],
+    }
 
     def timed(run, job) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
@@ -239,7 +251,9 @@ def main() -> None:
             if seconds > LIMIT_S:
                 break
     results["loadavg_before"], results["loadavg_after"] = [round(x, 2) for x in load_before], [round(x, 2) for x in os.getloadavg()]
-    print(f"{results['feed']}, {args.size} × {args.size} stops, {DAY} 08:00; {results['machine']}; load average {results['loadavg_before'][0]} → {results['loadavg_after'][0]}")
+    print(
+        f"{results['feed']}, {args.size} × {args.size} stops, {DAY} 08:00; {results['machine']}; load average {results['loadavg_before'][0]} → {results['loadavg_after'][0]}"
+    )
     print("| matrix | how | seconds | same answer |\n|---|---|---|---|")
     for r in results["runs"]:
         print(f"| {r['job']} | {r['how']} | {r['seconds']} | {r['same']} |")

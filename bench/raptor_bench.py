@@ -288,10 +288,7 @@ def _child_stations(a) -> dict:
         idx = sorted(set(idx))
         return Place("station", label, tt.stop_names[idx[0]], float(tt.stop_lat[idx[0]]), float(tt.stop_lon[idx[0]]), tuple(idx))
 
-    qs = [
-        JourneyQuery(place(o, "origin"), place(d, "destination"), date, int(t), params=params)
-        for o, d, t in spec["queries"]
-    ]
+    qs = [JourneyQuery(place(o, "origin"), place(d, "destination"), date, int(t), params=params) for o, d, t in spec["queries"]]
     for q in qs[:5]:
         planner.plan(q)
         planner.plan(dataclasses.replace(q, window_s=WINDOW_S))

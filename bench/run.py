@@ -62,10 +62,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: default,nyc_subway,hart_tampa; --quick: default,nyc_subway)",
     )
     p.add_argument("--peer-feeds", metavar="LIST", help="feeds for the peer comparison (default: same as --raptor-feeds; --quick: default)")
-    p.add_argument("--compile-feeds", metavar="LIST", help="feeds for the compile benchmark (default: default and every shared feed; --quick: default,caltrain,nyc_subway)")
+    p.add_argument(
+        "--compile-feeds", metavar="LIST", help="feeds for the compile benchmark (default: default and every shared feed; --quick: default,caltrain,nyc_subway)"
+    )
     p.add_argument("--pyraptor-queries", type=int, metavar="N", help="queries per feed run through pyraptor (default 20; --quick 5); it is slow")
     p.add_argument("--npm-queries", type=int, metavar="N", help="queries per feed run through raptor-journey-planner (default: all; --quick 40)")
-    p.add_argument("--npm-range-queries", type=int, metavar="N", default=20, help="60-minute range queries timed on raptor-journey-planner and maas (default 20)")
+    p.add_argument(
+        "--npm-range-queries", type=int, metavar="N", default=20, help="60-minute range queries timed on raptor-journey-planner and maas (default 20)"
+    )
     p.add_argument("--no-pyraptor", action="store_true", help="leave pyraptor out of the peers")
     p.add_argument("--no-npm", action="store_true", help="leave raptor-journey-planner out of the peers")
     p.add_argument("--no-jit-queries", type=int, metavar="N", help="EA queries also timed without numba (pure-Python kernel; default 10, --quick 3; 0 skips)")
@@ -154,7 +158,18 @@ def part_compile(a, skipped: list[dict]) -> dict | None:
     print("\n## Compile (cold, no cache) and cache load\n")
     print(
         table(
-            ["feed", "stop_times", "compile s", "read s", "check+compile s", "cache load first ms", "cache load median ms", "peak RSS MiB", "Δ baseline MiB", "load RSS MiB"],
+            [
+                "feed",
+                "stop_times",
+                "compile s",
+                "read s",
+                "check+compile s",
+                "cache load first ms",
+                "cache load median ms",
+                "peak RSS MiB",
+                "Δ baseline MiB",
+                "load RSS MiB",
+            ],
             rows,
         )
     )
@@ -230,12 +245,34 @@ def part_raptor(a, skipped: list[dict], feeds: list[tuple[str, list[Path]]]) -> 
         )
     print(
         table(
-            ["feed", "date", "queries", "answered", "EA median", "EA p95", "EA CPU median", "fwd kernel median", "one-to-all median", "range60 median", "range60 p95", "batch q/s", "EA no-numba median"],
+            [
+                "feed",
+                "date",
+                "queries",
+                "answered",
+                "EA median",
+                "EA p95",
+                "EA CPU median",
+                "fwd kernel median",
+                "one-to-all median",
+                "range60 median",
+                "range60 p95",
+                "batch q/s",
+                "EA no-numba median",
+            ],
             rows,
         )
     )
     rows = [
-        [label, sec(r["load_s"], 3), ms(r["view_build_s"], 1), ms(r["footpaths_build_s"], 1), ms(r["first_query_s"], 1), mib(r["child_maxrss_kb"]), str(len(r["problems"]))]
+        [
+            label,
+            sec(r["load_s"], 3),
+            ms(r["view_build_s"], 1),
+            ms(r["footpaths_build_s"], 1),
+            ms(r["first_query_s"], 1),
+            mib(r["child_maxrss_kb"]),
+            str(len(r["problems"])),
+        ]
         for label, r in out.items()
     ]
     print()
@@ -302,7 +339,18 @@ def part_peers(a, skipped: list[dict], raptor: dict, feeds: list[tuple[str, list
             )
     print(
         table(
-            ["feed", "peer", "queries", "maas median", "peer median", "ratio medians", "ratio totals", "CPU ratio medians", "peer preprocess s", "EA same/peer earlier/peer later/only maas/only peer/neither"],
+            [
+                "feed",
+                "peer",
+                "queries",
+                "maas median",
+                "peer median",
+                "ratio medians",
+                "ratio totals",
+                "CPU ratio medians",
+                "peer preprocess s",
+                "EA same/peer earlier/peer later/only maas/only peer/neither",
+            ],
             rows,
         )
     )
@@ -340,9 +388,17 @@ def targets(result: dict) -> list[dict]:
     if raptor:
         big = max(raptor, key=lambda k: raptor[k]["stop_times"])
         r = raptor[big]
-        out.append({"what": "median EA query", "feed": big, "value": f"{r['ea']['median_s'] * 1000:.2f} ms", "target": "< 5 ms", "met": r["ea"]["median_s"] < 0.005})
         out.append(
-            {"what": "median 60-min range query", "feed": big, "value": f"{r['range']['median_s'] * 1000:.1f} ms", "target": "< 100 ms", "met": r["range"]["median_s"] < 0.1}
+            {"what": "median EA query", "feed": big, "value": f"{r['ea']['median_s'] * 1000:.2f} ms", "target": "< 5 ms", "met": r["ea"]["median_s"] < 0.005}
+        )
+        out.append(
+            {
+                "what": "median 60-min range query",
+                "feed": big,
+                "value": f"{r['range']['median_s'] * 1000:.1f} ms",
+                "target": "< 100 ms",
+                "met": r["range"]["median_s"] < 0.1,
+            }
         )
         p = (result.get("peers") or {}).get(big, {}).get("pyraptor")
         if p and p["ratio"]:

@@ -166,8 +166,12 @@ def main() -> None:
     load_timetable([args.feed], cache_dir=cache_dir, progress=False)  # a full check that writes the stamp
     size_mib = sum(f.stat().st_size for f in entry.glob("*.npy")) / 2**20
     rows = [measure(mode, int(n), args.feed, cache_dir, entry) for n in args.workers.split(",") for mode in MODES]
-    print(f"{args.feed.name}: arrays {size_mib:.1f} MiB; {platform.processor() or platform.machine()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
-    print("| mode | workers | open ms (median) | RSS MiB/worker | PSS MiB/worker | PSS MiB total | private MiB/worker | timetable RSS MiB/worker | timetable PSS MiB total |")
+    print(
+        f"{args.feed.name}: arrays {size_mib:.1f} MiB; {platform.processor() or platform.machine()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        "| mode | workers | open ms (median) | RSS MiB/worker | PSS MiB/worker | PSS MiB total | private MiB/worker | timetable RSS MiB/worker | timetable PSS MiB total |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(

@@ -97,7 +97,12 @@ def main(argv=None) -> int:
     from maas.shuttle.optimize import optimize
     from maas.shuttle.scenario import load_scenario
 
-    out: dict = {"benchmark": "shuttle", "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "scenario": str(args.scenario.relative_to(ROOT) if args.scenario.is_relative_to(ROOT) else args.scenario), "machine": machine()}
+    out: dict = {
+        "benchmark": "shuttle",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scenario": str(args.scenario.relative_to(ROOT) if args.scenario.is_relative_to(ROOT) else args.scenario),
+        "machine": machine(),
+    }
 
     # evaluate: cold, then warm
     t = time.perf_counter()
@@ -119,12 +124,18 @@ def main(argv=None) -> int:
     }
     one_shot = _evaluate_one_shot(args.scenario, args.repeat)
     if one_shot:
-        out["evaluate"].update({"one_shot_median_s": round(statistics.median(one_shot), 4), "one_shot_min_s": round(min(one_shot), 4), "one_shot_max_s": round(max(one_shot), 4)})
+        out["evaluate"].update(
+            {"one_shot_median_s": round(statistics.median(one_shot), 4), "one_shot_min_s": round(min(one_shot), 4), "one_shot_max_s": round(max(one_shot), 4)}
+        )
 
     # the CLI as a child process
     cli = []
     exe = Path(sys.executable).with_name("maas")
-    cmd = [str(exe), "shuttle", "evaluate", str(args.scenario), "--json"] if exe.exists() else [sys.executable, "-m", "maas", "shuttle", "evaluate", str(args.scenario), "--json"]
+    cmd = (
+        [str(exe), "shuttle", "evaluate", str(args.scenario), "--json"]
+        if exe.exists()
+        else [sys.executable, "-m", "maas", "shuttle", "evaluate", str(args.scenario), "--json"]
+    )
     for _ in range(3):
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=os.environ.copy())
@@ -140,7 +151,19 @@ def main(argv=None) -> int:
         res = optimize(load_scenario(args.scenario), out_dir=folder, time_limit_s=args.time_limit, seed=args.seed)
         wall = time.perf_counter() - t
         comp = res.comparison or {}
-        keys = ("to_work_on_time", "to_work_seated", "home_seated", "mean_wait_to_work_min", "mean_wait_home_min", "mean_door_to_door_min", "runs", "vehicles", "vehicle_hours", "vehicle_km", "cost_yen")
+        keys = (
+            "to_work_on_time",
+            "to_work_seated",
+            "home_seated",
+            "mean_wait_to_work_min",
+            "mean_wait_home_min",
+            "mean_door_to_door_min",
+            "runs",
+            "vehicles",
+            "vehicle_hours",
+            "vehicle_km",
+            "cost_yen",
+        )
         out["optimize"] = {
             "time_limit_s": res.time_limit_s,
             "wall_s": round(wall, 2),
@@ -194,12 +217,16 @@ def _print(out: dict) -> None:
     print("|---|---|")
     print(f"| evaluate, warm (median of {e['repeat']}) | {e['warm_median_s']:.3f} (min {e['warm_min_s']:.3f}, max {e['warm_max_s']:.3f}; target < 1) |")
     if "one_shot_median_s" in e:
-        print(f"| evaluate, warm, one-shot (new Timetables each call; median of {e['repeat']}) | {e['one_shot_median_s']:.3f} (min {e['one_shot_min_s']:.3f}, max {e['one_shot_max_s']:.3f}) |")
+        print(
+            f"| evaluate, warm, one-shot (new Timetables each call; median of {e['repeat']}) | {e['one_shot_median_s']:.3f} (min {e['one_shot_min_s']:.3f}, max {e['one_shot_max_s']:.3f}) |"
+        )
     print(f"| evaluate, cold (first call, fresh cache) | {e['cold_s']:.2f} |")
     print(f"| `maas shuttle evaluate --json` (child process, median of 3) | {out['cli_evaluate']['median_s']:.2f} |")
     if "optimize" in out:
         o = out["optimize"]
-        print(f"| optimize (limit {o['time_limit_s']:.0f} s): wall / solver | {o['wall_s']:.1f} / {o['solve_s']:.1f} ({o['status']}, {o['candidates']} candidates) |")
+        print(
+            f"| optimize (limit {o['time_limit_s']:.0f} s): wall / solver | {o['wall_s']:.1f} / {o['solve_s']:.1f} ({o['status']}, {o['candidates']} candidates) |"
+        )
         print()
         print("| trial vs proposal (re-evaluated end to end) | trial | proposal |")
         print("|---|---|---|")

@@ -33,7 +33,15 @@ REQUESTS = {
     "one day from Higashi-Hagi (history)": {"start": "Higashi-Hagi", "interests": ["history"], "until": "17:00"},
     "one day from Ube-Shinkawa (family, nature)": {"start": "Ube-Shinkawa", "interests": ["family", "nature"]},
     "two days from Yamaguchi (history, nature)": {"start": "Yamaguchi", "interests": ["history", "nature"], "days": 2},
-    "two days Yamaguchi→Hagi→Tsuwano (08:30–19:00)": {"start": ["Yamaguchi", "Hagi"], "end": ["Hagi", "Tsuwano"], "days": 2, "from": "08:30", "until": "19:00", "interests": ["history", "nature"], "must_visit": ["akiyoshido_cave"]},
+    "two days Yamaguchi→Hagi→Tsuwano (08:30–19:00)": {
+        "start": ["Yamaguchi", "Hagi"],
+        "end": ["Hagi", "Tsuwano"],
+        "days": 2,
+        "from": "08:30",
+        "until": "19:00",
+        "interests": ["history", "nature"],
+        "must_visit": ["akiyoshido_cave"],
+    },
 }
 
 
@@ -81,10 +89,19 @@ def main() -> None:
             "met": max(totals) < target,
         }
         rows.append(row)
-        print(f"{label:<45} {row['median_s']:>6.2f} s (max {row['max_s']:.2f}; prepare {row['prepare_s']}, solve {row['solve_s']}, retime {row['retime_s']})  {row['visits']} visits  target < {target:.0f} s: {'MET' if row['met'] else 'MISSED'}", flush=True)
+        print(
+            f"{label:<45} {row['median_s']:>6.2f} s (max {row['max_s']:.2f}; prepare {row['prepare_s']}, solve {row['solve_s']}, retime {row['retime_s']})  {row['visits']} visits  target < {target:.0f} s: {'MET' if row['met'] else 'MISSED'}",
+            flush=True,
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"tours-{dt.date.today().isoformat()}.json"
-    out.write_text(json.dumps({"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine_info(), "time_limit_s": a.time_limit, "rows": rows}, indent=2, ensure_ascii=False))
+    out.write_text(
+        json.dumps(
+            {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine_info(), "time_limit_s": a.time_limit, "rows": rows},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     print(f"wrote {out}")
 
 

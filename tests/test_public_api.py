@@ -156,7 +156,9 @@ CASES: list[tuple[str, Callable[..., object], type[MaasError], str | None]] = [
     ("tour_request: no date", lambda ctx: maas.tour_request({"start": "Hagi"}), maas.InputError, "date"),
     (
         "TourPlanner.plan: unknown POI",
-        lambda ctx: maas.TourPlanner(ctx["planner"], ctx["places"]).plan(maas.tour_request({"start": "Hagi", "date": "2026-12-05", "must_visit": ["no such temple anywhere"]})),
+        lambda ctx: maas.TourPlanner(ctx["planner"], ctx["places"]).plan(
+            maas.tour_request({"start": "Hagi", "date": "2026-12-05", "must_visit": ["no such temple anywhere"]})
+        ),
         maas.PlaceNotFoundError,
         "must_visit",
     ),

@@ -52,7 +52,13 @@ def _stop_features(state, lang: str) -> list[dict]:
 def stops(
     state: State,
     lang: Lang,
-    q: Annotated[str | None, Query(description="Text to look for in any of the names (as the place search compares them: Shin-Yamaguchi, shin yamaguchi and 新山口駅 all match).", max_length=100)] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Text to look for in any of the names (as the place search compares them: Shin-Yamaguchi, shin yamaguchi and 新山口駅 all match).",
+            max_length=100,
+        ),
+    ] = None,
     kind: Annotated[str | None, Query(description="stop or station.", pattern="^(stop|station)$")] = None,
 ) -> Response:
     """Every stop and station with its names, feed and the modes serving it."""
@@ -185,5 +191,3 @@ def departures(
             for d in board.departures
         ],
     }
-
-

@@ -29,9 +29,7 @@ def healthz(state: State) -> dict:
         "status": "ok" if all(v == "ok" for v in parts.values()) else "degraded",
         "parts": parts,
         # Each feed's kind, licence, attribution and validity; `warnings` from 30 days before a feed's end.
-        "feeds": [
-            {k: f[k] for k in ("name", "kind", "licence", "attribution", "version", "trips", "validity", "warning")} for f in feeds
-        ],
+        "feeds": [{k: f[k] for k in ("name", "kind", "licence", "attribution", "version", "trips", "validity", "warning")} for f in feeds],
         "warnings": [f"{f['name']}: {f['warning']}" for f in feeds if f["warning"]],
         "trips": s["trips"],
         "stops": s["stops"],

@@ -16,7 +16,9 @@ from maas.when import date_and_time
 
 router = APIRouter(prefix="/v1", tags=["journeys"])
 
-PlaceParam = Annotated[str, Query(description="Stop id (FEED:stop_id on clashes), station/stop/POI name in ja or en, POI id, or 'lat,lon'.", min_length=1, max_length=200)]
+PlaceParam = Annotated[
+    str, Query(description="Stop id (FEED:stop_id on clashes), station/stop/POI name in ja or en, POI id, or 'lat,lon'.", min_length=1, max_length=200)
+]
 DateParam = Annotated[str | None, Query(description="Service date YYYY-MM-DD (default: today in the feeds' time zone).", examples=["2026-12-01"])]
 ClockParam = Annotated[str | None, Query(description="HH:MM or HH:MM:SS (default: now).", examples=["07:00"])]
 

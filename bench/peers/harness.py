@@ -68,9 +68,7 @@ def npm_modules() -> Path:
     NODE_DIR.mkdir(parents=True, exist_ok=True)
     if not (NODE_DIR / "package.json").exists():
         (NODE_DIR / "package.json").write_text('{"name": "maas-bench-peers", "private": true}\n')
-    r = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR), f"{NPM_PACKAGE}@{NPM_VERSION}"], capture_output=True, text=True
-    )
+    r = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR), f"{NPM_PACKAGE}@{NPM_VERSION}"], capture_output=True, text=True)
     if r.returncode != 0 or not (modules / NPM_PACKAGE).exists():
         raise Skip(f"npm could not install {NPM_PACKAGE}: {r.stderr.strip().splitlines()[-1:]}")
     return modules
@@ -375,7 +373,13 @@ def run(
         "problems": [{"query": n, "issues": i, "legs": a["legs"]} for n, (a, i) in enumerate(zip(ours, checked)) if i][:10],
     }
     out["queries"] = [
-        {"time": q["time"], "origin_station": q["origin_station"], "destination_station": q["destination_station"], "maas_arrival": a["arrival"], "maas_s": a["seconds"]}
+        {
+            "time": q["time"],
+            "origin_station": q["origin_station"],
+            "destination_station": q["destination_station"],
+            "maas_arrival": a["arrival"],
+            "maas_s": a["seconds"],
+        }
         for q, a in zip(queries, ours)
     ]
     if use_pyraptor:

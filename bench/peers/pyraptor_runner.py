@@ -50,7 +50,6 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-
 def prepare(folder: str, ymd: str, out_dir: str, result_file: str) -> None:
     t0 = time.perf_counter()
     gtfs = read_gtfs_timetable(folder, ymd, ["bench"])

@@ -103,8 +103,7 @@ class DaskRunner:
         shared = self.client.scatter(job, broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
         futures = [
-            self.client.submit(task, source, shared, chunk, key=f"{task.__name__}-{run}-{i}", retries=RETRIES, pure=False)
-            for i, chunk in enumerate(chunks)
+            self.client.submit(task, source, shared, chunk, key=f"{task.__name__}-{run}-{i}", retries=RETRIES, pure=False) for i, chunk in enumerate(chunks)
         ]
         position = {f.key: i for i, f in enumerate(futures)}
         out: list[Any] = [None] * len(futures)

@@ -87,11 +87,15 @@ def _progress(total: int, what: str) -> tqdm:
 
 @routing_options
 def matrix(
-    origins: Annotated[str, typer.Option("--origins", help="Origins: a CSV ('place' or 'lat','lon'; optional 'id') or GeoJSON points file, or mesh:LEVEL.", show_default=False)],
+    origins: Annotated[
+        str, typer.Option("--origins", help="Origins: a CSV ('place' or 'lat','lon'; optional 'id') or GeoJSON points file, or mesh:LEVEL.", show_default=False)
+    ],
     destinations: Annotated[Path, typer.Option("--destinations", help="Destinations: a CSV or GeoJSON file, same columns.", show_default=False)],
     date: DateOpt = None,
     depart: DepartOpt = None,
-    window: Annotated[int, typer.Option("--window", help="Minutes of departures from --depart, one search per origin (0: the one departure).", min=0, max=1440)] = 0,
+    window: Annotated[
+        int, typer.Option("--window", help="Minutes of departures from --depart, one search per origin (0: the one departure).", min=0, max=1440)
+    ] = 0,
     percentiles: Annotated[
         str | None, typer.Option("--percentiles", help="Travel-time percentiles over the window, e.g. 5,50,95 (default: 50).", show_default=False)
     ] = None,
@@ -99,7 +103,9 @@ def matrix(
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
     params: RoutingParams = DEFAULT_PARAMS,
-    boundaries: Annotated[Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)] = None,
+    boundaries: Annotated[
+        Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)
+    ] = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -150,19 +156,37 @@ def matrix(
 
 @routing_options
 def access(
-    origins: Annotated[str, typer.Option("--origins", help="Origins: a CSV or GeoJSON points file, or mesh:LEVEL (JIS X 0410: 3 = 1 km, 4 = 500 m) inside the seven municipalities.", show_default=False)],
-    destinations: Annotated[Path, typer.Option("--destinations", help="Destinations: CSV or GeoJSON; an optional 'weight' (jobs, beds...) is summed instead of counting.", show_default=False)],
+    origins: Annotated[
+        str,
+        typer.Option(
+            "--origins",
+            help="Origins: a CSV or GeoJSON points file, or mesh:LEVEL (JIS X 0410: 3 = 1 km, 4 = 500 m) inside the seven municipalities.",
+            show_default=False,
+        ),
+    ],
+    destinations: Annotated[
+        Path,
+        typer.Option(
+            "--destinations", help="Destinations: CSV or GeoJSON; an optional 'weight' (jobs, beds...) is summed instead of counting.", show_default=False
+        ),
+    ],
     minutes: Annotated[str, typer.Option("--minutes", help="Thresholds in minutes, e.g. 30,45,60.")] = "30,45,60",
     date: DateOpt = None,
     depart: DepartOpt = None,
-    window: Annotated[int, typer.Option("--window", help="Minutes of departures from --depart; the travel time used is the window's median.", min=1, max=1440)] = 60,
+    window: Annotated[
+        int, typer.Option("--window", help="Minutes of departures from --depart; the travel time used is the window's median.", min=1, max=1440)
+    ] = 60,
     percentile: Annotated[int, typer.Option("--percentile", help="Travel-time percentile over the window (50: the median).", min=0, max=100)] = 50,
     output: OutputOpt = None,
-    reached_only: Annotated[bool, typer.Option("--reached-only", help="Leave out origins that reach nothing within the largest threshold (smaller map layers).")] = False,
+    reached_only: Annotated[
+        bool, typer.Option("--reached-only", help="Leave out origins that reach nothing within the largest threshold (smaller map layers).")
+    ] = False,
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
     params: RoutingParams = DEFAULT_PARAMS,
-    boundaries: Annotated[Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)] = None,
+    boundaries: Annotated[
+        Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)
+    ] = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -201,4 +225,3 @@ def access(
     result = Accessibility(tuple(o_found.ids[i] for i in keep), win, percentile, thresholds, values[keep])
     positions = [(o_found.places[i].lat, o_found.places[i].lon) for i in keep]
     write_access(result, output, sys.stdout, positions=positions, geometries=[geometries[i] for i in keep])
-

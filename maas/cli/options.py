@@ -29,7 +29,9 @@ MaxTransfersOpt = Annotated[int, typer.Option("--max-transfers", help="Most chan
 ModesOpt = Annotated[str | None, typer.Option("--modes", help="Comma-separated modes to use: rail,bus,shuttle (default: all).", show_default=False)]
 MinTransferOpt = Annotated[
     int,
-    typer.Option("--min-transfer-time", help="Seconds needed to change between rides (added to every boarding after the first).", min=0, max=MAX_MIN_TRANSFER_S),
+    typer.Option(
+        "--min-transfer-time", help="Seconds needed to change between rides (added to every boarding after the first).", min=0, max=MAX_MIN_TRANSFER_S
+    ),
 ]
 
 #: The routing options in the order commands list them: parameter name, type with its option, default.
@@ -41,7 +43,13 @@ ROUTING_OPTIONS: tuple[tuple[str, Any, object], ...] = (
     ("min_transfer_time", MinTransferOpt, DEFAULT_PARAMS.min_transfer_s),
 )
 #: The flag of each routing option, by the field an InputError names.
-ROUTING_FLAGS = {"max_transfers": "--max-transfers", "walk_radius": "--walk-radius", "walk_speed": "--walk-speed", "modes": "--modes", "min_transfer_time": "--min-transfer-time"}
+ROUTING_FLAGS = {
+    "max_transfers": "--max-transfers",
+    "walk_radius": "--walk-radius",
+    "walk_speed": "--walk-speed",
+    "modes": "--modes",
+    "min_transfer_time": "--min-transfer-time",
+}
 
 R = TypeVar("R")
 

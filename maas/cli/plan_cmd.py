@@ -45,7 +45,9 @@ def _when(planner: Planner, date: str | None, clock: str | None, field: str = "d
 
 @routing_options
 def plan(
-    origin: Annotated[str | None, typer.Option("--from", help="Where from: stop id, station or stop name (ja/en), POI id or name, or lat,lon.", show_default=False)] = None,
+    origin: Annotated[
+        str | None, typer.Option("--from", help="Where from: stop id, station or stop name (ja/en), POI id or name, or lat,lon.", show_default=False)
+    ] = None,
     destination: Annotated[str | None, typer.Option("--to", help="Where to (same forms as --from).", show_default=False)] = None,
     date: DateOpt = None,
     depart: DepartOpt = None,
@@ -54,7 +56,9 @@ def plan(
     params: RoutingParams = DEFAULT_PARAMS,
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with columns from,to,date,depart: one JSON line per row.", show_default=False)] = None,
     workers: Annotated[int, typer.Option("--workers", help="With --batch: processes of a local Dask cluster (1: run here).", min=1, max=256)] = 1,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --batch: an existing Dask cluster's scheduler, tcp://HOST:PORT.", show_default=False)] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="With --batch: an existing Dask cluster's scheduler, tcp://HOST:PORT.", show_default=False)
+    ] = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -146,7 +150,9 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
         )
         for leg in j.legs:
             if leg.mode == "walk":
-                lines.append(f"   {format_clock(leg.departure)}  walk {int(leg.distance_m)} m ({(leg.arrival - leg.departure + 59) // 60} min) to {_name(leg.destination, lang)}")
+                lines.append(
+                    f"   {format_clock(leg.departure)}  walk {int(leg.distance_m)} m ({(leg.arrival - leg.departure + 59) // 60} min) to {_name(leg.destination, lang)}"
+                )
             else:
                 route = pick_name(leg.route_names, lang, leg.route) if lang != "ja" else leg.route
                 what = f"{leg.mode} {route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {leg.headsign}" if leg.headsign else "")
@@ -182,11 +188,16 @@ def reach(
                 "date": day.isoformat(),
                 "depart": format_clock(t),
                 "minutes": minutes,
-                "stops": [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "arrival": format_clock(s.arrival), "minutes": round(s.minutes, 1)} for s in r.stops],
+                "stops": [
+                    {"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "arrival": format_clock(s.arrival), "minutes": round(s.minutes, 1)}
+                    for s in r.stops
+                ],
                 "isochrone_area_km2": round(r.area_km2(), 3),
             }
         )
     else:
-        typer.echo(f"From {_name(o, 'en')} at {format_clock(t)} on {day}: {len(r.stops)} stops within {minutes} min, isochrone {round(r.area_km2(), 3):.2f} km²")
+        typer.echo(
+            f"From {_name(o, 'en')} at {format_clock(t)} on {day}: {len(r.stops)} stops within {minutes} min, isochrone {round(r.area_km2(), 3):.2f} km²"
+        )
         for s in r.stops:
             typer.echo(f"  {format_clock(s.arrival)}  {s.minutes:5.1f} min  {s.name} [{s.id}]")

@@ -45,7 +45,9 @@ def _load(path: Path, date: str | None):
 def evaluate(
     scenario: ScenarioArg,
     as_json: JsonOpt = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for PNG diagrams (Marey per period, load per run) and diagram.json.", show_default=False)] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for PNG diagrams (Marey per period, load per run) and diagram.json.", show_default=False)
+    ] = None,
     date: DateOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -110,8 +112,16 @@ def compare(
 @shuttle_app.command("optimize")
 def optimize(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the proposal: GTFS feed (shuttle/), scenario.yaml, comparison.json/.txt, optimize.json.", show_default=False)],
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the whole optimisation (default: the scenario's optimize.time_limit_s, 30).", min=1.0, show_default=False)] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the proposal: GTFS feed (shuttle/), scenario.yaml, comparison.json/.txt, optimize.json.", show_default=False),
+    ],
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", help="Seconds for the whole optimisation (default: the scenario's optimize.time_limit_s, 30).", min=1.0, show_default=False
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Solver random seed.")] = 0,
     workers: Annotated[int, typer.Option("--workers", help="Solver threads.", min=1, max=64)] = 2,
     as_json: JsonOpt = False,

@@ -30,14 +30,21 @@ def _split(text: str | None) -> list[str]:
 @tour_app.callback()
 def tour(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--start", help="Where each day starts: station, stop, POI or lat,lon (a hotel). Several, comma-separated, give one per day.", show_default=False)] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="Where each day starts: station, stop, POI or lat,lon (a hotel). Several, comma-separated, give one per day.", show_default=False
+        ),
+    ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Where each day ends (default: the start).", show_default=False)] = None,
     date: Annotated[str | None, typer.Option("--date", help="First day, YYYY-MM-DD.", show_default=False)] = None,
     from_: Annotated[str, typer.Option("--from", help="Leave the start at HH:MM (or one time per day: 09:00,08:30).")] = "09:00",
     until: Annotated[str, typer.Option("--until", help="Be back by HH:MM (or one time per day: 18:00,16:00).")] = "18:00",
     days: Annotated[int, typer.Option("--days", help="Number of days (each with the same hours).")] = 1,
     interests: Annotated[str | None, typer.Option("--interests", help=f"Comma-separated: {','.join(INTERESTS)}.", show_default=False)] = None,
-    must_visit: Annotated[str | None, typer.Option("--must-visit", help="POI ids or names that must be included (comma-separated).", show_default=False)] = None,
+    must_visit: Annotated[
+        str | None, typer.Option("--must-visit", help="POI ids or names that must be included (comma-separated).", show_default=False)
+    ] = None,
     avoid: Annotated[str | None, typer.Option("--avoid", help="POI ids or names to leave out (comma-separated).", show_default=False)] = None,
     pace: Annotated[str, typer.Option("--pace", help="relaxed, normal or brisk (scales visit durations).")] = "normal",
     max_walk: Annotated[float, typer.Option("--max-walk", help="Longest walk in metres.")] = 800.0,

@@ -25,9 +25,7 @@ def service_days(feed: Feed) -> dict[str, np.ndarray]:
     if cal is not None and len(cal) and {"service_id", "start_date", "end_date"} <= set(cal.columns):
         start = parse_date(cal["start_date"])
         end = parse_date(cal["end_date"])
-        flags = np.stack(
-            [parse_number(feed.column("calendar.txt", d), integer=True).values == 1 for d in _WEEKDAYS], axis=1
-        )
+        flags = np.stack([parse_number(feed.column("calendar.txt", d), integer=True).values == 1 for d in _WEEKDAYS], axis=1)
         for i, sid in enumerate(cal["service_id"].astype(str)):
             run = days.setdefault(sid, set())
             if start.bad[i] or end.bad[i] or start.empty[i] or end.empty[i]:

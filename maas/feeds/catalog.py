@@ -159,9 +159,7 @@ def _entry(table: dict[str, Any], path: Path, index: int) -> CatalogEntry:
             raise CatalogError(f"{where}: {key}: must be a non-empty string, not {table[key]!r}")
     name = table["name"].strip()
     if not _NAME.match(name):
-        raise CatalogError(
-            f"{where}: name: '{name}' cannot be a folder name (use letters, digits, '.', '_' or '-', not starting with '.')"
-        )
+        raise CatalogError(f"{where}: name: '{name}' cannot be a folder name (use letters, digits, '.', '_' or '-', not starting with '.')")
     kind = table["kind"].strip()
     if kind not in KINDS:
         raise CatalogError(f"{where}: kind: unknown kind '{kind}'; use one of {', '.join(KINDS)}")

@@ -255,8 +255,7 @@ def _parse_file(data: bytes, filename: str, feed: str, problems: list[Problem]) 
             Problem(
                 "error",
                 "not_utf8",
-                f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
-                "GTFS files must be saved as UTF-8 (Shift_JIS exports must be converted)",
+                f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); GTFS files must be saved as UTF-8 (Shift_JIS exports must be converted)",
                 feed,
                 filename,
                 line,
@@ -305,23 +304,14 @@ def _parse_fast(text: str) -> pd.DataFrame | None:
         return None
     # Records shorter than the header would be padded silently: count fields.
     width = len(header)
-    if text.count("\"") == 0:
+    if text.count('"') == 0:
         sep_counts = {line.count(",") for line in (physical[i - 1] for i in nonblank)}
         if sep_counts != {width - 1}:
             return None
     frame.columns = header
     # Strip like the careful reader: also a space at the very end, spaces inside
     # quotes (padded exports) and full-width spaces (U+3000, common in Japanese data).
-    if (
-        " ," in text
-        or " \n" in text
-        or " \r" in text
-        or "\t" in text
-        or text.endswith(" ")
-        or '" ' in text
-        or ' "' in text
-        or "\u3000" in text
-    ):
+    if " ," in text or " \n" in text or " \r" in text or "\t" in text or text.endswith(" ") or '" ' in text or ' "' in text or "\u3000" in text:
         for col in header:
             frame[col] = frame[col].str.strip()
     frame[LINE] = pd.array(nonblank[1:], dtype="int64")
@@ -363,15 +353,11 @@ def _parse_careful(text: str, filename: str, feed: str, problems: list[Problem])
             rows.append([v.strip() for v in record])
             lines.append(start)
     except csv.Error as exc:
-        problems.append(
-            Problem("error", "csv_syntax", f"the CSV cannot be read past this line: {exc}", feed, filename, prev_end + 1)
-        )
+        problems.append(Problem("error", "csv_syntax", f"the CSV cannot be read past this line: {exc}", feed, filename, prev_end + 1))
         return None
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
-        problems.append(
-            Problem("warning", "duplicate_column", f"column(s) {', '.join(dupes)} appear twice; the first is used", feed, filename, 1)
-        )
+        problems.append(Problem("warning", "duplicate_column", f"column(s) {', '.join(dupes)} appear twice; the first is used", feed, filename, 1))
     columns: dict[str, object] = {}
     if rows:
         transposed = list(zip(*rows))

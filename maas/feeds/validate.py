@@ -426,7 +426,9 @@ def _check_stop_times(feed: Feed, report: _Report) -> None:
     if trips is not None and "trip_id" in trips.columns:
         unused = ~trips["trip_id"].astype(str).isin(set(trip))
         for pos, line in _rows_where(trips, unused.to_numpy()):
-            report.add("warning", "trip_without_stop_times", f"trip {trips['trip_id'].iloc[pos]} has no stop times; it is ignored", "trips.txt", line, "trip_id")
+            report.add(
+                "warning", "trip_without_stop_times", f"trip {trips['trip_id'].iloc[pos]} has no stop times; it is ignored", "trips.txt", line, "trip_id"
+            )
     _check_speeds(feed, frame, report)
 
 

@@ -60,9 +60,7 @@ def build_footpaths(tt: Timetable, walk: WalkModel, streets: StreetNetwork | Non
         street_m = np.full(len(i), np.inf)
         for s in np.unique(i):
             sel = np.flatnonzero(i == s)
-            street_m[sel] = streets.distances(
-                tt.stop_lat[s], tt.stop_lon[s], tt.stop_lat[j[sel]], tt.stop_lon[j[sel]], walk.radius_m * 3
-            )
+            street_m[sel] = streets.distances(tt.stop_lat[s], tt.stop_lon[s], tt.stop_lat[j[sel]], tt.stop_lon[j[sel]], walk.radius_m * 3)
         keep = np.isfinite(street_m)
         i, j, metres = i[keep], j[keep], street_m[keep]
         seconds = np.ceil(metres / walk.speed_m_s - 1e-9).astype(np.int64)

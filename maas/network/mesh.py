@@ -76,7 +76,9 @@ def parse_mesh_spec(text: str, field: str = "origins") -> int | None:
         return None
     level = text.split(":", 1)[1].strip()
     if not level.isdigit() or int(level) not in LEVELS:
-        raise InputError(f"{field}: '{text}' names no mesh level; use mesh:1 (80 km), mesh:2 (10 km), mesh:3 (1 km), mesh:4 (500 m), mesh:5 (250 m) or mesh:6 (125 m)", field)
+        raise InputError(
+            f"{field}: '{text}' names no mesh level; use mesh:1 (80 km), mesh:2 (10 km), mesh:3 (1 km), mesh:4 (500 m), mesh:5 (250 m) or mesh:6 (125 m)", field
+        )
     return int(level)
 
 

@@ -35,9 +35,7 @@ class StreetNetwork:
         self.graph = simple
         self.source = source
         self._nodes = np.array(list(simple.nodes))
-        self._index = PointIndex(
-            np.array([simple.nodes[n]["y"] for n in self._nodes]), np.array([simple.nodes[n]["x"] for n in self._nodes])
-        )
+        self._index = PointIndex(np.array([simple.nodes[n]["y"] for n in self._nodes]), np.array([simple.nodes[n]["x"] for n in self._nodes]))
 
     @classmethod
     def from_file(cls, path: str | Path) -> StreetNetwork:

@@ -181,9 +181,7 @@ class Journey:
                     "feed": leg.feed,
                     "platform": leg.platform or None,
                     "fare_yen": leg.fare_yen,
-                    "stops": [
-                        {**s.place.to_dict(lang), "arrival": self.iso(s.arrival), "departure": self.iso(s.departure)} for s in leg.stops
-                    ],
+                    "stops": [{**s.place.to_dict(lang), "arrival": self.iso(s.arrival), "departure": self.iso(s.departure)} for s in leg.stops],
                 }
             )
         else:
@@ -241,10 +239,7 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
             arr, dep = tt.trip_times(raw.trip)
             stops = tt.pattern_stop_list(int(tt.trip_pattern[raw.trip]))
             route = int(tt.trip_route[raw.trip])
-            passed = tuple(
-                Stop(stop_place(network, int(stops[j])), int(arr[j]) + raw.shift, int(dep[j]) + raw.shift)
-                for j in range(raw.board, raw.alight + 1)
-            )
+            passed = tuple(Stop(stop_place(network, int(stops[j])), int(arr[j]) + raw.shift, int(dep[j]) + raw.shift) for j in range(raw.board, raw.alight + 1))
             legs.append(
                 Leg(
                     mode=tt.route_modes[route],

@@ -169,7 +169,9 @@ def access_parquet(a: Accessibility, path: Path, positions: Sequence[tuple[float
     _write_parquet(pa.table(columns), path)
 
 
-def write_access(a: Accessibility, path: Path | None, stdout: IO[str], *, positions: Sequence[tuple[float, float]], geometries: Sequence[dict[str, Any]]) -> None:
+def write_access(
+    a: Accessibility, path: Path | None, stdout: IO[str], *, positions: Sequence[tuple[float, float]], geometries: Sequence[dict[str, Any]]
+) -> None:
     """Write accessibility to ``path`` in the format of its extension, or as CSV to ``stdout``."""
     kind = output_format(path)
     if kind == "parquet":

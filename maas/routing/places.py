@@ -236,7 +236,15 @@ class PlaceIndex:
         tt = self.network.timetable
         if tt.stop_location_type[s] == 1:
             children = tuple(int(c) for c in np.flatnonzero(tt.stop_parent == s))
-            return Place("station", stop_ref(self.network, s), tt.stop_names[s], float(tt.stop_lat[s]), float(tt.stop_lon[s]), children or (s,), dict(tt.stop_names_i18n[s]))
+            return Place(
+                "station",
+                stop_ref(self.network, s),
+                tt.stop_names[s],
+                float(tt.stop_lat[s]),
+                float(tt.stop_lon[s]),
+                children or (s,),
+                dict(tt.stop_names_i18n[s]),
+            )
         return Place("stop", stop_ref(self.network, s), tt.stop_names[s], float(tt.stop_lat[s]), float(tt.stop_lon[s]), (s,), dict(tt.stop_names_i18n[s]))
 
     def _from_hits(self, text: str, hits: list[int], field_name: str) -> Place:

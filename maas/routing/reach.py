@@ -155,7 +155,15 @@ def reach(planner: Planner, origin: Place, date: dt.date, depart: int, minutes: 
     end = depart + minutes * 60
     reached = np.flatnonzero(arrivals.any <= end)
     stops = [
-        StopReach(int(s), stop_ref(planner.network, int(s)), tt.stop_names[s], float(tt.stop_lat[s]), float(tt.stop_lon[s]), int(arrivals.any[s]), (int(arrivals.any[s]) - depart) / 60)
+        StopReach(
+            int(s),
+            stop_ref(planner.network, int(s)),
+            tt.stop_names[s],
+            float(tt.stop_lat[s]),
+            float(tt.stop_lon[s]),
+            int(arrivals.any[s]),
+            (int(arrivals.any[s]) - depart) / 60,
+        )
         for s in reached
     ]
     stops.sort(key=lambda r: (r.arrival, r.id))

@@ -96,7 +96,12 @@ def _check_shifts(shifts: Sequence[ShiftSpec], path: str) -> list[Issue]:
     names: set[str] = set()
     for i, sh in enumerate(shifts):
         if sh.end <= sh.start:
-            issues.append((f"{path}[{i}].end", f"shift '{sh.name}' ends ({clock_text(sh.end)}) before it starts ({clock_text(sh.start)}); write 24:00+ for after midnight"))
+            issues.append(
+                (
+                    f"{path}[{i}].end",
+                    f"shift '{sh.name}' ends ({clock_text(sh.end)}) before it starts ({clock_text(sh.start)}); write 24:00+ for after midnight",
+                )
+            )
         if sh.name in names:
             issues.append((f"{path}[{i}].name", f"duplicate shift name '{sh.name}'"))
         names.add(sh.name)
@@ -160,7 +165,12 @@ def _check_call(run_id: str, call: CallSpec, previous: CallSpec | None, c: str, 
     if previous is not None:
         left = previous.depart if previous.depart is not None else previous.time
         if call.time < left:
-            issues.append((f"{c}.time", f"{clock_text(call.time)} at '{call.stop}' is earlier than the call before it ({clock_text(left)} at '{previous.stop}'): times go backwards"))
+            issues.append(
+                (
+                    f"{c}.time",
+                    f"{clock_text(call.time)} at '{call.stop}' is earlier than the call before it ({clock_text(left)} at '{previous.stop}'): times go backwards",
+                )
+            )
         if call.stop == previous.stop:
             issues.append((f"{c}.stop", f"'{call.stop}' twice in a row; merge the two calls (use depart for a wait)"))
     return issues

@@ -129,7 +129,12 @@ def _check_trains_run(scenario: Scenario, tt: Timetable, rail_feeds: list[int]) 
     rail_services = np.isin(tt.service_feed, rail_feeds)
     if not (tt.services_on(scenario.date) & rail_services).any():
         span = tt.service_dates()
-        raise InputError(f"{scenario.source}: date: no train of the rail feeds runs on {scenario.date} (the feeds cover {span[0]} to {span[1]})" if span else f"{scenario.source}: date: the rail feeds have no trips", "date")
+        raise InputError(
+            f"{scenario.source}: date: no train of the rail feeds runs on {scenario.date} (the feeds cover {span[0]} to {span[1]})"
+            if span
+            else f"{scenario.source}: date: the rail feeds have no trips",
+            "date",
+        )
 
 
 def _shuttle_stops(scenario: Scenario, tt: Timetable, shuttle_feed_index: int) -> dict[str, int]:
@@ -210,7 +215,9 @@ def run_time_warnings(runs: list[Run], road: RoadModel) -> list[str]:
             need = road.time_s(a.stop, b.stop)
             have = b.arrival - a.departure
             if have < need:
-                out.append(f"run {run.id}: {a.stop} → {b.stop} in {have // 60} min, but the road model needs {need // 60} min (fleet.road_times / road_speed_kmh)")
+                out.append(
+                    f"run {run.id}: {a.stop} → {b.stop} in {have // 60} min, but the road model needs {need // 60} min (fleet.road_times / road_speed_kmh)"
+                )
     return out
 
 

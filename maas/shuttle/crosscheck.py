@@ -80,7 +80,11 @@ class _Planned:
         g = trip.group
         if trip.direction == TO_WORK:
             by = g.start - self.margin
-            js = [j for j in self._plan(TO_WORK, g, by) if (leg := shuttle_leg(j)) is not None and j.arrival >= g.start - self.early and leg.departure - self.transfer - j.departure <= RAIL_HORIZON_S]
+            js = [
+                j
+                for j in self._plan(TO_WORK, g, by)
+                if (leg := shuttle_leg(j)) is not None and j.arrival >= g.start - self.early and leg.departure - self.transfer - j.departure <= RAIL_HORIZON_S
+            ]
             return max(js, key=lambda j: (j.departure, -j.rides), default=None)
         js = [j for j in self._plan(trip.direction, g, g.end) if (leg := shuttle_leg(j)) is not None and leg.departure <= g.end + self.wait_home]
         return min(js, key=lambda j: (j.arrival, j.rides), default=None)
@@ -123,7 +127,9 @@ def _journey_line(j: Journey) -> str:
     parts = []
     for leg in j.legs:
         if leg.is_ride:
-            parts.append(f"{format_clock(leg.departure)} {leg.origin.display('en')} → {format_clock(leg.arrival)} {leg.destination.display('en')} ({leg.mode} {leg.route})")
+            parts.append(
+                f"{format_clock(leg.departure)} {leg.origin.display('en')} → {format_clock(leg.arrival)} {leg.destination.display('en')} ({leg.mode} {leg.route})"
+            )
     return "; ".join(parts)
 
 

@@ -194,7 +194,10 @@ class _Line:
         return p if p >= 0 else s
 
     def axis(self, tt: Timetable) -> list[dict]:
-        return sorted(({"stop_id": tt.stop_ids[x], "name": tt.stop_name(x, "en"), "km": round(self.pos[self.key(x)], 2)} for x in self.seq if self.key(x) in self.pos), key=lambda a: a["km"])
+        return sorted(
+            ({"stop_id": tt.stop_ids[x], "name": tt.stop_name(x, "en"), "km": round(self.pos[self.key(x)], 2)} for x in self.seq if self.key(x) in self.pos),
+            key=lambda a: a["km"],
+        )
 
 
 def _train_lines(ev: Evaluation, ctx: ShuttleContext, line: _Line, rail: set[int], patterns: list[int], lo: int, hi: int) -> list[dict]:
@@ -242,7 +245,16 @@ def _connections(ev: Evaluation, station: str, run_ids: list[str]) -> list[dict]
         for m in r.meets:
             if m.station == station and m.status == MET:
                 t_shuttle = call.departure if m.kind == "arrival" else call.arrival
-                out.append({"run": r.run.id, "train": m.train, "trip_id": m.trip_id, "train_time": format_clock(m.time), "shuttle_time": format_clock(t_shuttle), "kind": m.kind})
+                out.append(
+                    {
+                        "run": r.run.id,
+                        "train": m.train,
+                        "trip_id": m.trip_id,
+                        "train_time": format_clock(m.time),
+                        "shuttle_time": format_clock(t_shuttle),
+                        "kind": m.kind,
+                    }
+                )
     return out
 
 
@@ -274,7 +286,16 @@ def _shuttle_panel(ev: Evaluation, ctx: ShuttleContext, run_ids: list[str], name
             pts.append([format_clock(c.arrival), round(km[c.stop], 2)])
             if c.departure != c.arrival:
                 pts.append([format_clock(c.departure), round(km[c.stop], 2)])
-        lines.append({"kind": "shuttle", "run": r.run.id, "label": f"{r.run.id} ({r.peak_load:.0f}/{r.seats})", "load": round(r.peak_load, 1), "seats": r.seats, "points": pts})
+        lines.append(
+            {
+                "kind": "shuttle",
+                "run": r.run.id,
+                "label": f"{r.run.id} ({r.peak_load:.0f}/{r.seats})",
+                "load": round(r.peak_load, 1),
+                "seats": r.seats,
+                "points": pts,
+            }
+        )
     return {
         "id": "shuttle",
         "kind": "shuttle",
@@ -341,7 +362,9 @@ def marey_figures(ev: Evaluation, data: dict | None = None) -> list[tuple[str, F
             ax.set_title(panel["title"], fontsize=9, loc="left")
             ys = [a["km"] for a in panel["axis"]]
             ax.set_yticks(ys)
-            ax.set_yticklabels([f"{a['name']}  {a['km']:+.1f}" if panel["kind"] == "station" else f"{a['name']}  {a['km']:.1f}" for a in panel["axis"]], fontsize=7)
+            ax.set_yticklabels(
+                [f"{a['name']}  {a['km']:+.1f}" if panel["kind"] == "station" else f"{a['name']}  {a['km']:.1f}" for a in panel["axis"]], fontsize=7
+            )
             if panel["kind"] == "station":
                 _draw_station_panel(ax, panel, colors, ys)
             else:

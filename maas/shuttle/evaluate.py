@@ -86,10 +86,7 @@ def evaluate(ctx: ShuttleContext, *, check_planner: bool = True) -> Evaluation:
         check = check_with_planner(ctx, [Trip(d.name, g, options[0] if options else None) for d, g, options in trips])
         journeys = check.journeys
         warnings += check.warnings
-    groups = [
-        GroupResult(d.name, g, options, seats.allocation, seats.unseated, journey)
-        for (d, g, options), seats, journey in zip(trips, seating, journeys)
-    ]
+    groups = [GroupResult(d.name, g, options, seats.allocation, seats.unseated, journey) for (d, g, options), seats, journey in zip(trips, seating, journeys)]
     runs = [run_result(ctx, run, _riders_on(run.id, groups)) for run in ctx.runs]
     fleet = scenario_fleet(ctx.runs, ctx.road, s.fleet)
     warnings += list(fleet.notes)

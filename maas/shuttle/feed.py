@@ -124,13 +124,63 @@ def shuttle_tables(scenario: Scenario, runs: list[Run], *, timezone: str = "Asia
     tr = tables["translations"]
     for s in stops:
         if s.name_en:
-            tr.append({"table_name": "stops", "field_name": "stop_name", "language": "en", "translation": s.name_en, "record_id": s.id, "record_sub_id": "", "field_value": ""})
+            tr.append(
+                {
+                    "table_name": "stops",
+                    "field_name": "stop_name",
+                    "language": "en",
+                    "translation": s.name_en,
+                    "record_id": s.id,
+                    "record_sub_id": "",
+                    "field_value": "",
+                }
+            )
     for run in runs:
         if run.name_en and run.name:
-            tr.append({"table_name": "trips", "field_name": "trip_short_name", "language": "en", "translation": run.name_en, "record_id": run.id, "record_sub_id": "", "field_value": ""})
-    tr.append({"table_name": "routes", "field_name": "route_short_name", "language": "en", "translation": "Commuter shuttle", "record_id": ROUTE_ID, "record_sub_id": "", "field_value": ""})
-    tr.append({"table_name": "routes", "field_name": "route_long_name", "language": "en", "translation": f"Commuter shuttle ({scenario.name})", "record_id": ROUTE_ID, "record_sub_id": "", "field_value": ""})
-    tr.append({"table_name": "agency", "field_name": "agency_name", "language": "en", "translation": "Shuttle plan (scenario)", "record_id": AGENCY_ID, "record_sub_id": "", "field_value": ""})
+            tr.append(
+                {
+                    "table_name": "trips",
+                    "field_name": "trip_short_name",
+                    "language": "en",
+                    "translation": run.name_en,
+                    "record_id": run.id,
+                    "record_sub_id": "",
+                    "field_value": "",
+                }
+            )
+    tr.append(
+        {
+            "table_name": "routes",
+            "field_name": "route_short_name",
+            "language": "en",
+            "translation": "Commuter shuttle",
+            "record_id": ROUTE_ID,
+            "record_sub_id": "",
+            "field_value": "",
+        }
+    )
+    tr.append(
+        {
+            "table_name": "routes",
+            "field_name": "route_long_name",
+            "language": "en",
+            "translation": f"Commuter shuttle ({scenario.name})",
+            "record_id": ROUTE_ID,
+            "record_sub_id": "",
+            "field_value": "",
+        }
+    )
+    tr.append(
+        {
+            "table_name": "agency",
+            "field_name": "agency_name",
+            "language": "en",
+            "translation": "Shuttle plan (scenario)",
+            "record_id": AGENCY_ID,
+            "record_sub_id": "",
+            "field_value": "",
+        }
+    )
     return tables
 
 

@@ -67,7 +67,13 @@ class RunResult:
         """Return the run's entry of the ``--json`` document (``names``: stop id → display name)."""
         n = len(self.run.calls)
         calls = [
-            {"stop": c.stop, "name": names.get(c.stop, c.stop), "arrival": clock(c.arrival), "departure": clock(c.departure), "load_after": r1(self.load[k]) if k < n - 1 else None}
+            {
+                "stop": c.stop,
+                "name": names.get(c.stop, c.stop),
+                "arrival": clock(c.arrival),
+                "departure": clock(c.departure),
+                "load_after": r1(self.load[k]) if k < n - 1 else None,
+            }
             for k, c in enumerate(self.run.calls)
         ]
         return {
@@ -88,7 +94,9 @@ class RunResult:
             "alighting": {k: r1(v) for k, v in self.alighting.items()},
             "calls": calls,
             "trains_met": [
-                {"station": m.station, "kind": m.kind, "time": clock(m.time), "train": m.train, "trip_id": m.trip_id, "wait_min": minutes(m.gap_s)} for m in self.meets if m.status == MET
+                {"station": m.station, "kind": m.kind, "time": clock(m.time), "train": m.train, "trip_id": m.trip_id, "wait_min": minutes(m.gap_s)}
+                for m in self.meets
+                if m.status == MET
             ],
             "missed": [
                 {"station": m.station, "kind": m.kind, "time": clock(m.time), "train": m.train, "trip_id": m.trip_id, "short_by_min": minutes(m.gap_s)}

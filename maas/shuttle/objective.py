@@ -1,10 +1,10 @@
 """What the optimizer maximises, in points (weights from the scenario's ``optimize.weights``).
 
-    served × riders carried (to work and home)
-  − wait_minute × rider-minutes waiting (train ↔ shuttle; home: also at the park after the shift)
-  − early_minute × rider-minutes at work before shift start − margin
-  − vehicle × vehicles − run × runs
-  − cost_per_1000_yen × running cost of the runs (run hours × hourly rate + run km × km rate) / 1000
+  served × riders carried (to work and home)
+− wait_minute × rider-minutes waiting (train ↔ shuttle; home: also at the park after the shift)
+− early_minute × rider-minutes at work before shift start − margin
+− vehicle × vehicles − run × runs
+− cost_per_1000_yen × running cost of the runs (run hours × hourly rate + run km × km rate) / 1000
 """
 
 from __future__ import annotations

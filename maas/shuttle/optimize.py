@@ -304,7 +304,11 @@ def _write_outputs(result: OptimizeResult, ctx: ShuttleContext, out: Path, timet
     baseline = evaluate(ctx)
     proposal = evaluate_scenario(load_scenario(scen_path), timetables=timetables)
     comp = comparison_dict(baseline, proposal)
-    comp["optimizer"] = {"status": result.status, "model_input": result.model_input.to_dict() if result.model_input else None, "model_proposal": result.model_proposal.to_dict() if result.model_proposal else None}
+    comp["optimizer"] = {
+        "status": result.status,
+        "model_input": result.model_input.to_dict() if result.model_input else None,
+        "model_proposal": result.model_proposal.to_dict() if result.model_proposal else None,
+    }
     result.baseline, result.proposal, result.comparison = baseline, proposal, comp
     write_json(out / "comparison.json", comp)
     write_text(out / "comparison.txt", render_comparison(comp))

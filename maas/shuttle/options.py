@@ -174,4 +174,17 @@ def _option(run: Run, k: int, b: int, rail: RailLegs, g: DemandGroup, direction:
     )
 
 
-__all__ = ["DIRECTIONS", "HOME", "HOME_DIRECTION", "TO_WORK", "TO_WORK_DIRECTION", "Direction", "Option", "TripRules", "group_options", "option_at", "park_position", "run_option"]
+__all__ = [
+    "DIRECTIONS",
+    "HOME",
+    "HOME_DIRECTION",
+    "TO_WORK",
+    "TO_WORK_DIRECTION",
+    "Direction",
+    "Option",
+    "TripRules",
+    "group_options",
+    "option_at",
+    "park_position",
+    "run_option",
+]

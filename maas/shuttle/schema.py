@@ -49,7 +49,7 @@ MAX_TEXT = 200
 def _parse_clock_value(value: Any) -> int:
     """Return seconds of ``"HH:MM[:SS]"`` (before validation: any other input is an error)."""
     if isinstance(value, bool) or not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a time; write it as text like \"07:30\" (in quotes in YAML)")
+        raise ValueError(f'{value!r} is not a time; write it as text like "07:30" (in quotes in YAML)')
     m = _CLOCK.match(value)
     if not m:
         raise ValueError(f"'{value}' is not a time like \"07:30\"")
@@ -121,9 +121,7 @@ class ServiceSpec(_Model):
 
     start_date: dt.date | None = Field(None, description="First day of service (default: the evaluation date).")
     end_date: dt.date | None = Field(None, description="Last day of service (default: the evaluation date).")
-    weekdays: list[Weekday] = Field(
-        default_factory=lambda: list(WORKDAYS), description="Days of the week with service."
-    )
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(WORKDAYS), description="Days of the week with service.")
     except_dates: list[dt.date] = Field(default_factory=list, max_length=366, description="Days without service inside the period (holidays).")
 
 
@@ -154,7 +152,9 @@ class ParkSpec(_Model):
     employees: int = Field(ge=0, description="Employees working at the park.")
     rail_shuttle_share: float = Field(ge=0, le=1, description="Share of employees who would commute by rail + shuttle.")
     shifts: list[ShiftSpec] | None = Field(None, max_length=MAX_ROWS, description="The park's shifts (default: demand.shifts); shares sum to 1.")
-    origins: list[OriginSpec] | None = Field(None, max_length=MAX_ROWS, description="Where the park's riders board the train (default: demand.origins); shares sum to 1.")
+    origins: list[OriginSpec] | None = Field(
+        None, max_length=MAX_ROWS, description="Where the park's riders board the train (default: demand.origins); shares sum to 1."
+    )
 
 
 class DemandSpec(_Model):
@@ -193,8 +193,12 @@ class FleetSpec(_Model):
     road_detour: float = Field(1.3, ge=1, le=5, description="Road distance / straight-line distance.")
     road_times: list[RoadTimeSpec] = Field(default_factory=list, max_length=MAX_ROAD_TIMES, description="Known driving times (override the distance model).")
     dwell_minutes: float = Field(1.0, ge=0, le=30, description="Time at each intermediate stop of a run the optimizer builds, minutes.")
-    min_layover_minutes: float = Field(3.0, ge=0, le=120, description="Least time between the end of a run and the next run of the same vehicle (after driving there), minutes.")
-    paid_layover_max_minutes: float = Field(60.0, ge=0, description="Gaps between runs up to this long are paid vehicle time; longer ones are not (the vehicle is off duty).")
+    min_layover_minutes: float = Field(
+        3.0, ge=0, le=120, description="Least time between the end of a run and the next run of the same vehicle (after driving there), minutes."
+    )
+    paid_layover_max_minutes: float = Field(
+        60.0, ge=0, description="Gaps between runs up to this long are paid vehicle time; longer ones are not (the vehicle is off duty)."
+    )
 
 
 # --- rules, optimizer ---------------------------------------------------------------------------
@@ -206,9 +210,18 @@ class RulesSpec(_Model):
     margin_minutes: float = Field(5.0, ge=0, le=120, description="Arrive at the park at least this long before the shift starts.")
     max_early_minutes: float = Field(60.0, gt=0, le=240, description="Arriving earlier than this before the shift does not count as served.")
     transfer_minutes: float = Field(2.0, ge=0, le=60, description="Least time to change between train and shuttle (and between trains).")
-    max_wait_home_minutes: float = Field(60.0, gt=0, le=240, description="Longest wait at the park after the shift for a shuttle home that still counts as served.")
-    meet_window_minutes: float = Field(30.0, gt=0, le=120, description="Trains arriving this long before a shuttle leaves (or leaving this long after it arrives) are listed as met.")
-    missed_window_minutes: float = Field(10.0, gt=0, le=60, description="Trains arriving up to this long after the shuttle has left (or leaving just before riders can make it) are missed connections.")
+    max_wait_home_minutes: float = Field(
+        60.0, gt=0, le=240, description="Longest wait at the park after the shift for a shuttle home that still counts as served."
+    )
+    meet_window_minutes: float = Field(
+        30.0, gt=0, le=120, description="Trains arriving this long before a shuttle leaves (or leaving this long after it arrives) are listed as met."
+    )
+    missed_window_minutes: float = Field(
+        10.0,
+        gt=0,
+        le=60,
+        description="Trains arriving up to this long after the shuttle has left (or leaving just before riders can make it) are missed connections.",
+    )
     walk_radius_m: float = Field(500.0, ge=0, le=2000, description="Longest walk between a train platform and a shuttle stop, metres.")
 
 

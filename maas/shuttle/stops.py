@@ -122,7 +122,9 @@ def _english_stop_names(feed: Feed) -> dict[str, str]:
     """Return ``{stop_id: English name}`` from translations.txt (GTFS form, by record_id; the last row wins)."""
     if not feed.has("translations.txt"):
         return {}
-    table_name, field_name, language, record, text = (feed.column("translations.txt", c).astype(str) for c in ("table_name", "field_name", "language", "record_id", "translation"))
+    table_name, field_name, language, record, text = (
+        feed.column("translations.txt", c).astype(str) for c in ("table_name", "field_name", "language", "record_id", "translation")
+    )
     wanted = (table_name == "stops") & (field_name == "stop_name") & (language == "en") & (record != "")
     return dict(zip(record[wanted], text[wanted]))
 

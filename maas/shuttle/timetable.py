@@ -82,7 +82,9 @@ def _english_headsigns(feed: Feed) -> list[tuple[str, str]]:
     """(headsign, English) rows of a feed's translations.txt."""
     if not feed.has("translations.txt"):
         return []
-    table_name, field_name, language, value, text = (feed.column("translations.txt", c).astype(str) for c in ("table_name", "field_name", "language", "field_value", "translation"))
+    table_name, field_name, language, value, text = (
+        feed.column("translations.txt", c).astype(str) for c in ("table_name", "field_name", "language", "field_value", "translation")
+    )
     wanted = (table_name == "trips") & (field_name == "trip_headsign") & (language == "en") & (value != "")
     return list(zip(value[wanted], text[wanted]))
 

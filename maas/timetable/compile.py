@@ -203,12 +203,15 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     if len(jp) and "route_id" in jp.columns:
         ends = {
             str(r): " – ".join(str(x) for x in (o, v, d) if x)
-            for r, o, v, d in zip(jp["route_id"], feed.column("routes_jp.txt", "origin_stop"), feed.column("routes_jp.txt", "via_stop"), feed.column("routes_jp.txt", "destination_stop"))
+            for r, o, v, d in zip(
+                jp["route_id"],
+                feed.column("routes_jp.txt", "origin_stop"),
+                feed.column("routes_jp.txt", "via_stop"),
+                feed.column("routes_jp.txt", "destination_stop"),
+            )
         }
         routes["long"] = [long or ends.get(rid, "") for rid, long in zip(routes["route_id"], routes["long"])]
-    routes["names"] = [
-        {**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]
-    ]
+    routes["names"] = [{**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]]
     routes["fare"], routes["zone_fares"] = _fares(feed, routes["route_id"])
     # Trips.
     tr = feed.table("trips.txt")
@@ -395,10 +398,7 @@ def _expand_frequencies(feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
 def _assemble(parts: list[_FeedParts]) -> Timetable:
     zones = {p.summary.timezone for p in parts}
     if len(zones) > 1:
-        raise FeedError(
-            "feeds use different time zones (" + ", ".join(f"{p.feed.name}: {p.summary.timezone}" for p in parts) + "); "
-            "compile them separately"
-        )
+        raise FeedError("feeds use different time zones (" + ", ".join(f"{p.feed.name}: {p.summary.timezone}" for p in parts) + "); compile them separately")
     # Stops.
     stop_frames = []
     for f, p in enumerate(parts):

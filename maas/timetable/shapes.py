@@ -321,7 +321,9 @@ def ride_line(tt: Timetable, trip: int, board: int, alight: int) -> np.ndarray:
     if s >= 0:
         o = int(tt.trip_time_offset[trip])
         a, b = int(tt.shape_offsets[s]), int(tt.shape_offsets[s + 1])
-        line = cut_line(tt.shape_lon[a:b], tt.shape_lat[a:b], tt.shape_dist[a:b], float(tt.stop_time_shape_dist[o + board]), float(tt.stop_time_shape_dist[o + alight]))
+        line = cut_line(
+            tt.shape_lon[a:b], tt.shape_lat[a:b], tt.shape_dist[a:b], float(tt.stop_time_shape_dist[o + board]), float(tt.stop_time_shape_dist[o + alight])
+        )
         if len(line) >= 2:
             return line
     stops = tt.pattern_stop_list(int(tt.trip_pattern[trip]))[board : alight + 1]

@@ -83,10 +83,7 @@ def feed_statuses(tt: Timetable, paths: Sequence[str | Path] | None = None, toda
     count from ``today`` (default: today in each feed's time zone).
     """
     entries = [entry_for_feed(p) for p in paths] if paths is not None and len(paths) == len(tt.feeds) else [None] * len(tt.feeds)
-    return [
-        status(f.name, entry, f.version, f.publisher, f.timezone, span, today)
-        for f, entry, span in zip(tt.feeds, entries, feed_spans(tt))
-    ]
+    return [status(f.name, entry, f.version, f.publisher, f.timezone, span, today) for f, entry, span in zip(tt.feeds, entries, feed_spans(tt))]
 
 
 def coverage_message(tt: Timetable, date: dt.date) -> str:
@@ -94,8 +91,5 @@ def coverage_message(tt: Timetable, date: dt.date) -> str:
 
     ``no timetable for 2027-03-01: jrbus covers 2026-08-13 .. 2027-02-13, jr covers 2019-12-01 .. 2027-03-31``
     """
-    parts = [
-        f"{f.name} covers {span[0]} .. {span[1]}" if span else f"{f.name} has no service dates"
-        for f, span in zip(tt.feeds, feed_spans(tt))
-    ]
+    parts = [f"{f.name} covers {span[0]} .. {span[1]}" if span else f"{f.name} has no service dates" for f, span in zip(tt.feeds, feed_spans(tt))]
     return f"no timetable for {date}: " + (", ".join(parts) if parts else "no feed is loaded")

@@ -199,7 +199,8 @@ class TourPlanner:
         itinerary = Itinerary(
             days=plans,
             left_out=self._left_out(req, days, plans, must, avoid, scores, budget_dropped, prof, visit_s),
-            notes=self._notes(req, plans, must) + [search_note(result, len(candidates), sum(scores[self._index_of[v.poi.id]] for p in plans for v in p.visits))],
+            notes=self._notes(req, plans, must)
+            + [search_note(result, len(candidates), sum(scores[self._index_of[v.poi.id]] for p in plans for v in p.visits))],
             search=result,
             timings={"prepare": prepared - clock, "solve": solved - prepared, "retime": retimed - solved, "total": retimed - clock},
         )
@@ -410,7 +411,11 @@ class TourPlanner:
                 out.append(LeftOut(p, "too far", self._too_far_detail(p, req.max_walk)))
             else:
                 day, at = alone
-                out.append(LeftOut(p, "no time", f"other visits scored higher in the time available (on its own it fits day {day + 1}, visiting from {format_clock(at)})"))
+                out.append(
+                    LeftOut(
+                        p, "no time", f"other visits scored higher in the time available (on its own it fits day {day + 1}, visiting from {format_clock(at)})"
+                    )
+                )
         return out
 
     def _too_far_detail(self, poi: Poi, max_walk: float) -> str:
@@ -433,7 +438,9 @@ class TourPlanner:
         return None
 
     def _notes(self, req, plans, must) -> list[str]:
-        notes = ["Timetables of the default data are modeled, not official, except the ＪＲバス中国 (Chugoku JR Bus) feed: that one is the operator's own; opening hours and fees of POIs are modeled unless stated."]
+        notes = [
+            "Timetables of the default data are modeled, not official, except the ＪＲバス中国 (Chugoku JR Bus) feed: that one is the operator's own; opening hours and fees of POIs are modeled unless stated."
+        ]
         visited = {v.poi.id for p in plans for v in p.visits}
         missing = [self.pois[i].id for i in must if self.pois[i].id not in visited]
         if missing:

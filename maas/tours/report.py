@@ -68,7 +68,9 @@ def _day_lines(day: DayPlan, lang: str) -> list[str]:
         if k < len(day.visits):
             v = day.visits[k]
             wait = f" (wait {(v.start - v.arrival) // 60} min)" if v.start > v.arrival else ""
-            lines.append(f"     visit {format_clock(v.start)}–{format_clock(v.end)}{wait}  {v.poi.name(lang)}  [interest {v.poi.interest}, {v.poi.fee_yen} yen]")
+            lines.append(
+                f"     visit {format_clock(v.start)}–{format_clock(v.end)}{wait}  {v.poi.name(lang)}  [interest {v.poi.interest}, {v.poi.fee_yen} yen]"
+            )
     lines.append(f"  back {format_clock(day.back)}")
     return lines
 

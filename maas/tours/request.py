@@ -69,7 +69,17 @@ class TourRequest(BaseModel):
         frozen=True,
         json_schema_extra={
             "examples": [
-                {"start": "Shin-Yamaguchi", "date": "2026-12-05", "from": "09:00", "until": "18:00", "days": 1, "interests": ["history", "nature"], "pace": "normal", "max_walk": 800, "budget": 5000}
+                {
+                    "start": "Shin-Yamaguchi",
+                    "date": "2026-12-05",
+                    "from": "09:00",
+                    "until": "18:00",
+                    "days": 1,
+                    "interests": ["history", "nature"],
+                    "pace": "normal",
+                    "max_walk": 800,
+                    "budget": 5000,
+                }
             ]
         },
     )
@@ -82,7 +92,9 @@ class TourRequest(BaseModel):
     from_: str | list[str] = Field("09:00", alias="from", description="Leave the start at HH:MM: one time for every day, or one per day.", examples=["09:00"])
     until: str | list[str] = Field("18:00", description="Be back at the end by HH:MM: one time for every day, or one per day.", examples=["18:00"])
     interests: list[str] = Field(default_factory=list, description=f"Any of {', '.join(INTERESTS)}.", examples=[["history", "nature"]])
-    must_visit: list[str] = Field(default_factory=list, max_length=MAX_MUST_VISIT, description=f"POI ids or names that must be in the tour (at most {MAX_MUST_VISIT}).")
+    must_visit: list[str] = Field(
+        default_factory=list, max_length=MAX_MUST_VISIT, description=f"POI ids or names that must be in the tour (at most {MAX_MUST_VISIT})."
+    )
     avoid: list[str] = Field(default_factory=list, max_length=MAX_AVOID, description=f"POI ids or names to leave out (at most {MAX_AVOID}).")
     pace: Literal["relaxed", "normal", "brisk"] = Field("normal", description="Scales visit durations (1.3 / 1.0 / 0.75).")
     max_walk: float = Field(800.0, ge=0, le=5000, description="Longest walk in metres (to and from stops, and between places).")

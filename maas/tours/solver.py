@@ -341,7 +341,9 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                 temp = temp0 * (0.01**frac)
             else:
                 temp = temp0 * (1.0 - frac)
-            prm = StepParams(float(temp), int(qmax), float(cfg.noise), int(cfg.force), int(cfg.ls), float(cfg.eq_accept), float(cfg.alns), float(cfg.qpow), float(cfg.tabu))
+            prm = StepParams(
+                float(temp), int(qmax), float(cfg.noise), int(cfg.force), int(cfg.ls), float(cfg.eq_accept), float(cfg.alns), float(cfg.qpow), float(cfg.tabu)
+            )
             c0 = clock()
             s.run(n_it, prm, ops_arr, op_w)
             dt = clock() - c0

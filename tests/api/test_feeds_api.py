@@ -81,7 +81,12 @@ def test_v1_feeds_catalog_facts_and_unknown_kind(small_service):
     doc = small_service.get("/v1/feeds").json()
     bus, extra = doc["feeds"]
     assert (bus["name"], bus["kind"], bus["licence"], bus["attribution"], bus["url"], bus["version"]) == (
-        "bus", "official", "CC0-1.0", "Test Bus (CC0 1.0)", "https://example.com/bus.zip", "2026.11",
+        "bus",
+        "official",
+        "CC0-1.0",
+        "Test Bus (CC0 1.0)",
+        "https://example.com/bus.zip",
+        "2026.11",
     )
     assert bus["validity"]["first"] == days(-10).isoformat() and bus["validity"]["last"] == days(20).isoformat()
     assert bus["validity"]["days_left"] == 20 and bus["warning"] == f"service ends on {days(20)}, in 20 days"

@@ -49,7 +49,14 @@ def test_unknown_modes_are_400_naming_modes(client, path, base, modes, needle):
 
 def test_values_on_the_bounds_are_planned(client):
     """The largest allowed values are accepted and echoed in the query."""
-    params = {**J, "max_transfers": MAX_TRANSFERS_LIMIT, "walk_radius": SERVICE_MAX_WALK_RADIUS_M, "walk_speed": MAX_WALK_SPEED_M_S, "modes": "rail,bus", "min_transfer_time": MAX_MIN_TRANSFER_S}
+    params = {
+        **J,
+        "max_transfers": MAX_TRANSFERS_LIMIT,
+        "walk_radius": SERVICE_MAX_WALK_RADIUS_M,
+        "walk_speed": MAX_WALK_SPEED_M_S,
+        "modes": "rail,bus",
+        "min_transfer_time": MAX_MIN_TRANSFER_S,
+    }
     r = client.get("/v1/journeys", params=params)
     assert r.status_code == 200, r.text
     query = r.json()["query"]

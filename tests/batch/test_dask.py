@@ -42,7 +42,13 @@ def local_cluster(n: int = 2):
     from distributed import LocalCluster
 
     return LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.ERROR,
     )
 
 
@@ -60,8 +66,13 @@ def files(tmp_path, default_places) -> Path:
     places = [p for p in STATIONS if _resolves(default_places, p)]
     assert len(places) >= 12
     (tmp_path / "o.csv").write_text("place\n" + "\n".join(places) + "\n", encoding="utf-8")
-    (tmp_path / "d.csv").write_text('place,weight\n' + "\n".join(f"{p},{i % 3 + 1}" for i, p in enumerate(places)) + '\n"34.1598,131.4601",5\n', encoding="utf-8")
-    (tmp_path / "q.csv").write_text("from,to,date,depart\n" + "".join(f"{a},{b},2026-12-01,0{7 + i % 3}:1{i % 6}\n" for i, (a, b) in enumerate(zip(places, reversed(places)))), encoding="utf-8")
+    (tmp_path / "d.csv").write_text(
+        "place,weight\n" + "\n".join(f"{p},{i % 3 + 1}" for i, p in enumerate(places)) + '\n"34.1598,131.4601",5\n', encoding="utf-8"
+    )
+    (tmp_path / "q.csv").write_text(
+        "from,to,date,depart\n" + "".join(f"{a},{b},2026-12-01,0{7 + i % 3}:1{i % 6}\n" for i, (a, b) in enumerate(zip(places, reversed(places)))),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -82,7 +93,21 @@ def run(*args: str) -> str:
 
 def test_matrix_on_a_cluster_is_byte_identical(files, cluster):
     """maas matrix --scheduler gives the single-process CSV, Parquet and GeoJSON bytes."""
-    base = ["matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", "2026-12-01", "--depart", "07:30", "--window", "30", "--percentiles", "5,50,95"]
+    base = [
+        "matrix",
+        "--origins",
+        str(files / "o.csv"),
+        "--destinations",
+        str(files / "d.csv"),
+        "--date",
+        "2026-12-01",
+        "--depart",
+        "07:30",
+        "--window",
+        "30",
+        "--percentiles",
+        "5,50,95",
+    ]
     here = run(*base)
     there = run(*base, "--scheduler", cluster.scheduler_address)
     assert here == there and here.count("\n") > 200
@@ -94,7 +119,21 @@ def test_matrix_on_a_cluster_is_byte_identical(files, cluster):
 
 def test_access_and_plan_batch_on_a_cluster(files, cluster):
     """maas access (mesh origins) and maas plan --batch give the same output on the cluster as here."""
-    access = ["access", "--origins", "mesh:3", "--destinations", str(files / "d.csv"), "--date", "2026-12-01", "--depart", "08:00", "--window", "20", "--minutes", "30,60"]
+    access = [
+        "access",
+        "--origins",
+        "mesh:3",
+        "--destinations",
+        str(files / "d.csv"),
+        "--date",
+        "2026-12-01",
+        "--depart",
+        "08:00",
+        "--window",
+        "20",
+        "--minutes",
+        "30,60",
+    ]
     assert run(*access) == run(*access, "--scheduler", cluster.scheduler_address)
     batch = ["plan", "--batch", str(files / "q.csv"), "--json"]
     here = run(*batch)
@@ -158,5 +197,20 @@ def test_a_killed_worker_loses_no_results(files, default_places, tmp_path):
 
 def test_a_scheduler_address_that_is_not_one_exits_2(files):
     """--scheduler with an address Dask cannot use: exit status 2 naming the option, no traceback."""
-    r = runner.invoke(app, ["matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", "2026-12-01", "--depart", "08:00", "--scheduler", "nonsense"])
+    r = runner.invoke(
+        app,
+        [
+            "matrix",
+            "--origins",
+            str(files / "o.csv"),
+            "--destinations",
+            str(files / "d.csv"),
+            "--date",
+            "2026-12-01",
+            "--depart",
+            "08:00",
+            "--scheduler",
+            "nonsense",
+        ],
+    )
     assert r.exit_code == 2 and "--scheduler nonsense" in r.output

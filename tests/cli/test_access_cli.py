@@ -43,7 +43,9 @@ def invoke(*args: str):
 
 def test_mesh_counts_equal_a_median_of_fresh_searches(stations, default_planner, default_places):
     """For mesh cells that reach something, the weight within each threshold is that of a median over fresh one-minute searches."""
-    r = invoke("access", "--origins", "mesh:3", "--destinations", str(stations), "--date", "2026-12-01", "--depart", "08:00", "--window", "9", "--minutes", "30,60")
+    r = invoke(
+        "access", "--origins", "mesh:3", "--destinations", str(stations), "--date", "2026-12-01", "--depart", "08:00", "--window", "9", "--minutes", "30,60"
+    )
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(io.StringIO(r.output)))
     cells = mesh_cells(3, area_polygon())
@@ -70,7 +72,24 @@ def test_mesh_counts_equal_a_median_of_fresh_searches(stations, default_planner,
 def test_geojson_cells_with_a_property_per_threshold(stations, tmp_path):
     """GeoJSON output: one square per mesh cell, a within_N property per threshold, the study's settings."""
     out = tmp_path / "access.geojson"
-    r = invoke("access", "--origins", "mesh:3", "--destinations", str(stations), "--date", "2026-12-01", "--depart", "08:00", "--window", "5", "--minutes", "45,30", "--reached-only", "--output", str(out))
+    r = invoke(
+        "access",
+        "--origins",
+        "mesh:3",
+        "--destinations",
+        str(stations),
+        "--date",
+        "2026-12-01",
+        "--depart",
+        "08:00",
+        "--window",
+        "5",
+        "--minutes",
+        "45,30",
+        "--reached-only",
+        "--output",
+        str(out),
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["maas_access"]["thresholds"] == [30, 45] and doc["maas_access"]["window_min"] == 5

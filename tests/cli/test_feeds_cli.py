@@ -78,7 +78,13 @@ def test_feeds_list_json(tmp_path):
     by = {f["name"]: f for f in doc["feeds"]}
     assert list(by) == ["fresh", "ending", "trial", "coming"]
     fresh = by["fresh"]
-    assert (fresh["kind"], fresh["licence"], fresh["attribution"], fresh["version"], fresh["timezone"]) == ("official", "CC0-1.0", "Fresh Bus", "2026.1", "Asia/Tokyo")
+    assert (fresh["kind"], fresh["licence"], fresh["attribution"], fresh["version"], fresh["timezone"]) == (
+        "official",
+        "CC0-1.0",
+        "Fresh Bus",
+        "2026.1",
+        "Asia/Tokyo",
+    )
     assert fresh["validity"]["first"] == days(-10).isoformat() and fresh["validity"]["last"] == days(100).isoformat()
     assert fresh["validity"]["days_left"] == 100 and fresh["warning"] is None and fresh["present"] is True
     assert by["ending"]["validity"]["days_left"] == 12
@@ -147,7 +153,10 @@ def test_update_good_feed_is_swapped_in(data, site):
         # Validation errors: stop_times.txt gone.
         (lambda site: _broken_zip(site), "does not validate: 1 error(s), first: bus/stop_times.txt: required file stop_times.txt is missing"),
         # Service already ended yesterday.
-        (lambda site: zip_feed(feed_text(days(-60), days(-1), "v0"), site / "bus.zip"), f"service has already ended: the new feed's last service date is {days(-1)}"),
+        (
+            lambda site: zip_feed(feed_text(days(-60), days(-1), "v0"), site / "bus.zip"),
+            f"service has already ended: the new feed's last service date is {days(-1)}",
+        ),
         # Not a zip at all (an error page served with 200).
         (lambda site: (site / "bus.zip").write_text("<!DOCTYPE html><html>moved</html>"), "the download is not a zip file (it looks like a web page)"),
         # Not there: 404.

@@ -56,7 +56,21 @@ def test_one_departure_table_is_unchanged(files, default_planner, default_places
 
 def test_window_percentiles_long_table(files):
     """--window 60 --percentiles 5,50,95: one row per pair, percentiles never decreasing."""
-    r = invoke("matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "08:00", "--window", "60", "--percentiles", "95,5,50")
+    r = invoke(
+        "matrix",
+        "--origins",
+        str(files / "o.csv"),
+        "--destinations",
+        str(files / "d.csv"),
+        "--date",
+        DAY,
+        "--depart",
+        "08:00",
+        "--window",
+        "60",
+        "--percentiles",
+        "95,5,50",
+    )
     assert r.exit_code == 0, r.output
     rows = rows_of(r.output)
     assert rows[0] == ["origin", "destination", "p5", "p50", "p95"]
@@ -73,7 +87,21 @@ def test_outputs_by_extension_agree(files):
     """CSV, Parquet and GeoJSON outputs carry the same minutes; the same run twice gives the same bytes."""
     import pyarrow.parquet as pq
 
-    base = ["matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "07:30", "--window", "30", "--percentiles", "5,50"]
+    base = [
+        "matrix",
+        "--origins",
+        str(files / "o.csv"),
+        "--destinations",
+        str(files / "d.csv"),
+        "--date",
+        DAY,
+        "--depart",
+        "07:30",
+        "--window",
+        "30",
+        "--percentiles",
+        "5,50",
+    ]
     for name in ("m.csv", "m.parquet", "m.geojson", "again.parquet"):
         r = invoke(*base, "--output", str(files / name))
         assert r.exit_code == 0, r.output
@@ -92,7 +120,10 @@ def test_outputs_by_extension_agree(files):
 
 def test_geojson_origins(files):
     """Origins may be GeoJSON points with an id property."""
-    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [131.4601, 34.1598]}, "properties": {"id": "yuda-onsen"}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [131.4601, 34.1598]}, "properties": {"id": "yuda-onsen"}}],
+    }
     (files / "o.geojson").write_text(json.dumps(doc), encoding="utf-8")
     r = invoke("matrix", "--origins", str(files / "o.geojson"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "08:00")
     assert r.exit_code == 0, r.output

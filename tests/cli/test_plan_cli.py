@@ -108,7 +108,9 @@ def test_arrive_by():
 def test_batch_jsonl_in_row_order(tmp_path):
     """--batch prints one JSON object per row, in order, with errors reported per row."""
     csv = tmp_path / "q.csv"
-    csv.write_text("from,to,date,depart\nShin-Yamaguchi,Ajisu,2026-12-01,07:00\nNowhere,Ajisu,2026-12-01,07:00\nYamaguchi,Tsuwano,2026-12-01,09:00\n", encoding="utf-8")
+    csv.write_text(
+        "from,to,date,depart\nShin-Yamaguchi,Ajisu,2026-12-01,07:00\nNowhere,Ajisu,2026-12-01,07:00\nYamaguchi,Tsuwano,2026-12-01,09:00\n", encoding="utf-8"
+    )
     r = invoke("plan", "--batch", str(csv), "--json")
     assert r.exit_code == 0, r.output
     lines = [json.loads(x) for x in r.output.strip().splitlines()]
@@ -130,7 +132,7 @@ def test_reach_geojson():
 def test_matrix_csv(tmp_path):
     """maas matrix prints minutes per origin row and destination column."""
     (tmp_path / "o.csv").write_text("place\nShin-Yamaguchi\nYamaguchi\n", encoding="utf-8")
-    (tmp_path / "d.csv").write_text("id,place\najisu,Ajisu\nyuda,\"34.1598,131.4601\"\n", encoding="utf-8")
+    (tmp_path / "d.csv").write_text('id,place\najisu,Ajisu\nyuda,"34.1598,131.4601"\n', encoding="utf-8")
     r = invoke("matrix", "--origins", str(tmp_path / "o.csv"), "--destinations", str(tmp_path / "d.csv"), "--date", "2026-12-01", "--depart", "08:00")
     assert r.exit_code == 0, r.output
     rows = [line.split(",") for line in r.output.strip().splitlines()]

@@ -40,7 +40,22 @@ def test_the_bundle_builds_params_from_the_flags():
     """Every flag reaches its field; the command's own options stay around them."""
     r = runner.invoke(
         echo_app(),
-        ["--label", "y", "--after", "3", "--max-transfers", "2", "--walk-radius", "800", "--walk-speed", "1.4", "--modes", "rail,Bus", "--min-transfer-time", "120"],
+        [
+            "--label",
+            "y",
+            "--after",
+            "3",
+            "--max-transfers",
+            "2",
+            "--walk-radius",
+            "800",
+            "--walk-speed",
+            "1.4",
+            "--modes",
+            "rail,Bus",
+            "--min-transfer-time",
+            "120",
+        ],
     )
     assert r.exit_code == 0, r.output
     expected = RoutingParams(max_transfers=2, walk=WalkModel(speed_m_s=1.4, radius_m=800.0), modes=frozenset({"rail", "bus"}), min_transfer_s=120)

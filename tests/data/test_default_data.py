@@ -52,7 +52,20 @@ def test_both_translation_forms_are_used(default_network):
 
 @pytest.mark.parametrize(
     "text",
-    ["Ajisu", "阿知須", "shin yamaguchi", "Shin-Yamaguchi", "新山口", "Motoyura", "本由良", "Yamaguchi Techno Park", "Yamaguchi Techno 2nd Park", "Ube Techno Park", "Hagi", "Tsuwano"],
+    [
+        "Ajisu",
+        "阿知須",
+        "shin yamaguchi",
+        "Shin-Yamaguchi",
+        "新山口",
+        "Motoyura",
+        "本由良",
+        "Yamaguchi Techno Park",
+        "Yamaguchi Techno 2nd Park",
+        "Ube Techno Park",
+        "Hagi",
+        "Tsuwano",
+    ],
 )
 def test_names_resolve(default_places, text):
     """Stop and place names resolve in Japanese and English, forgivingly."""
@@ -78,7 +91,15 @@ def test_shuttle_trial_times_are_the_source_times(default_network):
         for s, a, d in zip(tt.pattern_stop_list(int(tt.trip_pattern[t])), arr, dep):
             if tt.stop_ids[s] in ("ajisu", "motoyura"):
                 got.add((tt.stop_ids[s], int(d) if tt.stop_ids[s] == "ajisu" and a == d else int(a)))
-    for stop, clock in [("ajisu", "07:14"), ("motoyura", "07:24"), ("motoyura", "08:01"), ("motoyura", "17:50"), ("ajisu", "18:00"), ("motoyura", "18:50"), ("ajisu", "19:00")]:
+    for stop, clock in [
+        ("ajisu", "07:14"),
+        ("motoyura", "07:24"),
+        ("motoyura", "08:01"),
+        ("motoyura", "17:50"),
+        ("ajisu", "18:00"),
+        ("motoyura", "18:50"),
+        ("ajisu", "19:00"),
+    ]:
         assert (stop, parse_clock(clock)) in got, f"{stop} {clock} missing from the shuttle feed"
 
 

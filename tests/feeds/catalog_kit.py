@@ -27,13 +27,11 @@ def feed_text(first: dt.date, last: dt.date, version: str = "v1") -> FeedText:
     text = FeedText(VALID_FEED)
     text.set(
         "calendar.txt",
-        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-        f"WD,1,1,1,1,1,1,1,{first:%Y%m%d},{last:%Y%m%d}\n",
+        f"service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWD,1,1,1,1,1,1,1,{first:%Y%m%d},{last:%Y%m%d}\n",
     )
     text.set(
         "feed_info.txt",
-        "feed_publisher_name,feed_publisher_url,feed_lang,feed_version\n"
-        f"Test Publisher,https://example.com,ja,{version}\n",
+        f"feed_publisher_name,feed_publisher_url,feed_lang,feed_version\nTest Publisher,https://example.com,ja,{version}\n",
     )
     return text
 

@@ -19,25 +19,10 @@ from typer.testing import CliRunner
 #: A minimal valid GTFS feed.  Line numbers of stop_times.txt:
 #: 2-4 trip T1 (AJS 07:14, MTU 07:24/07:25, TPK 07:53), 5-7 trip T2 (08:01, 08:11/08:12, 08:30).
 VALID_FEED: dict[str, str] = {
-    "agency.txt": (
-        "agency_id,agency_name,agency_url,agency_timezone,agency_lang\n"
-        "A1,Ube Techno Shuttle,https://example.com,Asia/Tokyo,ja\n"
-    ),
-    "stops.txt": (
-        "stop_id,stop_name,stop_lat,stop_lon\n"
-        "AJS,阿知須駅,34.0000,131.3600\n"
-        "MTU,本由良駅,34.0100,131.3700\n"
-        "TPK,テクノパーク,34.0300,131.3900\n"
-    ),
-    "routes.txt": (
-        "route_id,agency_id,route_short_name,route_long_name,route_type\n"
-        "R1,A1,TS,Ajisu - Techno Park,3\n"
-    ),
-    "trips.txt": (
-        "route_id,service_id,trip_id\n"
-        "R1,WD,T1\n"
-        "R1,WD,T2\n"
-    ),
+    "agency.txt": ("agency_id,agency_name,agency_url,agency_timezone,agency_lang\nA1,Ube Techno Shuttle,https://example.com,Asia/Tokyo,ja\n"),
+    "stops.txt": ("stop_id,stop_name,stop_lat,stop_lon\nAJS,阿知須駅,34.0000,131.3600\nMTU,本由良駅,34.0100,131.3700\nTPK,テクノパーク,34.0300,131.3900\n"),
+    "routes.txt": ("route_id,agency_id,route_short_name,route_long_name,route_type\nR1,A1,TS,Ajisu - Techno Park,3\n"),
+    "trips.txt": ("route_id,service_id,trip_id\nR1,WD,T1\nR1,WD,T2\n"),
     "stop_times.txt": (
         "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
         "T1,07:14:00,07:14:00,AJS,1\n"
@@ -47,10 +32,7 @@ VALID_FEED: dict[str, str] = {
         "T2,08:11:00,08:12:00,MTU,2\n"
         "T2,08:30:00,08:30:00,TPK,3\n"
     ),
-    "calendar.txt": (
-        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-        "WD,1,1,1,1,1,0,0,20260105,20260327\n"
-    ),
+    "calendar.txt": ("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWD,1,1,1,1,1,0,0,20260105,20260327\n"),
 }
 
 

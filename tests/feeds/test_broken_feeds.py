@@ -103,24 +103,29 @@ BREAKAGES = [
             ("stop_times.txt", "trip_id"),
             ("stop_times.txt", "stop_id"),
             ("stop_times.txt", "stop_sequence"),
-            *[
-                ("calendar.txt", c)
-                for c in ("service_id", "monday", "wednesday", "sunday", "start_date", "end_date")
-            ],
+            *[("calendar.txt", c) for c in ("service_id", "monday", "wednesday", "sunday", "start_date", "end_date")],
         ]
     ],
     # Unparseable times, dates, numbers.
     Breakage("bad-arrival-time", _cell("stop_times.txt", 3, "arrival_time", "7h24"), "bad_value", "stop_times.txt", 3, "arrival_time", "'7h24' is not a time"),
-    Breakage("bad-departure-minutes", _cell("stop_times.txt", 6, "departure_time", "08:61:00"), "bad_value", "stop_times.txt", 6, "departure_time", "is not a time"),
+    Breakage(
+        "bad-departure-minutes", _cell("stop_times.txt", 6, "departure_time", "08:61:00"), "bad_value", "stop_times.txt", 6, "departure_time", "is not a time"
+    ),
     Breakage("hh-mm-time", _cell("stop_times.txt", 3, "arrival_time", "07:24"), "bad_value", "stop_times.txt", 3, "arrival_time", "is not a time"),
-    Breakage("full-width-time", _cell("stop_times.txt", 3, "arrival_time", "０７:２４:００"), "bad_value", "stop_times.txt", 3, "arrival_time", "is not a time"),
+    Breakage(
+        "full-width-time", _cell("stop_times.txt", 3, "arrival_time", "０７:２４:００"), "bad_value", "stop_times.txt", 3, "arrival_time", "is not a time"
+    ),
     Breakage("dashed-date", _cell("calendar.txt", 2, "end_date", "2026-03-27"), "bad_value", "calendar.txt", 2, "end_date", "is not a date"),
     Breakage("impossible-date", _cell("calendar.txt", 2, "start_date", "20260230"), "bad_value", "calendar.txt", 2, "start_date", "is not a date"),
     Breakage("lat-abc", _cell("stops.txt", 3, "stop_lat", "abc"), "bad_value", "stops.txt", 3, "stop_lat", "'abc' is not a number"),
     Breakage("route_type-bus", _cell("routes.txt", 2, "route_type", "bus"), "bad_value", "routes.txt", 2, "route_type", "'bus' is not a whole number"),
     Breakage("route_type-inf", _cell("routes.txt", 2, "route_type", "inf"), "bad_value", "routes.txt", 2, "route_type", "is not a whole number"),
-    Breakage("stop_sequence-word", _cell("stop_times.txt", 4, "stop_sequence", "three"), "bad_value", "stop_times.txt", 4, "stop_sequence", "is not a whole number"),
-    Breakage("stop_sequence-fraction", _cell("stop_times.txt", 4, "stop_sequence", "2.5"), "bad_value", "stop_times.txt", 4, "stop_sequence", "is not a whole number"),
+    Breakage(
+        "stop_sequence-word", _cell("stop_times.txt", 4, "stop_sequence", "three"), "bad_value", "stop_times.txt", 4, "stop_sequence", "is not a whole number"
+    ),
+    Breakage(
+        "stop_sequence-fraction", _cell("stop_times.txt", 4, "stop_sequence", "2.5"), "bad_value", "stop_times.txt", 4, "stop_sequence", "is not a whole number"
+    ),
     # Times.
     Breakage(
         "arrival-before-previous-departure",
@@ -152,11 +157,23 @@ BREAKAGES = [
     # Dangling references.
     Breakage("trip-route", _cell("trips.txt", 3, "route_id", "R9"), "dangling_reference", "trips.txt", 3, "route_id", "'R9' is not a route in routes.txt"),
     Breakage("trip-service", _cell("trips.txt", 3, "service_id", "SAT"), "dangling_reference", "trips.txt", 3, "service_id", "'SAT' is not a service"),
-    Breakage("stop_time-trip", _cell("stop_times.txt", 7, "trip_id", "T9"), "dangling_reference", "stop_times.txt", 7, "trip_id", "'T9' is not a trip in trips.txt"),
-    Breakage("stop_time-stop", _cell("stop_times.txt", 6, "stop_id", "XXX"), "dangling_reference", "stop_times.txt", 6, "stop_id", "'XXX' is not a stop in stops.txt"),
+    Breakage(
+        "stop_time-trip", _cell("stop_times.txt", 7, "trip_id", "T9"), "dangling_reference", "stop_times.txt", 7, "trip_id", "'T9' is not a trip in trips.txt"
+    ),
+    Breakage(
+        "stop_time-stop", _cell("stop_times.txt", 6, "stop_id", "XXX"), "dangling_reference", "stop_times.txt", 6, "stop_id", "'XXX' is not a stop in stops.txt"
+    ),
     Breakage("route-agency", _cell("routes.txt", 2, "agency_id", "A9"), "dangling_reference", "routes.txt", 2, "agency_id", "'A9' is not an agency"),
     # Duplicate ids.
-    Breakage("duplicate-stop_id", _append("stops.txt", "MTU,本由良駅 2,34.0110,131.3710"), "duplicate_id", "stops.txt", 5, "stop_id", "stop_id=MTU is defined twice (first on line 3)"),
+    Breakage(
+        "duplicate-stop_id",
+        _append("stops.txt", "MTU,本由良駅 2,34.0110,131.3710"),
+        "duplicate_id",
+        "stops.txt",
+        5,
+        "stop_id",
+        "stop_id=MTU is defined twice (first on line 3)",
+    ),
     Breakage("duplicate-trip_id", _append("trips.txt", "R1,WD,T1"), "duplicate_id", "trips.txt", 4, "trip_id", "trip_id=T1 is defined twice (first on line 2)"),
     Breakage("duplicate-route_id", _append("routes.txt", "R1,A1,TS2,Other,3"), "duplicate_id", "routes.txt", 3, "route_id", "route_id=R1 is defined twice"),
     Breakage(
@@ -185,7 +202,9 @@ BREAKAGES = [
     # Calendars.
     Breakage(
         "service-never-runs",
-        _set("calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n" + "WD,0,0,0,0,0,0,0,20260105,20260327\n"),
+        _set(
+            "calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n" + "WD,0,0,0,0,0,0,0,20260105,20260327\n"
+        ),
         "service_never_runs",
         "calendar.txt",
         None,
@@ -201,7 +220,9 @@ BREAKAGES = [
         "end_date",
         "ends (20251231) before it starts (20260105)",
     ),
-    Breakage("bad-timezone", _cell("agency.txt", 2, "agency_timezone", "Japan/Ube"), "bad_value", "agency.txt", 2, "agency_timezone", "is not a time zone name"),
+    Breakage(
+        "bad-timezone", _cell("agency.txt", 2, "agency_timezone", "Japan/Ube"), "bad_value", "agency.txt", 2, "agency_timezone", "is not a time zone name"
+    ),
     # Empty and unreadable files.
     Breakage("empty-stops", _set("stops.txt", b""), "empty_file", "stops.txt", None, None, "the file is empty"),
     Breakage("empty-stop_times", _set("stop_times.txt", b""), "empty_file", "stop_times.txt", None, None, "the file is empty"),
@@ -221,7 +242,10 @@ BREAKAGES = [
         "shift_jis-stop-name",
         _set(
             "stops.txt",
-            _STOPS_HEADER.encode() + b"AJS," + "阿知須駅".encode("shift_jis") + b",34.0000,131.3600\nMTU,Motoyura,34.0100,131.3700\nTPK,Techno Park,34.0300,131.3900\n",
+            _STOPS_HEADER.encode()
+            + b"AJS,"
+            + "阿知須駅".encode("shift_jis")
+            + b",34.0000,131.3600\nMTU,Motoyura,34.0100,131.3700\nTPK,Techno Park,34.0300,131.3900\n",
         ),
         "not_utf8",
         "stops.txt",
@@ -233,7 +257,10 @@ BREAKAGES = [
         "shift_jis-on-line-4",
         _set(
             "stops.txt",
-            _STOPS_HEADER.encode() + b"AJS,Ajisu,34.0000,131.3600\nMTU,Motoyura,34.0100,131.3700\nTPK," + "テクノパーク".encode("shift_jis") + b",34.0300,131.3900\n",
+            _STOPS_HEADER.encode()
+            + b"AJS,Ajisu,34.0000,131.3600\nMTU,Motoyura,34.0100,131.3700\nTPK,"
+            + "テクノパーク".encode("shift_jis")
+            + b",34.0300,131.3900\n",
         ),
         "not_utf8",
         "stops.txt",
@@ -449,9 +476,7 @@ def test_console_script_never_prints_a_traceback(tmp_path, feed_text, write_feed
     broken = write_feed(feed_text, "broken")
     env = {**os.environ, "MAAS_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("MAAS_DEBUG", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "maas", "validate", str(broken), str(corrupt)], capture_output=True, text=True, env=env, timeout=120
-    )
+    proc = subprocess.run([sys.executable, "-m", "maas", "validate", str(broken), str(corrupt)], capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "broken/stops.txt:3 [stop_lat]  stop_lat 'abc' is not a number" in proc.stdout
@@ -504,9 +529,7 @@ def test_warning_only_feed_exits_0_and_lists_the_warning(feed_text, write_feed, 
     )
     path = write_feed(feed_text)
     problems = validate_feed(read_feed(path))
-    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [
-        ("warning", "dangling_reference", "routes_jp.txt", 3, "route_id")
-    ]
+    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [("warning", "dangling_reference", "routes_jp.txt", 3, "route_id")]
     result = run_cli("validate", path)
     assert result.exit_code == 0, result.output
     assert "usable: 0 error(s), 1 warning(s)" in result.stdout

@@ -109,9 +109,7 @@ def test_unknown_exception_type_is_a_warning(feed_text, write_feed):
     feed, days = _service_days(feed_text, write_feed, "WD,1,1,1,1,1,0,0,20260105,20260109\n", "WD,20260107,3\n")
     assert "20260107" in _dates(days["WD"])
     problems = validate_feed(feed)
-    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [
-        ("warning", "bad_value", "calendar_dates.txt", 2, "exception_type")
-    ]
+    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [("warning", "bad_value", "calendar_dates.txt", 2, "exception_type")]
 
 
 # --- property: service_days agrees with a day-by-day reading of the spec ---------------------
@@ -126,11 +124,7 @@ def _calendars(draw):
         start = draw(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
         end = start + dt.timedelta(days=draw(st.integers(0, 70)))
         flags = draw(_FLAGS)
-        exceptions = draw(
-            st.dictionaries(
-                st.dates(start - dt.timedelta(days=10), end + dt.timedelta(days=10)), st.sampled_from([1, 2]), max_size=6
-            )
-        )
+        exceptions = draw(st.dictionaries(st.dates(start - dt.timedelta(days=10), end + dt.timedelta(days=10)), st.sampled_from([1, 2]), max_size=6))
         services.append((f"S{i}", flags, start, end, exceptions))
     return services
 
@@ -139,9 +133,7 @@ def _calendars(draw):
 @given(services=_calendars())
 def test_service_days_match_the_spec_day_by_day(services, feed_text, tmp_path):
     """For random calendars and exceptions, service_days equals a day-by-day evaluation of GTFS semantics."""
-    cal = "".join(
-        f"{sid},{','.join('1' if f else '0' for f in flags)},{s:%Y%m%d},{e:%Y%m%d}\n" for sid, flags, s, e, _ in services
-    )
+    cal = "".join(f"{sid},{','.join('1' if f else '0' for f in flags)},{s:%Y%m%d},{e:%Y%m%d}\n" for sid, flags, s, e, _ in services)
     cd = "".join(f"{sid},{d:%Y%m%d},{k}\n" for sid, _, _, _, exc in services for d, k in exc.items())
     feed_text.set("calendar.txt", CAL_HEADER + cal)
     feed_text.set("calendar_dates.txt", CD_HEADER + cd)

@@ -37,7 +37,12 @@ def test_catalog_entries_in_order_with_extra_keys(tmp_path):
     cat = parse_catalog(GOOD, tmp_path / "feeds.toml")
     assert [e.name for e in cat.entries] == ["jrbus", "jr"]
     jrbus, jr = cat.entries
-    assert (jrbus.kind, jrbus.licence, jrbus.url, jrbus.attribution) == ("official", "CC0-1.0", "https://example.com/current_data.zip", "ＪＲバス中国 GTFS-JP (CC0 1.0)")
+    assert (jrbus.kind, jrbus.licence, jrbus.url, jrbus.attribution) == (
+        "official",
+        "CC0-1.0",
+        "https://example.com/current_data.zip",
+        "ＪＲバス中国 GTFS-JP (CC0 1.0)",
+    )
     assert jrbus.description == "official buses" and jrbus.extra["source"] == "the operator's page"
     assert (jr.url, jr.attribution, jr.description) == (None, None, None)
     assert cat.feed_path(jr) == tmp_path / "jr" and cat.get("jr") is jr and cat.get("nope") is None

@@ -148,10 +148,10 @@ def test_quoted_multiline_value_keeps_line_numbers(feed_text, write_feed):
     """A quoted value spanning lines is one record starting on its first line; later records keep their physical lines."""
     feed_text.set(
         "stops.txt",
-        'stop_id,stop_name,stop_desc,stop_lat,stop_lon\n'
+        "stop_id,stop_name,stop_desc,stop_lat,stop_lon\n"
         'AJS,Ajisu,"Ube Line,\nnorth exit\n\nbus stop 2",34.0,131.36\n'
         "MTU,Motoyura,,north,131.37\n"
-        '\n'
+        "\n"
         'TPK,"Techno ""Park""",,34.03,131.39\n',
     )
     feed = read_feed(write_feed(feed_text))
@@ -326,9 +326,7 @@ def test_gtfs_jp_fare_rule_naming_an_unknown_fare_is_a_warning(feed_text, write_
         feed_text.set(name, text)
     feed_text.set_cell("fare_rules.txt", 3, "fare_id", "F9")
     problems = validate_feed(read_feed(write_feed(feed_text)))
-    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [
-        ("warning", "dangling_reference", "fare_rules.txt", 3, "fare_id")
-    ]
+    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [("warning", "dangling_reference", "fare_rules.txt", 3, "fare_id")]
 
 
 def test_empty_lines_only_file_is_not_a_table(feed_text, write_feed):
@@ -341,7 +339,9 @@ def test_empty_lines_only_file_is_not_a_table(feed_text, write_feed):
 
 def test_reading_keeps_values_as_text(feed_text, write_feed):
     """Leading zeros and codes stay as written (ids are text, not numbers)."""
-    feed_text.set("stops.txt", "stop_id,stop_code,stop_name,stop_lat,stop_lon\n007,0123,Ajisu,34.0,131.36\nMTU,,Motoyura,34.01,131.37\nTPK,,Techno,34.03,131.39\n")
+    feed_text.set(
+        "stops.txt", "stop_id,stop_code,stop_name,stop_lat,stop_lon\n007,0123,Ajisu,34.0,131.36\nMTU,,Motoyura,34.01,131.37\nTPK,,Techno,34.03,131.39\n"
+    )
     feed_text.set_cell("stop_times.txt", 2, "stop_id", "007")
     feed_text.set_cell("stop_times.txt", 5, "stop_id", "007")
     feed = read_feed(write_feed(feed_text))
@@ -355,7 +355,7 @@ def test_reading_keeps_values_as_text(feed_text, write_feed):
 
 # --- the fast and the careful reader agree ----------------------------------------------------
 
-_CHARS = st.sampled_from([*"ab1 ,\"\t\u3000\n;.-", "阿", "é"])
+_CHARS = st.sampled_from([*'ab1 ,"\t\u3000\n;.-', "阿", "é"])
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,8 +30,15 @@ KNOWN_WARNINGS = {
     "jp_jrbus_chugoku_20260813": Counter(
         ("unknown_file", f)
         for f in (
-            "agency_mobustation.txt", "calendar_mobustation.txt", "routes_mobustation.txt", "stop_times_mobustation.txt",
-            "stops_direction.txt", "stops_mobustation.txt", "translations_mobustation.txt", "trips_jp.txt", "trips_mobustation.txt",
+            "agency_mobustation.txt",
+            "calendar_mobustation.txt",
+            "routes_mobustation.txt",
+            "stop_times_mobustation.txt",
+            "stops_direction.txt",
+            "stops_mobustation.txt",
+            "translations_mobustation.txt",
+            "trips_jp.txt",
+            "trips_mobustation.txt",
         )
     ),
     # routes_jp.txt line 3 names route 21000-1, which routes.txt does not define.

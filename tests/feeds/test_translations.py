@@ -9,13 +9,7 @@ from maas.feeds.translations import feed_language, translated_names, translation
 from maas.feeds.validate import validate_feed
 from maas.timetable.compile import compile_feeds
 
-LEGACY = (
-    "trans_id,lang,translation\n"
-    "阿知須駅,en,Ajisu Station\n"
-    "阿知須駅,ja-Hrkt,あじすえき\n"
-    "本由良駅,en,Motoyura Station\n"
-    "宇部線,en,Ube Line\n"
-)
+LEGACY = "trans_id,lang,translation\n阿知須駅,en,Ajisu Station\n阿知須駅,ja-Hrkt,あじすえき\n本由良駅,en,Motoyura Station\n宇部線,en,Ube Line\n"
 
 GTFS_BY_RECORD = (
     "table_name,field_name,language,translation,record_id,record_sub_id,field_value\n"

@@ -159,9 +159,5 @@ def reference_range(tt: Timetable, q: RefQuery, window_s: int) -> set[tuple[int,
         for k in range(1, len(best)):
             if best[k] < best[k - 1]:  # k rides beat fewer rides (and walking all the way)
                 options.append((t, int(best[k]), k))
-    pareto = {
-        (k, a, t)
-        for t, a, k in options
-        if not any(t2 >= t and a2 <= a and k2 <= k and (t2, a2, k2) != (t, a, k) for t2, a2, k2 in options)
-    }
+    pareto = {(k, a, t) for t, a, k in options if not any(t2 >= t and a2 <= a and k2 <= k and (t2, a2, k2) != (t, a, k) for t2, a2, k2 in options)}
     return {(k, a, t) for k, a, t in pareto if t <= end}

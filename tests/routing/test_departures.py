@@ -122,12 +122,25 @@ def test_previous_days_trips_after_midnight(tmp_path):
     """A night trip 23:50 A → 24:20 B → 24:40 C: on its own day B lists 24:20; the next day at 00:00, 00:20."""
     tables = basic_tables([("A", 34.0, 131.0), ("B", 34.0, 131.02), ("C", 34.0, 131.04)])
     tables["calendar"] = [
-        {"service_id": "S", "monday": 1, "tuesday": 0, "wednesday": 0, "thursday": 0, "friday": 0, "saturday": 0, "sunday": 0, "start_date": "20261201", "end_date": "20261231"}
+        {
+            "service_id": "S",
+            "monday": 1,
+            "tuesday": 0,
+            "wednesday": 0,
+            "thursday": 0,
+            "friday": 0,
+            "saturday": 0,
+            "sunday": 0,
+            "start_date": "20261201",
+            "end_date": "20261231",
+        }
     ]
     tables["routes"] = [{"route_id": "N", "agency_id": "A", "route_short_name": "N", "route_type": 3}]
     tables["trips"] = [{"route_id": "N", "service_id": "S", "trip_id": "night"}]
     calls = [("A", 23 * 3600 + 3000), ("B", 24 * 3600 + 1200), ("C", 24 * 3600 + 2400)]
-    tables["stop_times"] = [{"trip_id": "night", "arrival_time": fmt(t), "departure_time": fmt(t), "stop_id": s, "stop_sequence": i + 1} for i, (s, t) in enumerate(calls)]
+    tables["stop_times"] = [
+        {"trip_id": "night", "arrival_time": fmt(t), "departure_time": fmt(t), "stop_id": s, "stop_sequence": i + 1} for i, (s, t) in enumerate(calls)
+    ]
     planner = Planner(Network(compile_feeds(load_feeds([write_feed(tmp_path / "feed", tables)]), progress=False)))
     tt = planner.network.timetable
     a, b, c = (stop_index(tt, x) for x in "ABC")

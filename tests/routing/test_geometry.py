@@ -99,10 +99,20 @@ def test_plan_document_rides_follow_the_shape(jr_network, jr_planner, jr_places)
 def test_rides_without_shapes_run_stop_to_stop(tmp_path: Path):
     stops = [("A", 34.00, 131.00), ("B", 34.00, 131.01), ("C", 34.01, 131.02)]
     tables = basic_tables(stops)
-    tables["calendar"] = [{"service_id": "S", **dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), 1), "start_date": "20261201", "end_date": "20261231"}]
+    tables["calendar"] = [
+        {
+            "service_id": "S",
+            **dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), 1),
+            "start_date": "20261201",
+            "end_date": "20261231",
+        }
+    ]
     tables["routes"] = [{"route_id": "R", "agency_id": "A", "route_short_name": "R", "route_type": 3}]
     tables["trips"] = [{"route_id": "R", "service_id": "S", "trip_id": "T"}]
-    tables["stop_times"] = [{"trip_id": "T", "arrival_time": fmt(8 * 3600 + 600 * i), "departure_time": fmt(8 * 3600 + 600 * i), "stop_id": s, "stop_sequence": i + 1} for i, (s, _, _) in enumerate(stops)]
+    tables["stop_times"] = [
+        {"trip_id": "T", "arrival_time": fmt(8 * 3600 + 600 * i), "departure_time": fmt(8 * 3600 + 600 * i), "stop_id": s, "stop_sequence": i + 1}
+        for i, (s, _, _) in enumerate(stops)
+    ]
     net = Network(compile_feeds(load_feeds([write_feed(tmp_path / "feed", tables)]), progress=False))
     q = JourneyQuery(stop_place(net, 0), stop_place(net, 2), DATE, 7 * 3600)
     (journey,) = journeys_document(q, Planner(net).plan(q))["journeys"]

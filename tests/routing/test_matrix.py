@@ -123,7 +123,7 @@ def test_matrix_result(default_planner, sample):
     [
         (lambda: DepartureWindow(DAY, 8 * 3600, 0), "window"),
         (lambda: DepartureWindow(DAY, 47 * 3600 + 50 * 60, 30), "depart"),
-                (lambda: check_percentiles([5, 101]), "percentiles"),
+        (lambda: check_percentiles([5, 101]), "percentiles"),
         (lambda: check_percentiles([]), "percentiles"),
     ],
 )

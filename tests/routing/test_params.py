@@ -133,7 +133,12 @@ def test_journey_query_takes_routing_values_only_as_params():
 
 @pytest.mark.parametrize(
     "kwargs,field",
-    [(dict(time=-1), "depart"), (dict(time=48 * 3600 + 1), "depart"), (dict(window_s=24 * 3600 + 60), "window"), (dict(window_s=600, arrive_by=True), "window")],
+    [
+        (dict(time=-1), "depart"),
+        (dict(time=48 * 3600 + 1), "depart"),
+        (dict(window_s=24 * 3600 + 60), "window"),
+        (dict(window_s=600, arrive_by=True), "window"),
+    ],
 )
 def test_journey_query_still_checks_its_own_fields(kwargs, field):
     """Time and window are the query's own, checked there."""

@@ -73,8 +73,30 @@ def small_feed(draw):
     stops = [(f"S{i}", 34.0 + rng.uniform(0, 0.012), 131.0 + rng.uniform(0, 0.014)) for i in range(n_stops)]
     tables = basic_tables(stops)
     tables["calendar"] = [
-        {"service_id": "WK", "monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1, "saturday": 0, "sunday": 0, "start_date": "20261201", "end_date": "20261231"},
-        {"service_id": "ALT", "monday": 1, "tuesday": 0, "wednesday": 1, "thursday": 0, "friday": 1, "saturday": 1, "sunday": 1, "start_date": "20261201", "end_date": "20261231"},
+        {
+            "service_id": "WK",
+            "monday": 1,
+            "tuesday": 1,
+            "wednesday": 1,
+            "thursday": 1,
+            "friday": 1,
+            "saturday": 0,
+            "sunday": 0,
+            "start_date": "20261201",
+            "end_date": "20261231",
+        },
+        {
+            "service_id": "ALT",
+            "monday": 1,
+            "tuesday": 0,
+            "wednesday": 1,
+            "thursday": 0,
+            "friday": 1,
+            "saturday": 1,
+            "sunday": 1,
+            "start_date": "20261201",
+            "end_date": "20261231",
+        },
     ]
     tables["calendar_dates"] = [
         {"service_id": "ALT", "date": "20261208", "exception_type": 1},
@@ -100,7 +122,15 @@ def small_feed(draw):
                 pick = 1 if rng.random() < 0.12 else 0
                 drop = 1 if rng.random() < 0.12 else 0
                 stop_times.append(
-                    {"trip_id": tid, "arrival_time": fmt(arr), "departure_time": fmt(dep), "stop_id": f"S{s}", "stop_sequence": i + 1, "pickup_type": pick, "drop_off_type": drop}
+                    {
+                        "trip_id": tid,
+                        "arrival_time": fmt(arr),
+                        "departure_time": fmt(dep),
+                        "stop_id": f"S{s}",
+                        "stop_sequence": i + 1,
+                        "pickup_type": pick,
+                        "drop_off_type": drop,
+                    }
                 )
                 clock = dep + rng.randint(60, 900)
             if rng.random() < 0.15:

@@ -31,7 +31,18 @@ def make(tmp_path, trips: list[tuple[str, str, list[tuple[str, int, int]]]], ext
     """trips: (route_id, trip_id, [(stop, arrival_s, departure_s), ...]); pickup/drop-off via extra rows."""
     tables = basic_tables(STOPS)
     tables["calendar"] = [
-        {"service_id": "S", "monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1, "saturday": 1, "sunday": 1, "start_date": "20261201", "end_date": "20261231"}
+        {
+            "service_id": "S",
+            "monday": 1,
+            "tuesday": 1,
+            "wednesday": 1,
+            "thursday": 1,
+            "friday": 1,
+            "saturday": 1,
+            "sunday": 1,
+            "start_date": "20261201",
+            "end_date": "20261231",
+        }
     ]
     tables["routes"] = [{"route_id": r, "agency_id": "A", "route_short_name": r, "route_type": 3} for r in sorted({t[0] for t in trips})]
     tables["trips"] = [{"route_id": r, "service_id": "S", "trip_id": t, "trip_headsign": f"{r} headsign"} for r, t, _ in trips]
@@ -231,7 +242,14 @@ def test_station_transfer_rule_applies_to_platforms(tmp_path):
         trips,
         {
             "stops": [
-                {"stop_id": sid, "stop_name": sid, "stop_lat": f"{lat:.6f}", "stop_lon": f"{lon:.6f}", "location_type": 0, "parent_station": {"B": "PB", "E": "PE"}.get(sid, "")}
+                {
+                    "stop_id": sid,
+                    "stop_name": sid,
+                    "stop_lat": f"{lat:.6f}",
+                    "stop_lon": f"{lon:.6f}",
+                    "location_type": 0,
+                    "parent_station": {"B": "PB", "E": "PE"}.get(sid, ""),
+                }
                 for sid, lat, lon in STOPS
             ]
             + [

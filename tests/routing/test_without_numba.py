@@ -44,7 +44,11 @@ def test_same_journeys_without_numba(tmp_path, cache_dir, monkeypatch):
     script = "import sys; sys.modules['numba'] = None; from maas.cli.main import app; app()"
     run = subprocess.run(
         [sys.executable, "-c", script, "plan", "--batch", str(queries), "--json"],
-        capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "MAAS_CACHE_DIR": str(cache_dir)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env={**os.environ, "MAAS_CACHE_DIR": str(cache_dir)},
     )
     assert run.returncode == 0, run.stderr[-2000:]
     a, b = journeys(with_numba.stdout), journeys(run.stdout)

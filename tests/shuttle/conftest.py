@@ -101,7 +101,18 @@ def write_rail_feed(folder: Path) -> Path:
     tables = basic_tables([("home", 34.0, 131.0), ("sta", 34.0, 131.1)])
     tables["routes"] = [{"route_id": "L", "agency_id": "A", "route_short_name": "Line", "route_type": "2"}]
     tables["calendar"] = [
-        {"service_id": "wk", "monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1, "saturday": 0, "sunday": 0, "start_date": "20300101", "end_date": "20301231"}
+        {
+            "service_id": "wk",
+            "monday": 1,
+            "tuesday": 1,
+            "wednesday": 1,
+            "thursday": 1,
+            "friday": 1,
+            "saturday": 0,
+            "sunday": 0,
+            "start_date": "20300101",
+            "end_date": "20301231",
+        }
     ]
     tables["stop_times"] = timetables.stop_times(TRAINS)
     tables["trips"] = [{"route_id": "L", "service_id": "wk", "trip_id": t, "trip_headsign": stops[-1][0]} for t, stops in timetables.calls(TRAINS)]

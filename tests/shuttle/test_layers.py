@@ -15,7 +15,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "maas" / "shuttle"
 def _imports(path: Path) -> set[str]:
     """Modules a file imports at run time (``from x import y`` counts as x and x.y)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING" for b in node.body for n in ast.walk(b)}
+    typing_only = {
+        id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING" for b in node.body for n in ast.walk(b)
+    }
     out: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in typing_only:

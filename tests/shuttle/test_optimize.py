@@ -54,7 +54,9 @@ def test_model_vehicles_match_the_matching(small_opt):
     result, _ = small_opt
     assert result.model_proposal.vehicles == result.proposal.fleet.vehicles_needed
     s = result.scenario
-    f = chain_runs(result.runs, result.proposal.context.road, min_layover_s=int(s.fleet.min_layover_minutes * 60), paid_layover_max_s=3600, cost_per_hour=0, cost_per_km=0)
+    f = chain_runs(
+        result.runs, result.proposal.context.road, min_layover_s=int(s.fleet.min_layover_minutes * 60), paid_layover_max_s=3600, cost_per_hour=0, cost_per_km=0
+    )
     assert f.vehicles_needed == result.model_proposal.vehicles <= s.fleet.vehicles
 
 

@@ -93,9 +93,22 @@ def test_merge_shifts_every_index(tmp_path):
         tables["stops"][0]["parent_station"] = "st"
         tables["routes"] = [{"route_id": "L", "agency_id": "A", "route_short_name": f"Line {k}", "route_type": "3"}]
         tables["calendar"] = [
-            {"service_id": "wk", "monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1, "saturday": 1, "sunday": 1, "start_date": start, "end_date": end}
+            {
+                "service_id": "wk",
+                "monday": 1,
+                "tuesday": 1,
+                "wednesday": 1,
+                "thursday": 1,
+                "friday": 1,
+                "saturday": 1,
+                "sunday": 1,
+                "start_date": start,
+                "end_date": end,
+            }
         ]
-        tables["shapes"] = [{"shape_id": "sh", "shape_pt_lat": lat, "shape_pt_lon": "131.0", "shape_pt_sequence": i} for i, lat in enumerate(("34.0", "34.01", "34.02"))]
+        tables["shapes"] = [
+            {"shape_id": "sh", "shape_pt_lat": lat, "shape_pt_lon": "131.0", "shape_pt_sequence": i} for i, lat in enumerate(("34.0", "34.01", "34.02"))
+        ]
         tables["transfers"] = [{"from_stop_id": "b", "to_stop_id": "c", "transfer_type": "2", "min_transfer_time": "120"}]
         trips = timetables.calls("t1  a 07:00 · b 07:10 · c 07:20\nt2  c 08:00 · a 08:20")
         tables["trips"] = [{"route_id": "L", "service_id": "wk", "trip_id": t, "shape_id": "sh" if t == "t1" else ""} for t, _ in trips]

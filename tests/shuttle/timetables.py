@@ -41,10 +41,7 @@ def calls(text: str) -> Calls:
 
 def scenario_runs(text: str) -> list[dict]:
     """Return the runs of ``text`` as a scenario's ``runs`` (``{stop, time[, depart]}`` calls)."""
-    return [
-        {"id": run, "calls": [{"stop": s, "time": a, **({"depart": d} if d != a else {})} for s, a, d in stops]}
-        for run, stops in calls(text)
-    ]
+    return [{"id": run, "calls": [{"stop": s, "time": a, **({"depart": d} if d != a else {})} for s, a, d in stops]} for run, stops in calls(text)]
 
 
 def stop_times(text: str) -> list[dict]:

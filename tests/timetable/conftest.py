@@ -16,17 +16,8 @@ from typer.testing import CliRunner
 DEFAULTS: dict[str, str] = {
     "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA1,Ube City Bus,https://example.com,Asia/Tokyo\n",
     "routes.txt": "route_id,agency_id,route_short_name,route_long_name,route_type\nR1,A1,1,Ajisu - Ube,3\n",
-    "calendar.txt": (
-        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-        "WD,1,1,1,1,1,0,0,20260105,20260327\n"
-    ),
-    "stops.txt": (
-        "stop_id,stop_name,stop_lat,stop_lon\n"
-        "A,Ajisu,34.00,131.36\n"
-        "B,Motoyura,34.02,131.36\n"
-        "C,Techno Park,34.04,131.36\n"
-        "D,Ube,34.06,131.36\n"
-    ),
+    "calendar.txt": ("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWD,1,1,1,1,1,0,0,20260105,20260327\n"),
+    "stops.txt": ("stop_id,stop_name,stop_lat,stop_lon\nA,Ajisu,34.00,131.36\nB,Motoyura,34.02,131.36\nC,Techno Park,34.04,131.36\nD,Ube,34.06,131.36\n"),
 }
 
 ST_HEADER = "trip_id,arrival_time,departure_time,stop_id,stop_sequence"

@@ -458,14 +458,17 @@ def _forged(tt: Timetable, damage: str) -> Timetable:
         "trip_route": lambda a: a.astype(np.float64),
     }
     if damage == "transfer_from":
-        return dataclasses.replace(tt, transfer_from=np.array([tt.n_stops], np.int32), transfer_to=np.array([0], np.int32), transfer_seconds=np.array([60], np.int32))
+        return dataclasses.replace(
+            tt, transfer_from=np.array([tt.n_stops], np.int32), transfer_to=np.array([0], np.int32), transfer_seconds=np.array([60], np.int32)
+        )
     if damage == "stop_ids":
         return dataclasses.replace(tt, stop_ids=tt.stop_ids[:-1])
     return dataclasses.replace(tt, **{damage: out_of_range[damage](getattr(tt, damage))})
 
 
 @pytest.mark.parametrize(
-    "damage", ["pattern_stops", "stop_parent", "trip_pattern", "transfer_from", "pattern_trip_offsets", "trip_time_offset", "stop_lat", "trip_route", "stop_ids"]
+    "damage",
+    ["pattern_stops", "stop_parent", "trip_pattern", "transfer_from", "pattern_trip_offsets", "trip_time_offset", "stop_lat", "trip_route", "stop_ids"],
 )
 def test_forged_entry_with_out_of_range_indices_is_rebuilt(damage, feed, tmp_path, compiles):
     """A self-consistent entry (right versions, key and digests) whose indices or sizes lie is rejected before any routing sees it."""

@@ -87,9 +87,7 @@ def test_different_stops_order_or_route_make_different_patterns(make_feed, compi
     assert got == [("R1", "ABC", ("ABC",)), ("R1", "AC", ("AC",)), ("R1", "CBA", ("CBA",)), ("R2", "ABC", ("ABC2",))]
 
 
-DEFAULT_ROUTES_TWO = (
-    "route_id,agency_id,route_short_name,route_long_name,route_type\nR1,A1,1,Ajisu - Ube,3\nR2,A1,2,Ajisu - Ube express,3\n"
-)
+DEFAULT_ROUTES_TWO = "route_id,agency_id,route_short_name,route_long_name,route_type\nR1,A1,1,Ajisu - Ube,3\nR2,A1,2,Ajisu - Ube express,3\n"
 
 
 def test_pickup_and_drop_off_rules_split_patterns(make_feed, compile_feed, check_invariants):

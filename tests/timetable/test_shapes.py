@@ -153,7 +153,9 @@ def test_loop_that_starts_and_ends_at_one_stop(make_feed, compile_feed):
     """The last call at the loop's first stop is placed at the end of the line, not at its start."""
     loop = [(34.00, LON), (34.02, LON), (34.02, LON + 0.02), (34.00, LON + 0.02), (34.00, LON + 0.0001)]
     stops = "stop_id,stop_name,stop_lat,stop_lon\nA,Loop start,34.00,131.36\nB,North,34.02,131.36\nE,East,34.01,131.38\n"
-    tt = compile_feed(make_feed(stops=stops, stop_times=stop_times_txt({"T1": ["A", "B", "E", "A"]}), trips=trips_txt({"T1": "L"}), shapes=shapes_txt({"L": loop})))
+    tt = compile_feed(
+        make_feed(stops=stops, stop_times=stop_times_txt({"T1": ["A", "B", "E", "A"]}), trips=trips_txt({"T1": "L"}), shapes=shapes_txt({"L": loop}))
+    )
     pos = positions(tt, 0)
     total = float(tt.shape_dist[-1])
     assert pos[0] < 1 and abs(pos[-1] - total) < 15
@@ -210,7 +212,9 @@ def test_shape_dist_traveled_picks_the_passage(make_feed, compile_feed):
     along_km = metres_along(np.array(line)[:, 1], np.array(line)[:, 0]) / 1000.0
     out, back = float(along_km[1]) / 2, float(along_km[2] + along_km[3]) / 2
     feeds = {
-        name: make_feed(name, stops=stops, stop_times=stop_times_txt({"T1": ["A", "M", "A"]}, dist), trips=trips_txt({"T1": "S"}), shapes=shapes_txt({"S": line}, km=True))
+        name: make_feed(
+            name, stops=stops, stop_times=stop_times_txt({"T1": ["A", "M", "A"]}, dist), trips=trips_txt({"T1": "S"}), shapes=shapes_txt({"S": line}, km=True)
+        )
         for name, dist in (("back", {"T1": [0.0, back, float(along_km[-1])]}), ("out", {"T1": [0.0, out, float(along_km[-1])]}))
     }
     assert abs(positions(compile_feed(feeds["back"]), 0)[1] - back * 1000) < 5

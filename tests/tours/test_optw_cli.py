@@ -17,7 +17,9 @@ runner = CliRunner()
 
 @pytest.mark.shared_data
 @pytest.mark.slow
-@pytest.mark.parametrize(("set_", "name", "m", "fraction"), [("solomon_100", "c101", 1, 0.95), ("cordeau", "pr01", 2, 0.9), ("solomon_c2r2rc2_100", "c204", 4, 0.95)])
+@pytest.mark.parametrize(
+    ("set_", "name", "m", "fraction"), [("solomon_100", "c101", 1, 0.95), ("cordeau", "pr01", 2, 0.9), ("solomon_c2r2rc2_100", "c204", 4, 0.95)]
+)
 def test_solve_optw_json_is_feasible_and_close_to_bks(set_, name, m, fraction):
     path = shared_path("optw", "instances", set_, f"{name}.txt")
     r = runner.invoke(app, ["tour", "solve-optw", str(path), "--tours", str(m), "--time-limit", "2", "--seed", "1", "--json"])

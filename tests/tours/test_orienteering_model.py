@@ -84,13 +84,27 @@ def test_asymmetric_end_window():
     """A separate end node with its own opening: arriving early waits, arriving after close is late."""
     travel = np.array([[0, 5, 9], [5, 0, 4], [9, 4, 0]])
     p = Orienteering(
-        score=np.array([0, 3, 0]), service=np.array([0, 1, 0]), open=np.array([0, 0, 20]), close=np.array([0, 10, 30]),
-        travel=travel, starts=(0,), ends=(2,), tour_open=(0,), tour_close=(100,),
+        score=np.array([0, 3, 0]),
+        service=np.array([0, 1, 0]),
+        open=np.array([0, 0, 20]),
+        close=np.array([0, 10, 30]),
+        travel=travel,
+        starts=(0,),
+        ends=(2,),
+        tour_open=(0,),
+        tour_close=(100,),
     )
     assert check(p, [[1]]) == []
     p2 = Orienteering(
-        score=np.array([0, 3, 0]), service=np.array([0, 1, 0]), open=np.array([0, 0, 0]), close=np.array([0, 10, 9]),
-        travel=travel, starts=(0,), ends=(2,), tour_open=(0,), tour_close=(100,),
+        score=np.array([0, 3, 0]),
+        service=np.array([0, 1, 0]),
+        open=np.array([0, 0, 0]),
+        close=np.array([0, 10, 9]),
+        travel=travel,
+        starts=(0,),
+        ends=(2,),
+        tour_open=(0,),
+        tour_close=(100,),
     )
     assert check(p2, [[]]) == []
     assert any("end node 2" in e for e in check(p2, [[1]]))  # 5 + 1 + 4 = 10 > 9

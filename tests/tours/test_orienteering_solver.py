@@ -71,9 +71,17 @@ def random_problem(rng: np.random.Generator, n_cust: int, m: int, *, asymmetric=
         allow[0, :] = True
     req = frozenset(int(x) for x in rng.choice(np.arange(1, n), size=required, replace=False)) if required else frozenset()
     return Orienteering(
-        score=score, service=service, open=open_, close=close, travel=travel,
-        starts=(0,) * m, ends=(0,) * m, tour_open=(0,) * m, tour_close=(budget,) * m,
-        required=req, allowed=allow,
+        score=score,
+        service=service,
+        open=open_,
+        close=close,
+        travel=travel,
+        starts=(0,) * m,
+        ends=(0,) * m,
+        tour_open=(0,) * m,
+        tour_close=(budget,) * m,
+        required=req,
+        allowed=allow,
     )
 
 
@@ -110,8 +118,15 @@ def test_required_nodes_win_over_score():
     # depot 0; node 1 far left (score 1), nodes 2 and 3 far right (score 50 each); time for one side only
     travel = np.array([[0, 40, 40, 41], [40, 0, 80, 81], [40, 80, 0, 1], [41, 81, 1, 0]])
     base = dict(
-        score=np.array([0, 1, 50, 50]), service=np.zeros(4, np.int64), open=np.zeros(4, np.int64),
-        close=np.full(4, 100), travel=travel, starts=(0,), ends=(0,), tour_open=(0,), tour_close=(90,),
+        score=np.array([0, 1, 50, 50]),
+        service=np.zeros(4, np.int64),
+        open=np.zeros(4, np.int64),
+        close=np.full(4, 100),
+        travel=travel,
+        starts=(0,),
+        ends=(0,),
+        tour_open=(0,),
+        tour_close=(90,),
     )
     free = solve(Orienteering(**base), 30, iterations=200)
     assert free.score == 100 and sorted(free.tours[0]) == [2, 3]
@@ -122,8 +137,16 @@ def test_required_nodes_win_over_score():
 def test_impossible_required_node_is_reported():
     travel = np.array([[0, 60], [60, 0]])
     p = Orienteering(
-        score=np.array([0, 5]), service=np.zeros(2, np.int64), open=np.zeros(2, np.int64), close=np.full(2, 200),
-        travel=travel, starts=(0,), ends=(0,), tour_open=(0,), tour_close=(100,), required=frozenset({1}),
+        score=np.array([0, 5]),
+        service=np.zeros(2, np.int64),
+        open=np.zeros(2, np.int64),
+        close=np.full(2, 200),
+        travel=travel,
+        starts=(0,),
+        ends=(0,),
+        tour_open=(0,),
+        tour_close=(100,),
+        required=frozenset({1}),
     )
     sol = solve(p, 0.1)
     assert sol.tours == [[]] and sol.feasible and sol.missing_required == [1]
@@ -138,9 +161,16 @@ def test_separate_start_and_end_nodes_and_day_windows():
     allowed = np.ones((n, 2), bool)
     allowed[4, 0] = False
     p = Orienteering(
-        score=np.array([0, 0, 0, 0, 9, 8, 7, 6, 5]), service=np.full(n, 10), open=np.zeros(n, np.int64),
-        close=np.array([100, 100, 300, 300, 300, 90, 300, 300, 300]), travel=travel,
-        starts=(0, 2), ends=(1, 3), tour_open=(0, 150), tour_close=(100, 300), allowed=allowed,
+        score=np.array([0, 0, 0, 0, 9, 8, 7, 6, 5]),
+        service=np.full(n, 10),
+        open=np.zeros(n, np.int64),
+        close=np.array([100, 100, 300, 300, 300, 90, 300, 300, 300]),
+        travel=travel,
+        starts=(0, 2),
+        ends=(1, 3),
+        tour_open=(0, 150),
+        tour_close=(100, 300),
+        allowed=allowed,
     )
     sol = solve(p, 30, iterations=2000)
     assert check(p, sol.tours) == []
@@ -156,8 +186,15 @@ def test_no_triangle_inequality_keeps_solutions_feasible():
     travel[rng.random((n, n)) < 0.3] = 500
     np.fill_diagonal(travel, 0)
     p = Orienteering(
-        score=rng.integers(1, 10, size=n) * (np.arange(n) > 0), service=np.full(n, 5), open=rng.integers(0, 100, size=n) * (np.arange(n) > 0),
-        close=np.full(n, 400), travel=travel, starts=(0, 0), ends=(0, 0), tour_open=(0, 0), tour_close=(300, 300),
+        score=rng.integers(1, 10, size=n) * (np.arange(n) > 0),
+        service=np.full(n, 5),
+        open=rng.integers(0, 100, size=n) * (np.arange(n) > 0),
+        close=np.full(n, 400),
+        travel=travel,
+        starts=(0, 0),
+        ends=(0, 0),
+        tour_open=(0, 0),
+        tour_close=(300, 300),
     )
     sol = solve(p, 30, seed=2, iterations=2000)
     assert sol.feasible and check(p, sol.tours) == []
@@ -186,8 +223,15 @@ def test_initial_solution_is_used_and_repaired():
 def test_tour_that_cannot_reach_its_end_is_left_empty():
     travel = np.array([[0, 5, 50], [5, 0, 50], [50, 50, 0]])
     p = Orienteering(
-        score=np.array([0, 4, 0]), service=np.zeros(3, np.int64), open=np.zeros(3, np.int64), close=np.full(3, 100),
-        travel=travel, starts=(0, 0), ends=(2, 0), tour_open=(0, 0), tour_close=(20, 20),
+        score=np.array([0, 4, 0]),
+        service=np.zeros(3, np.int64),
+        open=np.zeros(3, np.int64),
+        close=np.full(3, 100),
+        travel=travel,
+        starts=(0, 0),
+        ends=(2, 0),
+        tour_open=(0, 0),
+        tour_close=(20, 20),
     )
     sol = solve(p, 0.1)
     assert sol.tours[0] == [] and sol.tours[1] == [1]
@@ -225,12 +269,7 @@ def test_route_pool_packing_picks_disjoint_routes():
     used = [j for t in packed for j in t]
     assert len(used) == len(set(used)) and len(packed) == 2
     sc = {r: sum(int(p.score[j]) for j in r) for r in [(1, 2), (3,), (2, 4), (5,)]}
-    best = max(
-        sc[a] + sc[b]
-        for a in sc
-        for b in sc
-        if a != b and not set(a) & set(b)
-    )
+    best = max(sc[a] + sc[b] for a in sc for b in sc if a != b and not set(a) & set(b))
     assert sum(int(p.score[j]) for j in used) == best
 
 

@@ -30,14 +30,30 @@ DIGITS = 5
 # N03_007 (JIS X 0402 code) -> English name.  The seven of the area as ../shared/brief/region.md
 # writes them; the others are the Hepburn romanisation of their official readings (ours).
 AREA = {
-    "35203": "Yamaguchi", "35202": "Ube", "35204": "Hagi", "35206": "Hofu", "35213": "Mine",
-    "35216": "Sanyo-Onoda", "32501": "Tsuwano",
+    "35203": "Yamaguchi",
+    "35202": "Ube",
+    "35204": "Hagi",
+    "35206": "Hofu",
+    "35213": "Mine",
+    "35216": "Sanyo-Onoda",
+    "32501": "Tsuwano",
 }
 NEIGHBOURS = {
-    "35201": "Shimonoseki", "35207": "Kudamatsu", "35208": "Iwakuni", "35210": "Hikari", "35211": "Nagato",
-    "35212": "Yanai", "35215": "Shunan", "35305": "Suo-Oshima", "35321": "Waki", "35341": "Kaminoseki",
-    "35343": "Tabuse", "35344": "Hirao", "35502": "Abu",
-    "32204": "Masuda", "32505": "Yoshika",  # Shimane: Tsuwano's neighbours, so it does not sit in an empty sea
+    "35201": "Shimonoseki",
+    "35207": "Kudamatsu",
+    "35208": "Iwakuni",
+    "35210": "Hikari",
+    "35211": "Nagato",
+    "35212": "Yanai",
+    "35215": "Shunan",
+    "35305": "Suo-Oshima",
+    "35321": "Waki",
+    "35341": "Kaminoseki",
+    "35343": "Tabuse",
+    "35344": "Hirao",
+    "35502": "Abu",
+    "32204": "Masuda",
+    "32505": "Yoshika",  # Shimane: Tsuwano's neighbours, so it does not sit in an empty sea
 }
 ENGLISH = {**AREA, **NEIGHBOURS}
 # Where the pole of inaccessibility falls among the network's stops, the name goes to the nearest point
@@ -78,7 +94,10 @@ def feature(source: dict) -> dict:
     return {
         "type": "Feature",
         "properties": {
-            "code": code, "name_ja": props["N03_004"], "name_en": ENGLISH[code], "area": code in AREA,
+            "code": code,
+            "name_ja": props["N03_004"],
+            "name_en": ENGLISH[code],
+            "area": code in AREA,
             "label": LABEL_AT.get(code) or label_point(geometry),
         },
         "geometry": geometry,
