@@ -355,20 +355,23 @@ def test_compile_reports_problems_including_warnings(make_feed):
 # --- modes, fares, transfers ----------------------------------------------------------------------
 
 
-def test_route_modes_from_route_type_and_shuttle_feed(make_feed, compile_feed):
-    """route_type gives rail, bus, ferry or other (extended types by range); a feed named *shuttle* is all shuttle."""
+def test_route_modes_from_route_type_only(make_feed, compile_feed):
+    """route_type gives rail, bus, shuttle (711, Shuttle Bus), ferry or other (extended types by range); the feed's name plays no part."""
     routes = (
         "route_id,agency_id,route_short_name,route_long_name,route_type\n"
-        "TRAM,A1,t,,0\nRAIL,A1,r,,2\nBUS,A1,b,,3\nFERRY,A1,f,,4\nCABLE,A1,c,,6\nHSR,A1,s,,101\nCOACH,A1,x,,200\nTROLLEY,A1,y,,11\n"
+        "TRAM,A1,t,,0\nRAIL,A1,r,,2\nBUS,A1,b,,3\nFERRY,A1,f,,4\nCABLE,A1,c,,6\nHSR,A1,s,,101\nCOACH,A1,x,,200\nTROLLEY,A1,y,,11\nSHUTTLE,A1,z,,711\n"
     )
-    trips = "route_id,service_id,trip_id\n" + "".join(f"{r},WD,{r}-1\n" for r in ("TRAM", "RAIL", "BUS", "FERRY", "CABLE", "HSR", "COACH", "TROLLEY"))
-    st = _st(*[f"{r}-1,07:00:00,07:00:00,A,1\n{r}-1,07:10:00,07:10:00,B,2" for r in ("TRAM", "RAIL", "BUS", "FERRY", "CABLE", "HSR", "COACH", "TROLLEY")])
+    names = ("TRAM", "RAIL", "BUS", "FERRY", "CABLE", "HSR", "COACH", "TROLLEY", "SHUTTLE")
+    trips = "route_id,service_id,trip_id\n" + "".join(f"{r},WD,{r}-1\n" for r in names)
+    st = _st(*[f"{r}-1,07:00:00,07:00:00,A,1\n{r}-1,07:10:00,07:10:00,B,2" for r in names])
     tt = compile_feed(make_feed("region", routes=routes, trips=trips, stop_times=st))
     assert dict(zip(tt.route_ids, tt.route_modes)) == {
         "TRAM": "rail", "RAIL": "rail", "BUS": "bus", "FERRY": "ferry", "CABLE": "other", "HSR": "rail", "COACH": "bus", "TROLLEY": "bus",
+        "SHUTTLE": "shuttle",
     }  # fmt: skip
-    shuttle = compile_feed(make_feed("techno-shuttle", stop_times=_st("S1,07:14:00,07:14:00,A,1", "S1,07:24:00,07:24:00,B,2")))
-    assert shuttle.route_modes == ["shuttle"]
+    # A feed named like a shuttle whose route is an ordinary bus (route_type 3) is a bus.
+    named = compile_feed(make_feed("techno-shuttle", stop_times=_st("S1,07:14:00,07:14:00,A,1", "S1,07:24:00,07:24:00,B,2")))
+    assert named.route_types.tolist() == [3] and named.route_modes == ["bus"]
 
 
 def test_transfers_of_type_2_between_stops_are_kept(make_feed, compile_feed):
