@@ -149,6 +149,8 @@ def main() -> None:
     ap.add_argument("--feed", type=Path, default=DEFAULT_FEED)
     ap.add_argument("--size", type=int, default=1000)
     ap.add_argument("--large", type=int, default=10000, help="origins and destinations of the large matrix (0: skip)")
+    ap.add_argument("--large-sizes", help="comma-separated N of the large matrices to run (default: 1000,2000,5000,10000,... up to --large)")
+    ap.add_argument("--only-large", action="store_true", help="run the large matrices only")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of each way (median reported)")
     ap.add_argument("--skip-command", action="store_true", help="leave out the whole-command runs")
     ap.add_argument("--json", type=Path)
@@ -193,6 +195,8 @@ def main() -> None:
         parts = run.map(matrix_chunk, source, job, split(origins, run.workers))
         return time.perf_counter() - t0, np.concatenate(parts)
 
+    if args.only_large:
+        jobs = {}
     reference = {name: np.concatenate(InProcess().map(matrix_chunk, source, job, split(origins, 1))) for name, job in jobs.items()}
     sched = Scheduler(env)
     try:
@@ -223,7 +227,8 @@ def main() -> None:
     if args.large:
         results["large"] = []
         done: list[tuple[int, float]] = []
-        for n in [x for x in (1000, 2000, 5000, 10000, 20000) if x <= args.large]:
+        sizes = [int(x) for x in args.large_sizes.split(",")] if args.large_sizes else [x for x in (1000, 2000, 5000, 10000, 20000) if x <= args.large]
+        for n in sizes:
             if len(done) >= 2:  # time grows as n ** k; k from the last two runs
                 (n1, t1), (n2, t2) = done[-2:]
                 k = np.log(t2 / t1) / np.log(n2 / n1)
