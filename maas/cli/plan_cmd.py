@@ -75,6 +75,8 @@ def plan(
     """
     if depart and arrive_by:
         raise InputError("give either --depart or --arrive-by, not both", "arrive_by")
+    if batch is None and (workers != 1 or scheduler):
+        raise InputError("--workers and --scheduler apply to --batch FILE", "workers" if workers != 1 else "scheduler")
     planner, places = load_planner(feed, pois, osm)
     if batch is not None:
         _batch(planner, places, batch, params, lang, (feed, pois, osm), workers, scheduler)

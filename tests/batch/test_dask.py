@@ -214,3 +214,9 @@ def test_a_scheduler_address_that_is_not_one_exits_2(files):
         ],
     )
     assert r.exit_code == 2 and "--scheduler nonsense" in r.output
+
+
+def test_workers_without_a_batch_exits_2():
+    """--workers / --scheduler only make sense with --batch: said, exit status 2."""
+    r = runner.invoke(app, ["plan", "--from", "Yamaguchi", "--to", "Ajisu", "--date", "2026-12-01", "--depart", "08:00", "--workers", "2"])
+    assert r.exit_code == 2 and "--batch" in r.output
