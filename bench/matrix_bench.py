@@ -33,6 +33,7 @@ they are noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -234,25 +235,32 @@ def main() -> None:
     reference = {name: one.run(source, job, origins)[1] for name, job in jobs.items()}
     sched = Scheduler(env)
     try:
-        with runner(2) as local, Client(sched.address, timeout="60s") as client:
-            sched.wait(client)
-            ways = {"one process": one, "LocalCluster(2)": local, "dask scheduler + 2 dask workers": DaskRunner(client)}
-            for way in (local, ways["dask scheduler + 2 dask workers"]):  # warm: numba, networks opened, destinations prepared
-                for job in jobs.values():
+        times: dict[tuple[str, str], list[float]] = {}
+        same: dict[tuple[str, str], bool] = {}
+        # One client per process at a time: with the local cluster's client and the other
+        # scheduler's in the same process, the local cluster's answers came back seconds late.
+        for how in ("LocalCluster(2)", "dask scheduler + 2 dask workers"):
+            with contextlib.ExitStack() as stack:
+                if how == "LocalCluster(2)":
+                    way = stack.enter_context(runner(2))
+                else:
+                    client = stack.enter_context(Client(sched.address, timeout="60s"))
+                    sched.wait(client)
+                    way = DaskRunner(client)
+                for job in jobs.values():  # warm: numba, networks opened, destinations prepared
                     way.map(matrix_chunk, source, job, split(origins[:8], way.workers))
-            for name, job in jobs.items():
-                times: dict[str, list[float]] = {how: [] for how in ways}
-                same = dict.fromkeys(ways, True)
-                for _ in range(args.rounds):  # interleaved, so that the others' load falls on every way alike
-                    for how, way in ways.items():
-                        seconds, m = way.run(source, job, origins) if way is one else timed(way, job)
-                        times[how].append(round(seconds, 2))
-                        same[how] = same[how] and bool(np.array_equal(m, reference[name]))
-                for how in ways:
-                    results["runs"].append({"job": name, "how": how, "seconds": float(np.median(times[how])), "rounds": times[how], "same": same[how]})
-                    print(json.dumps(results["runs"][-1]), flush=True)
-            results["local_memory"] = _memory(local.client)
-            results["remote_memory"] = _memory(client)
+                for name, job in jobs.items():
+                    for _ in range(args.rounds):  # interleaved with one process, so the others' load falls on both alike
+                        for label, run in (("one process", None), (how, way)):
+                            seconds, m = one.run(source, job, origins) if run is None else timed(run, job)
+                            times.setdefault((name, label), []).append(round(seconds, 2))
+                            same[(name, label)] = same.get((name, label), True) and bool(np.array_equal(m, reference[name]))
+                results["local_memory" if how == "LocalCluster(2)" else "remote_memory"] = _memory(way.client)
+        for name in jobs:
+            for label in ("one process", "LocalCluster(2)", "dask scheduler + 2 dask workers"):
+                rounds = times[(name, label)]
+                results["runs"].append({"job": name, "how": label, "seconds": float(np.median(rounds)), "rounds": rounds, "same": same[(name, label)]})
+                print(json.dumps(results["runs"][-1]), flush=True)
         if not args.skip_command:
             results["command"] = _command_runs(args.feed, o_ids, d_ids, env, sched.address)
             print(json.dumps(results["command"]), flush=True)
