@@ -23,7 +23,11 @@ has 1,223: platforms and stations), Tuesday 2018-10-02 from 08:00:
    zone centroids look like), a 60-minute window, the median only, on the
    local cluster, for N = 1,000, 2,000, 5,000, 10,000 (up to ``--large``),
    stopping once a run passes 10 minutes or would clearly pass it.
-3. **memory per worker**: RSS and PSS of each worker process after the run
+3. **the machine's own ceiling**: two plain processes (no Dask), each
+   computing half the origins at the same time, timed to the later one's
+   end: what two cores give this work at best, against which the clusters'
+   times read (the loss beyond it is Dask's).
+4. **memory per worker**: RSS and PSS of each worker process after the run
    (``/proc/PID/smaps_rollup``).
 
 The machine's load average is recorded with the numbers: on a shared machine
@@ -57,6 +61,8 @@ SEED = 14
 BIN = Path(sys.executable).parent
 #: The time budget of the largest matrix (issue 14: "the largest matrix that fits in 10 minutes on 2 cores").
 LIMIT_S = 600.0
+#: The label of two plain processes sharing the work (no Dask).
+CEILING = "two plain processes, half each (no Dask)"
 
 
 def _free_port() -> int:
@@ -151,6 +157,25 @@ class OneProcess:
         self.pool.shutdown()
 
 
+class TwoProcesses(OneProcess):
+    """Two plain worker processes (no Dask), each running half the origins at the same time: the machine's ceiling."""
+
+    workers = 2
+
+    def __init__(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(2, mp_context=__import__("multiprocessing").get_context("spawn"))
+
+    def run(self, source, job, origins) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
+        """Return (seconds until both halves are back, matrix)."""
+        half = len(origins) // 2
+        t0 = time.perf_counter()
+        futures = [self.pool.submit(_one_process_run, source, job, part) for part in (origins[:half], origins[half:])]
+        parts = [f.result()[1] for f in futures]
+        return time.perf_counter() - t0, np.concatenate(parts)
+
+
 def _one_process_run(source, job, origins) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
     from maas.batch.runner import InProcess, split
     from maas.batch.tasks import matrix_chunk
@@ -234,9 +259,18 @@ def main() -> None:
     one = OneProcess()
     reference = {name: one.run(source, job, origins)[1] for name, job in jobs.items()}
     sched = Scheduler(env)
+    two = TwoProcesses()
     try:
         times: dict[tuple[str, str], list[float]] = {}
         same: dict[tuple[str, str], bool] = {}
+        for job in jobs.values():  # warm both processes
+            two.run(source, job, origins[:8])
+        for name, job in jobs.items():
+            for _ in range(args.rounds):
+                for label, run in (("one process", one), (CEILING, two)):
+                    seconds, m = run.run(source, job, origins)
+                    times.setdefault((name, label), []).append(round(seconds, 2))
+                    same[(name, label)] = same.get((name, label), True) and bool(np.array_equal(m, reference[name]))
         # One client per process at a time: with the local cluster's client and the other
         # scheduler's in the same process, the local cluster's answers came back seconds late.
         for how in ("LocalCluster(2)", "dask scheduler + 2 dask workers"):
@@ -257,7 +291,7 @@ def main() -> None:
                             same[(name, label)] = same.get((name, label), True) and bool(np.array_equal(m, reference[name]))
                 results["local_memory" if how == "LocalCluster(2)" else "remote_memory"] = _memory(way.client)
         for name in jobs:
-            for label in ("one process", "LocalCluster(2)", "dask scheduler + 2 dask workers"):
+            for label in ("one process", CEILING, "LocalCluster(2)", "dask scheduler + 2 dask workers"):
                 rounds = times[(name, label)]
                 results["runs"].append({"job": name, "how": label, "seconds": float(np.median(rounds)), "rounds": rounds, "same": same[(name, label)]})
                 print(json.dumps(results["runs"][-1]), flush=True)
@@ -267,6 +301,7 @@ def main() -> None:
     finally:
         sched.stop()
         one.close()
+        two.close()
     if args.large:
         results["large"] = []
         done: list[tuple[int, float]] = []

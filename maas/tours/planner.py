@@ -23,7 +23,7 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -131,7 +131,7 @@ class TourPlanner:
         return block
 
     # --- public ------------------------------------------------------------------
-    def plan(self, req: TourRequest, time_limit_s: float = 2.0, seed: int = 0) -> Itinerary:
+    def plan(self, req: TourRequest, time_limit_s: float = 2.0, seed: int = 0, settings: SearchSettings | None = None) -> Itinerary:
         """Plan the tour a request asks for (see the module docstring).
 
         Parameters
@@ -144,6 +144,9 @@ class TourPlanner:
         seed
             Seed of the search: the same request, seed and search length give
             the same tour.
+        settings
+            The search's other settings (:class:`~maas.tours.timed_search.SearchSettings`;
+            its defaults when absent); its time limit and seed are the two arguments above.
 
         Returns
         -------
@@ -184,7 +187,7 @@ class TourPlanner:
         prof, node_poi = self._profiles(days, candidates, params)
         problem = self._problem(days, candidates, scores, visit_s, must)
         prepared = time.perf_counter()
-        result = search(problem, prof, SearchSettings(time_limit_s=float(time_limit_s), seed=int(seed)))
+        result = search(problem, prof, replace(settings or SearchSettings(), time_limit_s=float(time_limit_s), seed=int(seed)))
         solved = time.perf_counter()
         sequences = [[node_poi[n] for n in tour] for tour in result.tours]
         plans = []
