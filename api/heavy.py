@@ -16,6 +16,7 @@ slot (503 with ``Retry-After`` otherwise), then runs under a time limit
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import multiprocessing
 import os
@@ -33,6 +34,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from api.errors import HttpError
 from api.settings import Settings
+from maas.feeds.catalog import today_in
 
 #: Added to a job's own search limit before the request gives up on it: loading, a tour's first
 #: timetable profiles of a date, re-timing, the answer; generous, since the heavy processes run at a
@@ -59,8 +61,8 @@ class Busy(HttpError):
         super().__init__(message, status, None, {"Retry-After": str(max(1, math.ceil(retry_after_s)))})
 
 
-def _start_heavy_process(parent: int) -> None:
-    """Initializer of each heavy process: lower priority, default signals, and end with the worker that forked it."""
+def _start_heavy_process(parent: int, warm_days: int = 0) -> None:
+    """Initializer of each heavy process: lower priority, default signals, end with the worker that forked it, warm tours."""
     # The service worker's handlers (uvicorn's: "exit when idle") were inherited; here a signal must end the process.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -69,6 +71,21 @@ def _start_heavy_process(parent: int) -> None:
     except OSError:  # not permitted here: run at normal priority
         pass
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="maas-heavy-watchdog").start()
+    if warm_days > 0 and _STATE is not None:
+        threading.Thread(target=_warm_tours, args=(_STATE, warm_days), daemon=True, name="maas-tours-warm").start()
+
+
+def _warm_tours(state: Any, days: int) -> None:
+    """Compute the POIs' tour searches of the next ``days`` dates in Japan, in the background of this process.
+
+    Requests of those dates then skip their slowest step; one arriving meanwhile waits for the
+    date being computed instead of computing it twice (:meth:`maas.tours.planner.TourPlanner.warm_ahead`).
+    A failure here costs only speed: the requests compute what they need.
+    """
+    try:
+        state.tours.warm_ahead(today_in("Asia/Tokyo"), days)
+    except Exception as exc:  # noqa: BLE001 - warming is an optimisation; requests compute the same and report errors
+        logging.getLogger("maas.heavy").warning("warming the tours of the next %d days failed: %s", days, exc)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -98,7 +115,8 @@ class HeavyPool:
     def _new_executor(self) -> Executor:
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            return ProcessPoolExecutor(self.settings.heavy_workers, mp_context=context, initializer=_start_heavy_process, initargs=(os.getpid(),))
+            initargs = (os.getpid(), self.settings.tour_warm_days)
+            return ProcessPoolExecutor(self.settings.heavy_workers, mp_context=context, initializer=_start_heavy_process, initargs=initargs)
         return ThreadPoolExecutor(self.settings.heavy_workers, thread_name_prefix="maas-heavy")
 
     def warm(self) -> None:

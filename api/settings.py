@@ -52,6 +52,8 @@ class Settings:
     #: Proxies whose X-Forwarded-For header names the real client.
     trusted_proxies: tuple[Network, ...] = ()
     heavy_workers: int = 1
+    #: Dates (from today in Japan) whose tour searches each heavy process computes when it starts; 0: none.
+    tour_warm_days: int = 2
     heavy_wait_s: float = 2.0
     heavy_rate_limit: str = "30/minute"
     max_body_bytes: int = 1 << 20
@@ -75,6 +77,7 @@ class Settings:
             api_keys=read_keys(env.get("MAAS_API_KEYS", ""), env.get("MAAS_API_KEYS_FILE", "")),
             trusted_proxies=parse_networks(env.get("MAAS_TRUSTED_PROXIES", ""), "MAAS_TRUSTED_PROXIES"),
             heavy_workers=int(_number(env, "MAAS_HEAVY_WORKERS", base.heavy_workers, integer=True)),
+            tour_warm_days=int(_number(env, "MAAS_TOUR_WARM_DAYS", base.tour_warm_days, integer=True, zero=True)),
             heavy_wait_s=_number(env, "MAAS_HEAVY_WAIT", base.heavy_wait_s),
             heavy_rate_limit=env.get("MAAS_HEAVY_RATE_LIMIT", base.heavy_rate_limit),
             max_body_bytes=int(_number(env, "MAAS_MAX_BODY_BYTES", base.max_body_bytes, integer=True)),
@@ -90,8 +93,8 @@ class Settings:
         return f"sqlite:///{folder / 'scenarios.sqlite'}"
 
 
-def _number(env: os._Environ | dict, name: str, default: float, integer: bool = False) -> float:
-    """Read a positive number from ``env[name]`` (the default when unset)."""
+def _number(env: os._Environ | dict, name: str, default: float, integer: bool = False, zero: bool = False) -> float:
+    """Read a positive number (or 0 when ``zero``) from ``env[name]`` (the default when unset)."""
     text = env.get(name, "").strip()
     if not text:
         return default
@@ -99,8 +102,8 @@ def _number(env: os._Environ | dict, name: str, default: float, integer: bool = 
         value = int(text) if integer else float(text)
     except ValueError:
         raise InputError(f"{name}: expected a {'whole ' if integer else ''}number, got {text!r}", name) from None
-    if value <= 0:
-        raise InputError(f"{name}: must be greater than 0, got {text!r}", name)
+    if value < 0 or (value == 0 and not zero):
+        raise InputError(f"{name}: must be {'0 or more' if zero else 'greater than 0'}, got {text!r}", name)
     return value
 
 

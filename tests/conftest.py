@@ -70,6 +70,7 @@ def service_state(default_network, default_planner, default_places, tmp_path_fac
         optimize_time_limit_s=12.0,
         heavy_wait_s=120.0,
         heavy_rate_limit="100000/minute",
+        tour_warm_days=0,  # tests/api/test_tour_warming.py checks warming with a pool of its own
     )
     store = ScenarioStore(settings.database(), validate=scenario_of)
     seed(store)

@@ -70,10 +70,11 @@ class _Day:
 
 def search_note(result: SearchResult, candidates: int, score: int) -> str:
     """One sentence on how good the tour is: score, search time, and how the search ended."""
+    starts = f"{result.starts} starts in different parts of the region, " if result.starts > 1 else ""
     how = (
-        f"no better tour found in the last {result.since_best:,} of {result.steps:,} search steps ({result.restarts} restarts)"
+        f"no better tour found in the last {result.since_best:,} of {result.steps:,} search steps ({starts}{result.restarts} restarts)"
         if result.stopped != "time limit"
-        else f"the search used its whole time limit ({result.steps:,} steps, {result.restarts} restarts; the last better tour {result.since_best:,} steps before the end)"
+        else f"the search used its whole time limit ({result.steps:,} steps, {starts}{result.restarts} restarts)"
     )
     return f"Search: score {score:,} over {candidates} candidate POIs in {result.time_s:.2f} s; {how}."
 
@@ -109,26 +110,59 @@ class TourPlanner:
         self.rows = RowCache(planner)
         self._blocks: OrderedDict[tuple, PairBlock] = OrderedDict()
         self._blocks_lock = threading.Lock()
+        self._pending: dict[tuple, threading.Event] = {}
 
     def warm(self, date: dt.date, max_walk: float = 800.0) -> None:
         """Compute the range searches from every POI on ``date`` ahead of requests (seconds; requests then reuse them)."""
         self._block(date, leg_params(WalkModel(radius_m=max_walk)))
 
+    def warm_ahead(self, first: dt.date, days: int, max_walk: float = 800.0) -> list[dt.date]:
+        """Warm ``days`` dates from ``first`` (those the feeds serve); return the dates warmed.
+
+        The service runs this in the background of each heavy process when it starts, so
+        that the day's first tours do not wait for the POIs' searches.
+        """
+        warmed = []
+        for i in range(days):
+            date = first + dt.timedelta(days=i)
+            try:
+                self.planner.check_date(date)
+            except InputError:
+                continue  # no feed serves it: nothing to warm
+            self.warm(date, max_walk)
+            warmed.append(date)
+        return warmed
+
     def _block(self, date: dt.date, params: RoutingParams) -> PairBlock:
-        """The POI-to-POI profiles of a date (the same for every request; a few kept)."""
+        """The POI-to-POI profiles of a date (the same for every request; a few kept).
+
+        Computed once: a request that needs a block being computed (by the background
+        warming, or another request) waits for it instead of computing it again.
+        """
         key = (date, params)
         with self._blocks_lock:
             if key in self._blocks:
                 self._blocks.move_to_end(key)
                 return self._blocks[key]
-        places = [self._poi_place(i) for i in range(len(self.pois))]
-        rows = [self.rows.rows(p, date, params) for p in places]
-        block = pair_block(self.planner, places, rows, places, params)
-        with self._blocks_lock:
-            self._blocks[key] = block
-            while len(self._blocks) > BLOCKS_KEPT:
-                self._blocks.popitem(last=False)
-        return block
+            other = self._pending.get(key)
+            if other is None:
+                pending = self._pending[key] = threading.Event()
+        if other is not None:
+            other.wait()
+            return self._block(date, params)  # kept by now (or, should it have failed, computed here)
+        try:
+            places = [self._poi_place(i) for i in range(len(self.pois))]
+            rows = [self.rows.rows(p, date, params) for p in places]
+            block = pair_block(self.planner, places, rows, places, params)
+            with self._blocks_lock:
+                self._blocks[key] = block
+                while len(self._blocks) > BLOCKS_KEPT:
+                    self._blocks.popitem(last=False)
+            return block
+        finally:
+            with self._blocks_lock:
+                del self._pending[key]
+            pending.set()
 
     # --- public ------------------------------------------------------------------
     def plan(self, req: TourRequest, time_limit_s: float = 2.0, seed: int = 0, settings: SearchSettings | None = None) -> Itinerary:

@@ -16,8 +16,15 @@ too).  A step removes a few visits (at random, a stretch of one day, or the
 visits nearest a random one) or empties a day and starts it again from a
 unvisited place drawn by its score (to jump to another town), refills greedily by score^p / (added time + 1),
 moves visits within their day where that brings the day's end earlier, and is
-accepted by simulated annealing on the score.  The search stops at the time
-limit or after ``patience`` steps without a better tour, and says which.
+accepted by simulated annealing on the score.  A better tour is polished: a
+visit, or two, swapped for an unvisited place scoring more where it still fits
+(:func:`_swap_in`), stretches moved, the time freed refilled.
+
+Sparse buses make regions of good tours far apart (a day in town, or a day
+with the cave an hour's ride away), so the search first starts from scratch
+and from a few *anchors* (high-scoring places far from one another, each
+pinned for its start), and goes on from the best of these starts.  It stops
+at the time limit or after ``patience`` steps without a better tour, and says which.
 
 Settings are one frozen, validated :class:`SearchSettings`; the compiled
 kernels take grouped arrays (:class:`TimedProblem`, :class:`~maas.tours.profiles.Profiles`,
@@ -62,15 +69,28 @@ class SearchSettings:
     seed
         Seed of the random numbers: the same problem, settings and seed give the same tour
         when the search stops on ``patience``.
+    anchors
+        Starts from other parts of the region before the main search: each begins with one
+        high-scoring place at least ``anchor_gap_m`` from the others' (a remote sight that the
+        greedy fill would never choose first, such as a cave an hour's bus ride away), and is
+        searched for ``anchor_patience`` steps without a better tour; the main search goes on
+        from the best of them and the plain start (0: the plain start only).
+    anchor_gap_m
+        Least distance (metres) between two anchors.
+    anchor_patience
+        Steps without a better tour that end the search from one anchor.
     """
 
     time_limit_s: float = 2.0
-    patience: int = 200
+    patience: int = 150
     restart_after: int = 60
     removal_share: float = 0.4
     noise: float = 0.2
     temperature: float = 0.5
     seed: int = 0
+    anchors: int = 2
+    anchor_gap_m: float = 5000.0
+    anchor_patience: int = 40
 
     def __post_init__(self) -> None:
         checks = {
@@ -81,6 +101,9 @@ class SearchSettings:
             "noise": isinstance(self.noise, (int, float)) and 0 <= self.noise <= 1,
             "temperature": isinstance(self.temperature, (int, float)) and math.isfinite(self.temperature) and self.temperature >= 0,
             "seed": isinstance(self.seed, int) and 0 <= self.seed < 2**32,
+            "anchors": isinstance(self.anchors, int) and 0 <= self.anchors <= 20,
+            "anchor_gap_m": isinstance(self.anchor_gap_m, (int, float)) and math.isfinite(self.anchor_gap_m) and self.anchor_gap_m >= 0,
+            "anchor_patience": isinstance(self.anchor_patience, int) and self.anchor_patience >= 1,
         }
         for name, ok in checks.items():
             if not ok:
@@ -131,6 +154,7 @@ class SearchResult:
     since_best: int
     stopped: str  # "patience" or "time limit" or "nothing to choose"
     time_s: float
+    starts: int = 1  # independent starts searched (the plain one and the anchors')
 
 
 # --- timing ------------------------------------------------------------------------------------------
@@ -304,35 +328,112 @@ def _repair(pb, prof, sol, noise, power, w):
 
 @njit(cache=True)
 def _relocate(pb, prof, sol, k, tmp_routes):
-    """Move single visits of day k to the position that ends the day earliest, while that helps."""
+    """Move stretches of one to three visits of day k to where the day ends earliest, while that helps.
+
+    Stretches matter on sparse buses: two sights beside one stop (a cave and its visitor
+    centre) move together to another bus, which moving either alone never finds.
+    """
     improved = True
     while improved:
         improved = False
         L = sol.rlen[k]
         end0 = sol.st[k, L - 1]
-        for i in range(1, L - 1):
+        for q in range(L):
+            tmp_routes[q] = sol.routes[k, q]
+        for seg in range(1, 4):
             if improved:
                 break
-            for p in range(1, L - 1):
-                if p == i:
-                    continue
-                for q in range(L):
-                    tmp_routes[q] = sol.routes[k, q]
-                x = sol.routes[k, i]
-                # remove i, insert at p (positions in the route without i)
-                if p < i:
-                    for q in range(i, p, -1):
-                        sol.routes[k, q] = sol.routes[k, q - 1]
-                else:
-                    for q in range(i, p):
-                        sol.routes[k, q] = sol.routes[k, q + 1]
-                sol.routes[k, p] = x
-                if _time_route(pb, prof, sol, k) < 0 and sol.st[k, L - 1] < end0:
-                    improved = True
+            for i in range(1, L - seg):  # the stretch routes[i : i + seg]
+                if improved:
                     break
-                for q in range(L):
-                    sol.routes[k, q] = tmp_routes[q]
-                _time_route(pb, prof, sol, k)
+                for p in range(1, L - seg):  # its first position in the new route
+                    if p == i:
+                        continue
+                    # the route without the stretch, with the stretch put back before its p-th place
+                    w = 0
+                    for q in range(L):
+                        if i <= q < i + seg:
+                            continue
+                        if w == p:
+                            for r in range(seg):
+                                sol.routes[k, w + r] = tmp_routes[i + r]
+                            w += seg
+                        sol.routes[k, w] = tmp_routes[q]
+                        w += 1
+                    if _time_route(pb, prof, sol, k) < 0 and sol.st[k, L - 1] < end0:
+                        improved = True
+                        break
+                    for q in range(L):
+                        sol.routes[k, q] = tmp_routes[q]
+        if not improved:
+            _time_route(pb, prof, sol, k)
+
+
+@njit(cache=True)
+def _swap_in(pb, prof, sol, saved):
+    """Replace one or two visits of a day by an unvisited place scoring more, where that is on time; repeat while it helps.
+
+    For each unvisited candidate and each visit, or pair of visits, of a day the candidate is
+    open that together score less: take them out, put the candidate where it delays the day
+    least, and keep the change when it is on time (``saved`` is a scratch Solution).  The
+    repair that follows may fill the time left.  Returns the number of swaps made.
+    """
+    m = sol.rlen.shape[0]
+    swaps = 0
+    improved = True
+    while improved:
+        improved = False
+        _evaluate(pb, sol)
+        for c in range(pb.cand.shape[0]):
+            j = pb.cand[c]
+            if sol.where[j] >= 0:
+                continue
+            for k in range(m):
+                if improved:
+                    break
+                if pb.close[k, j] < pb.open_[k, j]:
+                    continue
+                L = sol.rlen[k]
+                for i in range(1, L - 1):
+                    if improved:
+                        break
+                    for i2 in range(i, L - 1):  # i2 == i: i alone
+                        out = pb.value[sol.routes[k, i]] + (pb.value[sol.routes[k, i2]] if i2 > i else 0)
+                        if out >= pb.value[j]:
+                            continue
+                        _copy(sol, saved)
+                        if i2 > i:
+                            _remove(sol, k, i2)
+                        _remove(sol, k, i)
+                        if _swap_fits(pb, prof, sol, k, j) and _better(sol.key, saved.key):
+                            swaps += 1
+                            improved = True
+                            break
+                        _copy(saved, sol)
+            if improved:
+                break
+    return swaps
+
+
+@njit(cache=True)
+def _swap_fits(pb, prof, sol, k, j):
+    """Put j where it delays day k least; whether the day is then on time (sol.key evaluated)."""
+    if _time_route(pb, prof, sol, k) >= 0:  # without the visits taken out something is late (no triangle inequality)
+        return False
+    best = INF
+    bp = -1
+    for pos in range(sol.rlen[k] - 1):
+        if sol.st[k, pos] > pb.close[k, j]:
+            break
+        d = _insertion_delay(pb, prof, sol, k, j, pos)
+        if d < best:
+            best = d
+            bp = pos
+    if bp < 0:
+        return False
+    _insert(pb, prof, sol, k, j, bp)
+    _evaluate(pb, sol)
+    return _time_route(pb, prof, sol, k) < 0
 
 
 # --- destroy -------------------------------------------------------------------------------------------------
@@ -419,6 +520,28 @@ def _restart_day(pb, prof, sol):
                 return
 
 
+@njit(cache=True)
+def _start_at(pb, prof, sol, j):
+    """Empty every day and put j (none when j < 0) where it delays its day least (nowhere when it fits no day)."""
+    m = sol.rlen.shape[0]
+    for k in range(m):
+        while sol.rlen[k] > 2:
+            _remove(sol, k, 1)
+        _time_route(pb, prof, sol, k)
+    if j < 0:
+        return
+    best = INF
+    bk = -1
+    for k in range(m):
+        if pb.close[k, j] >= pb.open_[k, j]:
+            d = _insertion_delay(pb, prof, sol, k, j, 0)
+            if d < best:
+                best = d
+                bk = k
+    if bk >= 0:
+        _insert(pb, prof, sol, bk, j, 0)
+
+
 # --- acceptance and the loop -----------------------------------------------------------------------------------
 
 
@@ -485,44 +608,129 @@ def _solution(pb: TimedProblem, n: int) -> Solution:
     return Solution(routes, np.full(m, 2, np.int64), np.zeros((m, n + 2), np.int64), np.full(n, -1, np.int64), np.zeros(2, np.int64))
 
 
+def anchors(pb: TimedProblem, count: int, gap_m: float) -> list[int]:
+    """Up to ``count`` candidates by falling score, each at least ``gap_m`` from the ones before (see SearchSettings)."""
+    chosen: list[int] = []
+    for j in sorted(pb.cand.tolist(), key=lambda j: (-int(pb.value[j]), j)):
+        if len(chosen) >= count:
+            break
+        if all(math.dist(pb.xy[j], pb.xy[a]) >= gap_m for a in chosen):
+            chosen.append(j)
+    return chosen
+
+
+class _Search:
+    """One search's solutions, scratch arrays and counters (the compiled kernels do the work)."""
+
+    def __init__(self, pb: TimedProblem, prof: Profiles, settings: SearchSettings) -> None:
+        self.base = self.pb = pb
+        self.prof, self.settings = prof, settings
+        n = prof.n
+        self.cur, self.trial, self.best, self.overall, self.saved = (_solution(pb, n) for _ in range(5))
+        self.w = np.zeros(2 * max(len(pb.cand), 1))
+        self.buf = np.zeros(n + 1, np.int64)
+        self.key = np.zeros(n + 1)
+        self.tmp = np.zeros(n + 2, np.int64)
+        self.counters = np.zeros(2, np.int64)  # steps, steps since the phase's best
+        self.steps = 0
+        self.restarts = 0
+        self.mean = float(np.mean(pb.value[pb.cand])) if len(pb.cand) else 0.0
+        self.overall.key[0] = -1
+
+    def start(self, anchor: int) -> None:
+        """Begin a phase from scratch (anchor < 0) or from an anchor alone, filled greedily.
+
+        The anchor is pinned for its phase: it carries a bonus larger than every other score
+        (as a must-visit place does), so the phase searches the best tours through it.
+        """
+        self.pb = self.base
+        if anchor >= 0:
+            value = self.base.value.copy()
+            value[anchor] += int(self.base.value.sum()) + 1
+            self.pb = self.base._replace(value=value)
+        pb, prof, cur = self.pb, self.prof, self.cur
+        _start_at(pb, prof, cur, anchor)
+        for k in range(len(pb.starts)):
+            _fix_route(pb, prof, cur, k)
+        _settle(pb, prof, cur, 0.0, 2.0, self.w, self.tmp)
+        _copy(cur, self.best)
+        self.counters[1] = 0
+
+    def anneal(self, patience: int, deadline: float) -> bool:
+        """Search from the current tour until ``patience`` steps bring no better one; False at the deadline."""
+        s, pb, prof = self.settings, self.pb, self.prof
+        chunk = 10
+        while self.counters[1] < patience:
+            if time.perf_counter() >= deadline:
+                return False
+            frac = min(1.0, self.counters[1] / s.restart_after)
+            temp = s.temperature * self.mean * (1.0 - frac)
+            nv = int(np.sum(self.cur.rlen - 2))
+            qmax = max(1, min(nv, int(s.removal_share * nv))) if nv else 1
+            n_it = int(min(chunk, patience - self.counters[1]))
+            before = self.best.key[0]
+            _run(pb, prof, self.cur, self.trial, self.best, n_it, temp, qmax, s.noise, self.counters, self.buf, self.key, self.w, self.tmp)
+            if pb is self.base and self.best.key[0] > before:  # a better tour: polish it, go on from there
+                self.polish(self.best)
+                _copy(self.best, self.cur)
+            if self.counters[1] and self.counters[1] % s.restart_after < n_it:  # shake the best tour and go on from there
+                _copy(self.best, self.cur)
+                nv = int(np.sum(self.cur.rlen - 2))
+                if nv:
+                    _destroy(pb, prof, self.cur, 0, max(1, nv // 3), self.buf, self.key)
+                _settle(pb, prof, self.cur, 0.5, 1.0, self.w, self.tmp)
+                self.restarts += 1
+        return True
+
+    def polish(self, sol: Solution) -> None:
+        """Swap visits for better unvisited places, tighten the days, refill (on the real scores)."""
+        pb, prof = self.base, self.prof
+        _swap_in(pb, prof, sol, self.saved)
+        for k in range(len(pb.starts)):
+            _relocate(pb, prof, sol, k, self.tmp)
+        _repair(pb, prof, sol, 0.0, 2.0, self.w)
+        _evaluate(pb, sol)
+
+    def keep(self) -> bool:
+        """Keep the phase's best if it beats every earlier phase's (on the real scores); say whether it did."""
+        self.pb = self.base
+        self.polish(self.best)
+        if self.overall.key[0] < 0 or _better(self.best.key, self.overall.key):
+            _copy(self.best, self.overall)
+            return True
+        return False
+
+
 def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSettings()) -> SearchResult:
-    """Return the best tours found for ``pb`` on the arrival functions ``prof`` (see the module docstring)."""
+    """Return the best tours found for ``pb`` on the arrival functions ``prof`` (see the module docstring).
+
+    First the plain start and the anchors' (:func:`anchors`), each searched until
+    ``anchor_patience`` steps bring nothing better; then the main search from the best of
+    them until ``patience`` steps bring nothing better, or the time limit.
+    """
     clock = time.perf_counter()
-    n = prof.n
+    deadline = clock + settings.time_limit_s
     _seed(settings.seed)
-    cur, trial, best = (_solution(pb, n) for _ in range(3))
-    w = np.zeros(2 * max(len(pb.cand), 1))
-    buf = np.zeros(n + 1, np.int64)
-    key = np.zeros(n + 1)
-    tmp = np.zeros(n + 2, np.int64)
-    for k in range(len(pb.starts)):
-        _fix_route(pb, prof, cur, k)
-    _settle(pb, prof, cur, 0.0, 2.0, w, tmp)
-    _copy(cur, best)
-    counters = np.zeros(2, np.int64)
-    restarts = 0
+    run = _Search(pb, prof, settings)
+    starts = [-1, *anchors(pb, settings.anchors, settings.anchor_gap_m)] if len(pb.cand) else [-1]
     stopped = "nothing to choose" if len(pb.cand) == 0 else "patience"
-    mean = float(np.mean(pb.value[pb.cand])) if len(pb.cand) else 0.0
-    chunk = 10
-    while len(pb.cand):
-        elapsed = time.perf_counter() - clock
-        if elapsed >= settings.time_limit_s:
+    since_best = 0
+    for i, anchor in enumerate(starts):
+        run.start(anchor)
+        on_time = run.anneal(settings.anchor_patience, deadline) if len(pb.cand) else True
+        run.keep()
+        if not on_time:
             stopped = "time limit"
+            starts = starts[: i + 1]
             break
-        if counters[1] >= settings.patience:
-            break
-        frac = min(1.0, counters[1] / settings.restart_after)
-        temp = settings.temperature * mean * (1.0 - frac)
-        nv = int(np.sum(cur.rlen - 2))
-        qmax = max(1, min(nv, int(settings.removal_share * nv))) if nv else 1
-        n_it = int(min(chunk, settings.patience - counters[1]))
-        _run(pb, prof, cur, trial, best, n_it, temp, qmax, settings.noise, counters, buf, key, w, tmp)
-        if counters[1] and counters[1] % settings.restart_after < n_it:  # shake the best tour and go on from there
-            _copy(best, cur)
-            nv = int(np.sum(cur.rlen - 2))
-            if nv:
-                _destroy(pb, prof, cur, 0, max(1, nv // 3), buf, key)
-            _settle(pb, prof, cur, 0.5, 1.0, w, tmp)
-            restarts += 1
+    if stopped == "patience":
+        _copy(run.overall, run.cur)
+        _copy(run.overall, run.best)
+        run.counters[1] = 0
+        if not run.anneal(settings.patience, deadline):
+            stopped = "time limit"
+        run.keep()
+        since_best = int(run.counters[1])
+    best = run.overall
     tours = [[int(x) for x in best.routes[k, 1 : best.rlen[k] - 1]] for k in range(len(pb.starts))]
-    return SearchResult(tours, int(best.key[0]), int(counters[0]), restarts, int(counters[1]), stopped, time.perf_counter() - clock)
+    return SearchResult(tours, int(best.key[0]), int(run.counters[0]), run.restarts, since_best, stopped, time.perf_counter() - clock, len(starts))

@@ -102,3 +102,58 @@ def test_same_tours_without_numba():
         answers.append(json.loads(run.stdout.strip().splitlines()[-1]))
     assert answers[0] == answers[1]
     assert answers[0][0] > 0
+
+
+def walk_only_problem(values: list[int], walk_s: int, service_s: int, day: tuple[int, int]) -> tuple[TimedProblem, Profiles]:
+    """One day, start 0 and end 1, candidates 2.. all ``walk_s`` apart on foot (no buses), open all day."""
+    n = 2 + len(values)
+    walk = np.full((1, n, n), walk_s, np.int64)
+    walk[0, np.arange(n), np.arange(n)] = 0
+    prof = Profiles(n, np.zeros(n * n + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), walk)
+    pb = TimedProblem(
+        value=np.array([0, 0, *values], np.int64),
+        service=np.array([0, 0, *[service_s] * len(values)], np.int64),
+        open_=np.zeros((1, n), np.int64),
+        close=np.full((1, n), 24 * 3600, np.int64),
+        t0=np.array([day[0]], np.int64),
+        t1=np.array([day[1]], np.int64),
+        starts=np.array([0], np.int64),
+        ends=np.array([1], np.int64),
+        cand=np.arange(2, n, dtype=np.int64),
+        xy=np.array([[0.0, 0.0], [0.0, 0.0], *[[i * 10_000.0, 0.0] for i in range(len(values))]]),
+    )
+    return pb, prof
+
+
+def test_swap_in_replaces_a_visit_by_a_better_one_that_fits_only_alone():
+    from maas.tours.timed_search import _evaluate, _insert, _solution, _swap_in, _time_route
+
+    # Room for one visit of an hour (two 10-minute walks): 30 is visited, 50 and 20 are not.
+    pb, prof = walk_only_problem([30, 50, 20], 600, 3600, (9 * 3600, 10 * 3600 + 20 * 60))
+    sol, saved = _solution(pb, prof.n), _solution(pb, prof.n)
+    _time_route(pb, prof, sol, 0)
+    _insert(pb, prof, sol, 0, 2, 0)
+    _evaluate(pb, sol)
+    assert sol.key[0] == 30
+    assert _swap_in(pb, prof, sol, saved) == 1
+    assert sol.key[0] == 50 and list(sol.routes[0, : sol.rlen[0]]) == [0, 3, 1]
+    assert on_time(pb, prof, [[3]])
+
+
+def test_anchors_are_high_scores_far_apart():
+    from maas.tours.timed_search import anchors
+
+    pb, _ = walk_only_problem([10, 90, 80, 70], 600, 600, (9 * 3600, 18 * 3600))
+    pb = pb._replace(xy=np.array([[0, 0], [0, 0], [0, 0], [0, 0], [1000, 0], [9000, 0]], float))
+    assert anchors(pb, 3, 5000) == [3, 5]  # 80 is 1 km from 90: not a second anchor
+    assert anchors(pb, 1, 5000) == [3] and anchors(pb, 0, 5000) == []
+
+
+def test_anchored_starts_are_reported_and_on_time():
+    for seed in range(3):
+        pb, prof = random_timed_problem(seed)
+        r = search(pb, prof, SearchSettings(time_limit_s=60, patience=40, anchors=3, anchor_patience=10, anchor_gap_m=1000, seed=seed))
+        assert 2 <= r.starts <= 4 and r.stopped == "patience"
+        assert on_time(pb, prof, r.tours)
+        plain = search(pb, prof, SearchSettings(time_limit_s=60, patience=40, anchors=0, seed=seed))
+        assert plain.starts == 1 and on_time(pb, prof, plain.tours)
