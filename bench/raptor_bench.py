@@ -59,10 +59,10 @@ T_MIN, T_MAX = 6 * 3600, 20 * 3600
 def _load(paths: list[str], cache_dir: str):
     from maas.network.network import Network
     from maas.routing.planner import Planner
-    from maas.timetable.cache import cache_key, load_timetable, unique_names
+    from maas.timetable.cache import MANIFEST, cache_key, entry_path, load_timetable, unique_names
 
     key = cache_key(paths, unique_names(paths))
-    existed = (Path(cache_dir) / f"timetable-{key}.pickle").exists()
+    existed = (entry_path(cache_dir, key) / MANIFEST).is_file()  # an entry: a folder of .npy arrays and manifest.json
     t0 = time.perf_counter()
     tt = load_timetable(paths, cache_dir=cache_dir, use_cache=True, progress=False)
     load_s = time.perf_counter() - t0
