@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from tqdm.auto import tqdm
@@ -24,6 +26,8 @@ from maas.routing.params import DEFAULT_PARAMS, RoutingParams
 from maas.when import date_and_time
 
 if TYPE_CHECKING:  # imported by the commands when they run, so that `maas --help` stays quick
+    from maas.batch.runner import Task
+    from maas.batch.source import NetworkSource
     from maas.routing.locations import Locations
     from maas.routing.matrix import DepartureWindow
     from maas.routing.places import PlaceIndex
@@ -39,6 +43,9 @@ WorkersOpt = Annotated[int, typer.Option("--workers", help="Processes of a local
 SchedulerOpt = Annotated[
     str | None,
     typer.Option("--scheduler", help="Run on an existing Dask cluster: its scheduler's address, tcp://HOST:PORT.", show_default=False),
+]
+BoundariesOpt = Annotated[
+    Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)
 ]
 
 
@@ -85,6 +92,53 @@ def _progress(total: int, what: str) -> tqdm:
     return tqdm(total=total, desc=what, unit="origin", disable=not sys.stderr.isatty(), file=sys.stderr)
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What ``matrix`` and ``access`` read before searching: the places, the departures and the network's source for the tasks."""
+
+    origins: Locations
+    geometries: list[dict]  # each origin's GeoJSON geometry (a mesh cell's square, or a point)
+    destinations: Locations
+    window: DepartureWindow
+    source: NetworkSource
+
+
+def _read_inputs(
+    origins: str,
+    destinations: Path,
+    boundaries: Path | None,
+    date: str | None,
+    depart: str | None,
+    window: int,
+    feed: Sequence[Path] | None,
+    pois: Path | None,
+    osm: Path | None,
+) -> _Inputs:
+    """Load the network and read the origins, destinations and departure window of the command line.
+
+    The network loaded here is remembered as the tasks' source, so that
+    chunks run in this process (no cluster) do not load it again.
+    """
+    from maas.batch.source import network_source, remember
+    from maas.routing.locations import read_locations
+
+    planner, places = load_planner(feed, pois, osm)
+    o_found, geometries = _origins(origins, places, boundaries)
+    d_found = read_locations(destinations, places, "destinations")
+    win = _window(planner, date, depart, window)
+    source = network_source(feed, pois, osm)
+    remember(source, planner.network, planner, places)
+    return _Inputs(o_found, geometries, d_found, win, source)
+
+
+def _run_chunks(task: Task[Any], inputs: _Inputs, job: object, workers: int, scheduler: str | None, what: str) -> list[Any]:
+    """Run ``task`` over the origins in chunks, here or on a Dask cluster, with a progress bar; the chunks' answers in order."""
+    from maas.batch.runner import runner, split
+
+    with runner(workers, scheduler) as run, _progress(len(inputs.origins), what) as bar:
+        return run.map(task, inputs.source, job, split(inputs.origins.places, run.workers), bar.update)
+
+
 @routing_options
 def matrix(
     origins: Annotated[
@@ -103,9 +157,7 @@ def matrix(
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
     params: RoutingParams = DEFAULT_PARAMS,
-    boundaries: Annotated[
-        Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)
-    ] = None,
+    boundaries: BoundariesOpt = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -121,25 +173,16 @@ def matrix(
 
       maas matrix --origins o.csv --destinations d.csv --depart 08:00 --window 60 --percentiles 5,50,95 --output m.parquet --workers 2
     """
-    from maas.batch.runner import runner, split
-    from maas.batch.source import network_source, remember
     from maas.batch.tasks import MatrixJob, matrix_chunk
-    from maas.routing.locations import read_locations
     from maas.routing.matrix import DEFAULT_PERCENTILES, TravelTimeMatrix, check_percentiles
     from maas.routing.matrix_output import output_format, write_matrix
 
     output_format(output)  # refuse an unknown extension before any work
     pcts = check_percentiles(_numbers(percentiles, "percentiles", "--percentiles") or list(DEFAULT_PERCENTILES))
-    planner, places = load_planner(feed, pois, osm)
-    o_found, _ = _origins(origins, places, boundaries)
-    d_found = read_locations(destinations, places, "destinations")
-    win = _window(planner, date, depart, window)
-    source = network_source(feed, pois, osm)
-    remember(source, planner.network, planner, places)
+    inputs = _read_inputs(origins, destinations, boundaries, date, depart, window, feed, pois, osm)
+    o_found, d_found, win = inputs.origins, inputs.destinations, inputs.window
     job = MatrixJob(uuid.uuid4().hex, d_found.places, win, params, pcts)
-    with runner(workers, scheduler) as run, _progress(len(o_found), "matrix") as bar:
-        chunks = split(o_found.places, run.workers)
-        parts = run.map(matrix_chunk, source, job, chunks, bar.update)
+    parts = _run_chunks(matrix_chunk, inputs, job, workers, scheduler, "matrix")
     import numpy as np
 
     seconds = np.concatenate(parts) if parts else np.zeros((0, len(d_found), len(pcts)), np.int32)
@@ -184,9 +227,7 @@ def access(
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
     params: RoutingParams = DEFAULT_PARAMS,
-    boundaries: Annotated[
-        Path | None, typer.Option("--boundaries", help="Municipal boundaries GeoJSON for mesh:LEVEL (default: the seven municipalities).", show_default=False)
-    ] = None,
+    boundaries: BoundariesOpt = None,
     feed: FeedOpt = None,
     pois: PoisOpt = None,
     osm: OsmOpt = None,
@@ -200,24 +241,16 @@ def access(
 
       maas access --origins mesh:3 --destinations hospitals.csv --depart 08:00 --window 60 --minutes 30,45,60 --output access.geojson
     """
-    from maas.batch.runner import runner, split
-    from maas.batch.source import network_source, remember
     from maas.batch.tasks import AccessJob, MatrixJob, access_chunk
     from maas.routing.access import Accessibility, check_thresholds
-    from maas.routing.locations import read_locations
     from maas.routing.matrix_output import output_format, write_access
 
     output_format(output)
     thresholds = check_thresholds(_numbers(minutes, "minutes", "--minutes") or [])
-    planner, places = load_planner(feed, pois, osm)
-    o_found, geometries = _origins(origins, places, boundaries)
-    d_found = read_locations(destinations, places, "destinations")
-    win = _window(planner, date, depart, window)
-    source = network_source(feed, pois, osm)
-    remember(source, planner.network, planner, places)
+    inputs = _read_inputs(origins, destinations, boundaries, date, depart, window, feed, pois, osm)
+    o_found, d_found, win, geometries = inputs.origins, inputs.destinations, inputs.window, inputs.geometries
     job = AccessJob(MatrixJob(uuid.uuid4().hex, d_found.places, win, params, (percentile,)), d_found.weights, thresholds, percentile)
-    with runner(workers, scheduler) as run, _progress(len(o_found), "access") as bar:
-        parts = run.map(access_chunk, source, job, split(o_found.places, run.workers), bar.update)
+    parts = _run_chunks(access_chunk, inputs, job, workers, scheduler, "access")
     import numpy as np
 
     values = np.concatenate(parts) if parts else np.zeros((0, len(thresholds)))
