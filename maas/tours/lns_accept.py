@@ -1,6 +1,7 @@
 """The annealing loop of the fixed-travel-time LNS: destroy, repair, local search, and simulated-annealing acceptance.
 
 Part of the search :class:`maas.tours.lns.Search` runs (compiled with numba when it is installed).
+The loop takes the grouped arrays of :mod:`maas.tours.lns_arrays`.
 """
 
 from __future__ import annotations
@@ -36,55 +37,21 @@ def seed_rng(s):
 
 
 @njit(cache=True)
-def _lns(
-    n_iter,
-    prm,
-    ops,
-    op_w,
-    tmp,
-    wtmp,
-    routes,
-    rlen,
-    arr,
-    st,
-    ms,
-    where,
-    service,
-    travel,
-    open_,
-    close,
-    t0,
-    endlim,
-    ver,
-    allowed,
-    cand,
-    weight,
-    value,
-    bshift,
-    bpos,
-    cver,
-    w,
-    buf,
-    key,
-    touched,
-    cur,
-    best,
-    b_routes,
-    b_rlen,
-    k_routes,
-    k_rlen,
-    k_where,
-    k_ver,
-    ls_ver,
-    counters,
-    force,
-):
-    """Run n_iter destroy-and-repair steps with simulated-annealing acceptance at temperature temp.
+def _lns(pb, s, wk, rec, kept, n_iter, prm, ops, op_w):
+    """Run n_iter destroy-and-repair steps with simulated-annealing acceptance at temperature ``prm.temp``.
 
-    ``cur``/``best`` hold (value, travel) of the current and best solutions; ``b_*`` the best
-    routes, ``k_*`` the backup used to undo a rejected step.  ``counters``: [iterations,
-    iterations since the best improved, accepted].
+    ``pb`` the :class:`~maas.tours.lns_arrays.Problem`, ``s`` the current solution
+    (:class:`~maas.tours.lns_arrays.State`), ``wk`` the moves' buffers and caches
+    (:class:`~maas.tours.lns_arrays.Work`), ``rec`` the current and best (value, travel),
+    the best routes and the counters (:class:`~maas.tours.lns_arrays.Record`), ``kept`` the
+    backup that undoes a rejected step (:class:`~maas.tours.lns_arrays.Kept`).  ``ops`` are
+    the removal rules drawn from, ``op_w`` their adaptive weights (updated when ``prm.alns`` > 0).
     """
+    routes, rlen, where, ver = s.routes, s.rlen, s.where, s.ver
+    allowed, weight = pb.allowed, pb.weight
+    buf, wtmp, force, ls_ver = wk.buf, wk.wtmp, wk.force, wk.ls_ver
+    cur, best, counters = rec.cur, rec.best, rec.counters
+    k_routes, k_rlen, k_ver = kept.routes, kept.rlen, kept.ver
     m = rlen.shape[0]
     n_ops = ops.shape[0]
     temp = prm.temp
@@ -101,7 +68,7 @@ def _lns(
             k_rlen[k] = rlen[k]
             for p in range(rlen[k]):
                 k_routes[k, p] = routes[k, p]
-        k_where[:] = where
+        kept.where[:] = where
         for k in range(m):
             k_ver[k] = ver[k]
         if alns > 0:
@@ -121,7 +88,7 @@ def _lns(
         q = 1 + int(qmax * np.random.random() ** qpow)
         if q > qmax:
             q = qmax
-        cnt = _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force)
+        cnt = _destroy(pb, s, wk, kind, q)
         if tabu < 1.0:  # the visits just removed come back only if nothing else fits as well
             for i in range(cnt):
                 wtmp[buf[i]] = weight[buf[i]] * tabu
@@ -132,33 +99,31 @@ def _lns(
             bp = -1
             for k in range(m):
                 if allowed[u, k]:
-                    sh, q2 = _eval_ins(u, k, routes, rlen, arr, st, ms, service, travel, open_, close)
+                    sh, q2 = _eval_ins(pb, s, u, k)
                     if q2 >= 0 and sh < bs:
                         bs = sh
                         bk = k
                         bp = q2
             if bk >= 0:
-                _insert_at(u, bk, bp, routes, rlen, where)
-                _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+                _insert_at(s, u, bk, bp)
+                _sched(pb, s, bk)
         power = 1.0 if np.random.random() < 0.5 else 2.0
-        _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, wtmp, noise, power, bshift, bpos, cver, w)
+        _repair(pb, s, wk, wtmp, noise, power)
         if tabu < 1.0:
             for i in range(cnt):
                 wtmp[buf[i]] = weight[buf[i]]
-        sc, tr = _value(routes, rlen, where, value, travel)
+        sc, tr = _value(pb, s)
         if ls_mode == 2 or (ls_mode == 1 and sc >= cur[0]):
             any_ls = False
             for k in range(m):
                 if ls_ver[k] == ver[k]:
                     continue
-                if _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver, tmp):
+                if _improve_route(pb, s, k, wk.tmp):
                     any_ls = True
                 ls_ver[k] = ver[k]
             if any_ls:
-                _repair(
-                    routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, noise, power, bshift, bpos, cver, w
-                )
-                sc, tr = _value(routes, rlen, where, value, travel)
+                _repair(pb, s, wk, weight, noise, power)
+                sc, tr = _value(pb, s)
         reward = 0.0
         if sc > cur[0] or (sc == cur[0] and tr <= cur[1]):
             accept = True
@@ -183,9 +148,9 @@ def _lns(
                 best[0] = sc
                 best[1] = tr
                 for k in range(m):
-                    b_rlen[k] = rlen[k]
+                    rec.best_rlen[k] = rlen[k]
                     for p in range(rlen[k]):
-                        b_routes[k, p] = routes[k, p]
+                        rec.best_routes[k, p] = routes[k, p]
         else:
             for k in range(m):
                 if ver[k] == k_ver[k]:
@@ -193,9 +158,9 @@ def _lns(
                 rlen[k] = k_rlen[k]
                 for p in range(k_rlen[k]):
                     routes[k, p] = k_routes[k, p]
-                _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+                _sched(pb, s, k)
                 ver[k] = k_ver[k]  # the same content as before: its cached positions hold again
-            where[:] = k_where
+            where[:] = kept.where
         if alns > 0:
             op_w[oi] = (1.0 - alns) * op_w[oi] + alns * reward
             if op_w[oi] < 0.05:

@@ -1,6 +1,8 @@
 """Exact re-planning of the fixed-travel-time LNS: dynamic programming over subsets on stretches of a route.
 
 Part of the search :class:`maas.tours.lns.Search` runs (compiled with numba when it is installed).
+The kernels take the grouped arrays of :mod:`maas.tours.lns_arrays` (``pb`` the problem, ``s`` the
+state, ``dp`` the tables).
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from maas.tours.lns_routes import INF, _sched
 
 
 @njit(cache=True)
-def _dp_segment(
-    k, i, j, kmax, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, value, tbl, par, msc, cnodes, ckey
-):
+def _dp_segment(pb, s, dp, k, i, j, kmax):
     """Re-plan the stretch of route k between positions i and j exactly (dynamic programming over subsets).
 
     The candidates are the visits strictly between i and j plus the unvisited nodes that fit
@@ -24,6 +24,9 @@ def _dp_segment(
     MaxShift replaces the stretch when it collects more value (or as much, arriving earlier).
     Returns the value gained (-1 when nothing changed).
     """
+    routes, rlen, arr, st, ms, where = s.routes, s.rlen, s.arr, s.st, s.ms, s.where
+    service, travel, open_, close, allowed, cand, value = pb.service, pb.travel, pb.open_, pb.close, pb.allowed, pb.cand, pb.value
+    tbl, par, msc, cnodes, ckey = dp.tbl, dp.par, dp.msc, dp.nodes, dp.key
     a = routes[k, i]
     b = routes[k, j]
     dep = st[k, i] + service[a]
@@ -145,15 +148,14 @@ def _dp_segment(
         routes[k, i + 1 + r] = u
         where[u] = k
     rlen[k] = L + shift
-    _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+    _sched(pb, s, k)
     return best_val - cur_val
 
 
 @njit(cache=True)
-def _dp_sweep(
-    kmax, seg_max, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, value, tbl, par, msc, cnodes, ckey
-):
-    """Apply :func:`_dp_segment` along every route (windows of up to seg_max visits) until nothing improves."""
+def _dp_sweep(pb, s, dp, kmax, seg_max):
+    """Apply :func:`_dp_segment` along every route (windows of up to seg_max visits) until nothing improves; return the value gained."""
+    rlen = s.rlen
     m = rlen.shape[0]
     gained = 0
     improved = True
@@ -166,33 +168,7 @@ def _dp_sweep(
                     j = i + span
                     if j > rlen[k] - 1:
                         continue
-                    g = _dp_segment(
-                        k,
-                        i,
-                        j,
-                        kmax,
-                        routes,
-                        rlen,
-                        arr,
-                        st,
-                        ms,
-                        where,
-                        service,
-                        travel,
-                        open_,
-                        close,
-                        t0,
-                        endlim,
-                        ver,
-                        allowed,
-                        cand,
-                        value,
-                        tbl,
-                        par,
-                        msc,
-                        cnodes,
-                        ckey,
-                    )
+                    g = _dp_segment(pb, s, dp, k, i, j, kmax)
                     if g >= 0:
                         gained += g
                         improved = True

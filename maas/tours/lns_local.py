@@ -1,6 +1,7 @@
 """Local search of the fixed-travel-time LNS: 2-opt and or-opt within a route while it stays on time.
 
 Part of the search :class:`maas.tours.lns.Search` runs (compiled with numba when it is installed).
+The kernels take the grouped arrays of :mod:`maas.tours.lns_arrays` (``pb`` the problem, ``s`` the state).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from maas._jit import njit
 from maas.tours.lns_routes import _sched
 
 
-@njit(cache=True)
-def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim, ver):
+@njit(cache=True, inline="always")
+def _seq_ok(pb, seq, L, k):
     """Whether visiting seq[0:L] (start ... end) is on time for tour k."""
-    t = t0[k]
+    service, travel, open_, close, endlim = pb.service, pb.travel, pb.open_, pb.close, pb.endlim
+    t = pb.t0[k]
     a = seq[0]
     for p in range(1, L):
         b = seq[p]
@@ -31,18 +33,22 @@ def _seq_ok(seq, L, k, service, travel, open_, close, t0, endlim, ver):
 
 
 @njit(cache=True)
-def _adopt(tmp, L, k, routes, service, travel, open_, close, t0, endlim, ver):
-    """Make the order tmp[0:L] route k when it keeps the route on time; return whether it did."""
-    if not _seq_ok(tmp, L, k, service, travel, open_, close, t0, endlim, ver):
+def _adopt(pb, s, tmp, L, k):
+    """Make the order tmp[0:L] route k when it keeps the route on time; return whether it did (the caller re-times it)."""
+    if not _seq_ok(pb, tmp, L, k):
         return False
     for p in range(L):
-        routes[k, p] = tmp[p]
+        s.routes[k, p] = tmp[p]
     return True
 
 
 @njit(cache=True)
-def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver, tmp):
-    """2-opt and or-opt (segments of 1-3 visits) on route k while the travel time drops and the route stays on time."""
+def _improve_route(pb, s, k, tmp):
+    """2-opt and or-opt (segments of 1-3 visits) on route k while the travel time drops and the route stays on time.
+
+    ``tmp`` holds the orders tried.  Returns whether the route changed (it is then re-timed).
+    """
+    routes, rlen, travel = s.routes, s.rlen, pb.travel
     improved_any = False
     improved = True
     while improved:
@@ -68,7 +74,7 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                         tmp[p] = routes[k, p]
                     for p in range(i, j + 1):
                         tmp[p] = routes[k, i + j - p]
-                    if _adopt(tmp, L, k, routes, service, travel, open_, close, t0, endlim, ver):
+                    if _adopt(pb, s, tmp, L, k):
                         improved = True
                         break
         if improved:
@@ -103,11 +109,11 @@ def _improve_route(k, routes, rlen, arr, st, ms, service, travel, open_, close, 
                                 for z in range(sl):
                                     tmp[q] = routes[k, i + z]
                                     q += 1
-                        if _adopt(tmp, L, k, routes, service, travel, open_, close, t0, endlim, ver):
+                        if _adopt(pb, s, tmp, L, k):
                             improved = True
                             break
         if improved:
             improved_any = True
     if improved_any:
-        _sched(k, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+        _sched(pb, s, k)
     return improved_any

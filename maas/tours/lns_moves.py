@@ -1,6 +1,8 @@
 """Destroy and repair moves of the fixed-travel-time LNS: greedy time-window-aware insertion, and the removal rules.
 
 Part of the search :class:`maas.tours.lns.Search` runs (compiled with numba when it is installed).
+The kernels take the grouped arrays of :mod:`maas.tours.lns_arrays` (``pb`` the problem, ``s``
+the state, ``wk`` the buffers and caches).
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from maas.tours.lns_routes import _eval_ins, _fix_route, _insert_at, _remove_at,
 
 
 @njit(cache=True)
-def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, allowed, cand, weight, noise, power, bshift, bpos, cver, w):
+def _repair(pb, s, wk, weight, noise, power):
     """Greedy time-window-aware insertion: insert the unvisited node with the best weight^power / (shift + 1) until none fits.
 
     ``shift`` is the time the insertion takes out of the route (travel detour, waiting and
     service), evaluated in O(1) per position with the MaxShift values; each node's best
-    position per route is cached and only the changed route is re-evaluated.
+    position per route is cached and only the changed route is re-evaluated.  ``weight`` is
+    ``pb.weight`` or a step's own (``wk.wtmp``).  Returns how many nodes were inserted.
     """
-    m = rlen.shape[0]
+    cand, allowed, where, ver = pb.cand, pb.allowed, s.where, s.ver
+    w, bshift, bpos, cver = wk.w, wk.bshift, wk.bpos, wk.cver
+    m = s.rlen.shape[0]
     nc = cand.shape[0]
     for c in range(nc):
         x = weight[cand[c]]
@@ -35,8 +40,8 @@ def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0,
                 continue  # route k unchanged since this node's best position there was found
             cver[c, k] = ver[k]
             if allowed[j, k]:
-                s, q = _eval_ins(j, k, routes, rlen, arr, st, ms, service, travel, open_, close)
-                bshift[c, k] = s
+                sh, q = _eval_ins(pb, s, j, k)
+                bshift[c, k] = sh
                 bpos[c, k] = q
             else:
                 bpos[c, k] = -1
@@ -50,10 +55,10 @@ def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0,
                 continue
             for k in range(m):
                 if bpos[c, k] >= 0:
-                    s = bshift[c, k]
-                    if s < 0:
-                        s = 0
-                    r = w[c] / (s + 1.0)
+                    sh = bshift[c, k]
+                    if sh < 0:
+                        sh = 0
+                    r = w[c] / (sh + 1.0)
                     if r > best:
                         best = r
                         bc = c
@@ -62,8 +67,8 @@ def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0,
             break
         j = cand[bc]
         vk_old = ver[bk]
-        _insert_at(j, bk, bpos[bc, bk], routes, rlen, where)
-        _sched(bk, routes, rlen, arr, st, ms, service, travel, open_, close, t0, endlim, ver)
+        _insert_at(s, j, bk, bpos[bc, bk])
+        _sched(pb, s, bk)
         n_ins += 1
         for c in range(nc):
             if where[cand[c]] >= 0:
@@ -72,15 +77,16 @@ def _repair(routes, rlen, arr, st, ms, where, service, travel, open_, close, t0,
                 cver[c, bk] = ver[bk]
                 if bpos[c, bk] < 0:
                     continue  # no room before the insertion, none after it either
-                s, q = _eval_ins(cand[c], bk, routes, rlen, arr, st, ms, service, travel, open_, close)
-                bshift[c, bk] = s
+                sh, q = _eval_ins(pb, s, cand[c], bk)
+                bshift[c, bk] = sh
                 bpos[c, bk] = q
     return n_ins
 
 
 @njit(cache=True)
-def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, touched):
-    """Remove nodes[0:cnt] from their routes and re-time the routes touched."""
+def _remove_nodes(pb, s, nodes, cnt, touched):
+    """Remove nodes[0:cnt] from their routes and re-time the routes touched (``touched[k]`` says which)."""
+    routes, rlen, where = s.routes, s.rlen, s.where
     m = rlen.shape[0]
     for k in range(m):
         touched[k] = False
@@ -91,12 +97,12 @@ def _remove_nodes(nodes, cnt, routes, rlen, arr, st, ms, where, service, travel,
             continue
         for p in range(1, rlen[k] - 1):
             if routes[k, p] == j:
-                _remove_at(k, p, routes, rlen, where)
+                _remove_at(s, k, p)
                 touched[k] = True
                 break
     for k in range(m):
         if touched[k]:
-            _fix_route(k, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver)
+            _fix_route(pb, s, k)
 
 
 @njit(cache=True)
@@ -117,12 +123,15 @@ def _keep_smallest(items, key, n, q):
 
 
 @njit(cache=True)
-def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, weight, cand, buf, key, touched, force):
+def _destroy(pb, s, wk, kind, q):
     """Remove about q visits chosen by one of several rules; returns how many were removed.
 
     Rule 4 (make room for an unvisited node) leaves that node in ``force[0]`` (else -1) so that
-    the repair inserts it first.
+    the repair inserts it first.  The removed nodes are ``wk.buf[0:count]``.
     """
+    routes, rlen, arr, st, where = s.routes, s.rlen, s.arr, s.st, s.where
+    service, travel, cand, weight = pb.service, pb.travel, pb.cand, pb.weight
+    buf, key, force = wk.buf, wk.key, wk.force
     m = rlen.shape[0]
     force[0] = -1
     nv = 0
@@ -164,32 +173,32 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
                 cnt += 1
     elif kind == 3 or kind == 4:  # related to a visited (3) or an unvisited (4) node: the nearest visits
         if kind == 3:
-            s = buf[np.random.randint(nv)]
+            u = buf[np.random.randint(nv)]
         else:
             nu = 0
             for c in range(cand.shape[0]):
                 if where[cand[c]] < 0:
                     nu += 1
             if nu == 0:
-                s = buf[np.random.randint(nv)]
+                u = buf[np.random.randint(nv)]
             else:
                 r = np.random.randint(nu)
-                s = -1
+                u = -1
                 for c in range(cand.shape[0]):
                     if where[cand[c]] < 0:
                         if r == 0:
-                            s = cand[c]
+                            u = cand[c]
                             break
                         r -= 1
-                force[0] = s
+                force[0] = u
         for i in range(nv):
             v = buf[i]
-            key[i] = (travel[s, v] + travel[v, s]) * (0.8 + 0.4 * np.random.random())
+            key[i] = (travel[u, v] + travel[v, u]) * (0.8 + 0.4 * np.random.random())
         _keep_smallest(buf, key, nv, q)
         cnt = q
     elif kind == 6:  # the visits whose service starts nearest a random time, over all tours
-        lo = t0.min()
-        hi = endlim.max()
+        lo = pb.t0.min()
+        hi = pb.endlim.max()
         t = lo + np.random.random() * (hi - lo)
         i = 0
         for k in range(m):
@@ -212,5 +221,5 @@ def _destroy(kind, q, routes, rlen, arr, st, ms, where, service, travel, open_, 
                 i += 1
         _keep_smallest(buf, key, nv, q)
         cnt = q
-    _remove_nodes(buf, cnt, routes, rlen, arr, st, ms, where, service, travel, open_, close, t0, endlim, ver, touched)
+    _remove_nodes(pb, s, buf, cnt, wk.touched)
     return cnt

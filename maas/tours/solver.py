@@ -210,7 +210,7 @@ class LnsSettings:
     qpow: float = 1.0
     #: relative noise on the scores during a repair
     noise: float = 0.2
-    #: removal rules used (see maas.tours.lns._destroy)
+    #: removal rules used (see maas.tours.lns_moves._destroy)
     ops: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
     #: go back to the best solution after this many steps without improving it (0: never)
     restart: int = 0
@@ -289,9 +289,9 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     s.load(clean_tours(problem, initial) if initial is not None else [[] for _ in range(s.m)])
     s.settle()
     s.mark_best()
-    if len(s.cand) == 0:
-        return s.best_tours(), s.counters.copy()
-    mean_w = float(np.mean(s.weight[s.cand]))
+    if len(s.pb.cand) == 0:
+        return s.best_tours(), s.rec.counters.copy()
+    mean_w = float(np.mean(s.pb.weight[s.pb.cand]))
     temp0 = cfg.t0_frac * mean_w
     ops_arr = np.array(cfg.ops, dtype=np.int64)
     op_w = np.ones(len(ops_arr))
@@ -303,7 +303,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
     budget = float(time_limit_s) if iterations is None else None
     total_steps = 0
     packs_won = 0
-    best_key = (int(s.best[0]), -int(s.best[1]))
+    best_key = (int(s.rec.best[0]), -int(s.rec.best[1]))
     best_tours = s.best_tours()
     for seg in range(segments):
         seg_start = clock()
@@ -318,7 +318,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
             s.load(best_tours)
             s.kick(float(cfg.kick), float(cfg.noise), 1.0 + seg % 2)
             s.mark_best()
-        s.counters[:] = 0
+        s.rec.counters[:] = 0
         chunk = 20
         done = 0
         polished = s.best_signature()
@@ -335,7 +335,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                     break
                 frac = (now - seg_start) / seg_len
                 n_it = chunk
-            nv = int(np.sum(s.rlen - 2))
+            nv = int(np.sum(s.state.rlen - 2))
             qmax = max(2, int(cfg.qfrac * nv))
             if cfg.cool == 1:
                 temp = temp0 * (0.01**frac)
@@ -349,7 +349,7 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
             dt = clock() - c0
             done += n_it
             if pool is not None:
-                pool.add(s.routes, s.rlen, s.value, s.travel)
+                pool.add(s.state.routes, s.state.rlen, s.pb.value, s.pb.travel)
             if dp_on and s.best_signature() != polished:
                 progress = done if iterations is not None else clock() - seg_start
                 if progress >= next_polish:
@@ -357,21 +357,21 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                     s.polish(dp_k, dp_seg)
                     polished = s.best_signature()
                     next_polish = progress + float(cfg.dp_gap) * (seg_iters if iterations is not None else seg_len)
-            if restart and s.counters[1] > restart:
+            if restart and s.rec.counters[1] > restart:
                 s.restore_best()
-                s.counters[1] = 0
+                s.rec.counters[1] = 0
             if iterations is None and dt > 0:  # a fixed chunk keeps iteration-limited runs deterministic
                 chunk = int(max(1, min(chunk * 2, n_it * 0.02 / dt)))
-        total_steps += int(s.counters[0])
+        total_steps += int(s.rec.counters[0])
         if dp_on and s.best_signature() != polished:
             s.restore_best()
             s.polish(dp_k, dp_seg)
-        key = (int(s.best[0]), -int(s.best[1]))
+        key = (int(s.rec.best[0]), -int(s.rec.best[1]))
         if key > best_key:
             best_key = key
             best_tours = s.best_tours()
         if pool is not None:
-            pool.add(s.b_routes, s.b_rlen, s.value, s.travel)
+            pool.add(s.rec.best_routes, s.rec.best_rlen, s.pb.value, s.pb.travel)
             if budget is not None:
                 packed = pool.pack(float(cfg.pack_time) * budget, best_tours)
             else:
@@ -380,12 +380,12 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                 s.load(packed)
                 s.settle()
                 s.mark_best()
-                key = (int(s.best[0]), -int(s.best[1]))
+                key = (int(s.rec.best[0]), -int(s.rec.best[1]))
                 if key > best_key:
                     best_key = key
                     best_tours = s.best_tours()
                     packs_won += 1
-    counters = s.counters.copy()
+    counters = s.rec.counters.copy()
     counters[0] = total_steps
     counters[2] = packs_won
     return best_tours, counters
