@@ -23,6 +23,7 @@ from maas.batch.tasks import MatrixJob, matrix_chunk
 from maas.cli.main import app
 from maas.routing.matrix import DepartureWindow
 from maas.routing.params import RoutingParams
+from tests.cli.matrix_kit import DAY, matrix_args
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -70,7 +71,7 @@ def files(tmp_path, default_places) -> Path:
         "place,weight\n" + "\n".join(f"{p},{i % 3 + 1}" for i, p in enumerate(places)) + '\n"34.1598,131.4601",5\n', encoding="utf-8"
     )
     (tmp_path / "q.csv").write_text(
-        "from,to,date,depart\n" + "".join(f"{a},{b},2026-12-01,0{7 + i % 3}:1{i % 6}\n" for i, (a, b) in enumerate(zip(places, reversed(places)))),
+        "from,to,date,depart\n" + "".join(f"{a},{b},{DAY},0{7 + i % 3}:1{i % 6}\n" for i, (a, b) in enumerate(zip(places, reversed(places)))),
         encoding="utf-8",
     )
     return tmp_path
@@ -93,21 +94,7 @@ def run(*args: str) -> str:
 
 def test_matrix_on_a_cluster_is_byte_identical(files, cluster):
     """maas matrix --scheduler gives the single-process CSV, Parquet and GeoJSON bytes."""
-    base = [
-        "matrix",
-        "--origins",
-        str(files / "o.csv"),
-        "--destinations",
-        str(files / "d.csv"),
-        "--date",
-        "2026-12-01",
-        "--depart",
-        "07:30",
-        "--window",
-        "30",
-        "--percentiles",
-        "5,50,95",
-    ]
+    base = matrix_args(files, "07:30", "--window", "30", "--percentiles", "5,50,95")
     here = run(*base)
     there = run(*base, "--scheduler", cluster.scheduler_address)
     assert here == there and here.count("\n") > 200
@@ -126,7 +113,7 @@ def test_access_and_plan_batch_on_a_cluster(files, cluster):
         "--destinations",
         str(files / "d.csv"),
         "--date",
-        "2026-12-01",
+        DAY,
         "--depart",
         "08:00",
         "--window",
@@ -143,7 +130,7 @@ def test_access_and_plan_batch_on_a_cluster(files, cluster):
 
 def test_local_cluster_from_the_command_line(files):
     """--workers 2 starts a local cluster of two processes and writes the same bytes as one process."""
-    base = ["matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", "2026-12-01", "--depart", "08:00"]
+    base = matrix_args(files, "08:00")
     assert run(*base) == run(*base, "--workers", "2")
 
 
@@ -197,26 +184,11 @@ def test_a_killed_worker_loses_no_results(files, default_places, tmp_path):
 
 def test_a_scheduler_address_that_is_not_one_exits_2(files):
     """--scheduler with an address Dask cannot use: exit status 2 naming the option, no traceback."""
-    r = runner.invoke(
-        app,
-        [
-            "matrix",
-            "--origins",
-            str(files / "o.csv"),
-            "--destinations",
-            str(files / "d.csv"),
-            "--date",
-            "2026-12-01",
-            "--depart",
-            "08:00",
-            "--scheduler",
-            "nonsense",
-        ],
-    )
+    r = runner.invoke(app, matrix_args(files, "08:00", "--scheduler", "nonsense"))
     assert r.exit_code == 2 and "--scheduler nonsense" in r.output
 
 
 def test_workers_without_a_batch_exits_2():
     """--workers / --scheduler only make sense with --batch: said, exit status 2."""
-    r = runner.invoke(app, ["plan", "--from", "Yamaguchi", "--to", "Ajisu", "--date", "2026-12-01", "--depart", "08:00", "--workers", "2"])
+    r = runner.invoke(app, ["plan", "--from", "Yamaguchi", "--to", "Ajisu", "--date", DAY, "--depart", "08:00", "--workers", "2"])
     assert r.exit_code == 2 and "--batch" in r.output

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from maas.cli.main import app
 from maas.routing.params import RoutingParams
 from maas.routing.reach import travel_minutes
+from tests.cli.matrix_kit import matrix_args
 
 runner = CliRunner()
-DAY = "2026-12-01"
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +42,7 @@ def rows_of(text: str) -> list[list[str]]:
 
 def test_one_departure_table_is_unchanged(files, default_planner, default_places):
     """Without --window: one row per origin, a column per destination, the one-departure minutes as before."""
-    r = invoke("matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "08:00")
+    r = invoke(*matrix_args(files, "08:00"))
     assert r.exit_code == 0, r.output
     rows = rows_of(r.output)
     assert rows[0] == ["origin", "ajisu", "yuda", "cave", "hagi"]
@@ -56,21 +56,7 @@ def test_one_departure_table_is_unchanged(files, default_planner, default_places
 
 def test_window_percentiles_long_table(files):
     """--window 60 --percentiles 5,50,95: one row per pair, percentiles never decreasing."""
-    r = invoke(
-        "matrix",
-        "--origins",
-        str(files / "o.csv"),
-        "--destinations",
-        str(files / "d.csv"),
-        "--date",
-        DAY,
-        "--depart",
-        "08:00",
-        "--window",
-        "60",
-        "--percentiles",
-        "95,5,50",
-    )
+    r = invoke(*matrix_args(files, "08:00", "--window", "60", "--percentiles", "95,5,50"))
     assert r.exit_code == 0, r.output
     rows = rows_of(r.output)
     assert rows[0] == ["origin", "destination", "p5", "p50", "p95"]
@@ -87,21 +73,7 @@ def test_outputs_by_extension_agree(files):
     """CSV, Parquet and GeoJSON outputs carry the same minutes; the same run twice gives the same bytes."""
     import pyarrow.parquet as pq
 
-    base = [
-        "matrix",
-        "--origins",
-        str(files / "o.csv"),
-        "--destinations",
-        str(files / "d.csv"),
-        "--date",
-        DAY,
-        "--depart",
-        "07:30",
-        "--window",
-        "30",
-        "--percentiles",
-        "5,50",
-    ]
+    base = matrix_args(files, "07:30", "--window", "30", "--percentiles", "5,50")
     for name in ("m.csv", "m.parquet", "m.geojson", "again.parquet"):
         r = invoke(*base, "--output", str(files / name))
         assert r.exit_code == 0, r.output
@@ -125,7 +97,7 @@ def test_geojson_origins(files):
         "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [131.4601, 34.1598]}, "properties": {"id": "yuda-onsen"}}],
     }
     (files / "o.geojson").write_text(json.dumps(doc), encoding="utf-8")
-    r = invoke("matrix", "--origins", str(files / "o.geojson"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "08:00")
+    r = invoke(*matrix_args(files, "08:00", origins="o.geojson"))
     assert r.exit_code == 0, r.output
     assert rows_of(r.output)[1][0] == "yuda-onsen"
 
@@ -144,7 +116,7 @@ def test_geojson_origins(files):
 )
 def test_bad_input_exits_2_naming_it(files, extra, message):
     """Bad options end with exit status 2 and a message naming the option, never a traceback."""
-    r = invoke("matrix", "--origins", str(files / "o.csv"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "08:00", *extra)
+    r = invoke(*matrix_args(files, "08:00", *extra))
     assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output
 
@@ -152,6 +124,6 @@ def test_bad_input_exits_2_naming_it(files, extra, message):
 def test_unknown_place_names_file_and_line(files):
     """An unknown place stops the run naming the file and its line."""
     (files / "bad.csv").write_text("place\nShin-Yamaguchi\nNowhere-at-all-xyz\n", encoding="utf-8")
-    r = invoke("matrix", "--origins", str(files / "bad.csv"), "--destinations", str(files / "d.csv"), "--date", DAY, "--depart", "08:00")
+    r = invoke(*matrix_args(files, "08:00", origins="bad.csv"))
     assert r.exit_code == 2
     assert "bad.csv:3" in r.output
