@@ -173,22 +173,16 @@ def _solve(p: _Problem, left: Callable[[], float], seed: int, workers: int, limi
         best = _Best(full_sol, full, everything)
     if best is None and base_sol.found:
         best = _Best(base_sol, base, p.inputs)  # nothing better found in time: keep the input
-    variables, constraints = solver.model_size(full)
-    s = p.ctx.scenario
     if best is None:  # no timetable meets the constraints (or none was found in time): a result, not an error
         proved = full_sol.status == solver.INFEASIBLE
-        return OptimizeResult(
-            scenario=s,
+        return _result(
+            p,
+            full,
+            solve_s,
+            limit,
+            model_input,
             runs=[],
             status=full_sol.status,
-            weights=s.optimize.weights,
-            candidates=len(p.cands),
-            variables=variables,
-            constraints=constraints,
-            solve_s=solve_s,
-            total_s=0.0,
-            time_limit_s=limit,
-            model_input=model_input,
             model_proposal=None,
             best_bound=lp_bound,
             reason=(
@@ -201,11 +195,43 @@ def _solve(p: _Problem, left: Callable[[], float], seed: int, workers: int, limi
     bound = min(bounds) if bounds else best.solved.objective / POINTS
     chosen = [best.index[i] for i in range(len(best.model.x)) if best.solved.value(best.model.x[i])]
     optimal = (best.solved.status == solver.OPTIMAL and best.model is full) or best.solved.objective / POINTS >= bound - 1e-6
-    return OptimizeResult(
-        scenario=s,
-        runs=name_runs([p.cands[c] for c in chosen], s),
+    return _result(
+        p,
+        full,
+        solve_s,
+        limit,
+        model_input,
+        runs=name_runs([p.cands[c] for c in chosen], p.ctx.scenario),
         status=solver.OPTIMAL if optimal else solver.FEASIBLE,
-        weights=s.optimize.weights,
+        model_proposal=_score(best.solved, best.model, p, chosen, best.index),
+        best_bound=bound,
+    )
+
+
+def _result(
+    p: _Problem,
+    full: Model,
+    solve_s: float,
+    limit: float,
+    model_input: ModelScore | None,
+    *,
+    runs: list[Run],
+    status: str,
+    model_proposal: ModelScore | None,
+    best_bound: float | None,
+    reason: str | None = None,
+) -> OptimizeResult:
+    """Return the result of the search: the problem's size (the full model's), the times and the input's score, with the outcome given.
+
+    ``total_s`` is 0 here: :func:`optimize` sets it once the proposal is written.
+    """
+    variables, constraints = solver.model_size(full)
+    scenario = p.ctx.scenario
+    return OptimizeResult(
+        scenario=scenario,
+        runs=runs,
+        status=status,
+        weights=scenario.optimize.weights,
         candidates=len(p.cands),
         variables=variables,
         constraints=constraints,
@@ -213,8 +239,9 @@ def _solve(p: _Problem, left: Callable[[], float], seed: int, workers: int, limi
         total_s=0.0,
         time_limit_s=limit,
         model_input=model_input,
-        model_proposal=_score(best.solved, best.model, p, chosen, best.index),
-        best_bound=bound,
+        model_proposal=model_proposal,
+        best_bound=best_bound,
+        reason=reason,
     )
 
 
