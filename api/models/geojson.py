@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field
 
 from api.models.base import Document
 
@@ -57,3 +57,19 @@ class AreaCollection(Document):
 
 #: An area: one polygon, several, or none (an empty GeometryCollection).
 Area = Annotated[Polygon | MultiPolygon | AreaCollection, Field(discriminator="type")]
+
+
+def kind_discriminator(kind: str, otherwise: str) -> Discriminator:
+    """Return the discriminator of a union of two kinds of Feature: ``kind`` when its ``properties.kind`` says so, else ``otherwise``.
+
+    The features carry their kind in their properties, not at the top, so a
+    plain field discriminator cannot reach it.  The tag is read from parsed
+    JSON (a dict, when validating) and from a model (when serialising).
+    """
+
+    def tag(feature: Any) -> str:
+        props = feature.get("properties") if isinstance(feature, dict) else getattr(feature, "properties", None)
+        found = props.get("kind") if isinstance(props, dict) else getattr(props, "kind", None)
+        return kind if found == kind else otherwise
+
+    return Discriminator(tag)

@@ -8,7 +8,7 @@ from pydantic import Discriminator, Field, Tag
 from pydantic.json_schema import SkipJsonSchema
 
 from api.models.base import Clock, Document, Int, IsoDate, IsoDateTime, Names, Number, absent_when_unset
-from api.models.geojson import Area, LineString, Point
+from api.models.geojson import Area, LineString, Point, kind_discriminator
 
 #: The modes of a ride (``maas.routing.params.MODES``).
 RideMode = Literal["rail", "bus", "shuttle", "ferry", "other"]
@@ -150,14 +150,10 @@ class ReachedStopFeature(Document):
     properties: ReachedStopProperties
 
 
-def _reach_kind(feature: Any) -> str:
-    props = feature.get("properties") if isinstance(feature, dict) else getattr(feature, "properties", None)
-    kind = props.get("kind") if isinstance(props, dict) else getattr(props, "kind", None)
-    return "isochrone" if kind == "isochrone" else "stop"
-
-
 class ReachCollection(Document):
     """The answer of ``GET /v1/reach``: the isochrone first, then every stop reached, earliest first."""
 
     type: Literal["FeatureCollection"]
-    features: list[Annotated[Annotated[IsochroneFeature, Tag("isochrone")] | Annotated[ReachedStopFeature, Tag("stop")], Discriminator(_reach_kind)]]
+    features: list[
+        Annotated[Annotated[IsochroneFeature, Tag("isochrone")] | Annotated[ReachedStopFeature, Tag("stop")], kind_discriminator("isochrone", otherwise="stop")]
+    ]

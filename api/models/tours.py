@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field, Tag
 
 from api.models.base import Clock, Document, Int, IsoDate, IsoDateTime, Names, Number
-from api.models.geojson import LineString, Point
+from api.models.geojson import LineString, Point, kind_discriminator
 from api.models.journeys import Journey, Place, RideMode
 
 
@@ -98,17 +98,11 @@ class LegFeature(Document):
     properties: LegProperties
 
 
-def _tour_feature_kind(feature: Any) -> str:
-    props = feature.get("properties") if isinstance(feature, dict) else getattr(feature, "properties", None)
-    kind = props.get("kind") if isinstance(props, dict) else getattr(props, "kind", None)
-    return "visit" if kind == "visit" else "leg"
-
-
 class TourCollection(Document):
     """Visits as Points and every leg as a LineString, day by day."""
 
     type: Literal["FeatureCollection"]
-    features: list[Annotated[Annotated[VisitFeature, Tag("visit")] | Annotated[LegFeature, Tag("leg")], Discriminator(_tour_feature_kind)]]
+    features: list[Annotated[Annotated[VisitFeature, Tag("visit")] | Annotated[LegFeature, Tag("leg")], kind_discriminator("visit", otherwise="leg")]]
 
 
 class TourDocument(Document):
