@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +35,7 @@ import scenarios  # noqa: E402
 from maas import read_feed  # noqa: E402
 from maas.feeds.reader import Feed  # noqa: E402
 
-Tables = dict[str, tuple[list[str], list[dict]]]
+Tables = dict[str, tuple[Sequence[str], list[dict]]]
 
 
 def build_tables() -> dict[str, Tables]:

@@ -17,10 +17,21 @@ import datetime as dt
 import itertools
 
 from common import (
+    AGENCY_FIELDS,
+    AGENCY_JP_FIELDS,
+    CALENDAR_DATES_FIELDS,
+    CALENDAR_FIELDS,
+    FARE_ATTRIBUTES_FIELDS,
+    FARE_RULES_FIELDS,
     FEED_END,
+    FEED_INFO_FIELDS,
     FEED_START,
+    ROUTES_FIELDS,
+    STOP_TIMES_FIELDS,
+    TRIPS_FIELDS,
     calendar_row,
     daterange,
+    feed_info,
     fmt,
     hm,
     national_holidays,
@@ -449,25 +460,9 @@ def build():
         for route, o, d in rules:
             fare_rules.append({"fare_id": fid, "route_id": route, "origin_id": o or "", "destination_id": d or "", "contains_id": ""})
     cal, cd = build_calendars()
-    feed_info = [
-        {
-            "feed_publisher_name": "maas project: MODELED bus timetables, not official timetables of any operator",
-            "feed_publisher_url": "https://example.invalid/maas-yamaguchi",
-            "feed_lang": "ja",
-            "default_lang": "ja",
-            "feed_start_date": ymd(FEED_START),
-            "feed_end_date": ymd(FEED_END),
-            "feed_version": "modeled-2026.1 (not an official timetable)",
-            "feed_contact_email": "",
-            "feed_contact_url": "",
-        }
-    ]
     return {
-        "agency.txt": (["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone", "agency_fare_url"], agency),
-        "agency_jp.txt": (
-            ["agency_id", "agency_official_name", "agency_zip_number", "agency_address", "agency_president_pos", "agency_president_name"],
-            agency_jp,
-        ),
+        "agency.txt": (AGENCY_FIELDS, agency),
+        "agency_jp.txt": (AGENCY_JP_FIELDS, agency_jp),
         "stops.txt": (
             [
                 "stop_id",
@@ -484,43 +479,16 @@ def build():
             ],
             stops,
         ),
-        "routes.txt": (
-            [
-                "route_id",
-                "agency_id",
-                "route_short_name",
-                "route_long_name",
-                "route_desc",
-                "route_type",
-                "route_url",
-                "route_color",
-                "route_text_color",
-                "jp_parent_route_id",
-            ],
-            routes,
-        ),
-        "trips.txt": (["route_id", "service_id", "trip_id", "trip_headsign", "trip_short_name", "direction_id"], trips),
-        "stop_times.txt": (
-            ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "stop_headsign", "pickup_type", "drop_off_type"],
-            stop_times,
-        ),
-        "calendar.txt": (["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "start_date", "end_date"], cal),
-        "calendar_dates.txt": (["service_id", "date", "exception_type"], cd),
-        "fare_attributes.txt": (["fare_id", "price", "currency_type", "payment_method", "transfers", "agency_id", "transfer_duration"], fare_attr),
-        "fare_rules.txt": (["fare_id", "route_id", "origin_id", "destination_id", "contains_id"], fare_rules),
+        "routes.txt": (ROUTES_FIELDS, routes),
+        "trips.txt": (TRIPS_FIELDS, trips),
+        "stop_times.txt": (STOP_TIMES_FIELDS, stop_times),
+        "calendar.txt": (CALENDAR_FIELDS, cal),
+        "calendar_dates.txt": (CALENDAR_DATES_FIELDS, cd),
+        "fare_attributes.txt": (FARE_ATTRIBUTES_FIELDS, fare_attr),
+        "fare_rules.txt": (FARE_RULES_FIELDS, fare_rules),
         "feed_info.txt": (
-            [
-                "feed_publisher_name",
-                "feed_publisher_url",
-                "feed_lang",
-                "default_lang",
-                "feed_start_date",
-                "feed_end_date",
-                "feed_version",
-                "feed_contact_email",
-                "feed_contact_url",
-            ],
-            feed_info,
+            FEED_INFO_FIELDS,
+            feed_info("maas project: MODELED bus timetables, not official timetables of any operator", "modeled-2026.1 (not an official timetable)"),
         ),
         "translations.txt": (["trans_id", "lang", "translation"], trans),
     }

@@ -1,4 +1,4 @@
-"""Shared helpers for the feed builders: paths, times, calendars and atomic writing.
+"""Shared helpers for the feed builders: paths, times, calendars, the tables' columns and rows alike in every feed, and atomic writing.
 
 Distances come from maas.geo, checking from maas.feeds (checks.py) and
 journeys from maas.routing (scenarios.py): the build uses the product's own
@@ -13,7 +13,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import jpholiday
@@ -118,10 +118,87 @@ def weekday_holiday_exceptions(
     return out
 
 
+# --- tables ------------------------------------------------------------------------
+# The columns of the tables the builders write alike, in the order written; a
+# builder whose table has other columns (the shuttle's agency, JR's trips...)
+# lists its own.
+
+AGENCY_FIELDS = ("agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone", "agency_fare_url")
+AGENCY_JP_FIELDS = ("agency_id", "agency_official_name", "agency_zip_number", "agency_address", "agency_president_pos", "agency_president_name")
+ROUTES_FIELDS = (
+    "route_id",
+    "agency_id",
+    "route_short_name",
+    "route_long_name",
+    "route_desc",
+    "route_type",
+    "route_url",
+    "route_color",
+    "route_text_color",
+    "jp_parent_route_id",
+)
+TRIPS_FIELDS = ("route_id", "service_id", "trip_id", "trip_headsign", "trip_short_name", "direction_id")
+STOP_TIMES_FIELDS = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "stop_headsign", "pickup_type", "drop_off_type")
+CALENDAR_FIELDS = ("service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "start_date", "end_date")
+CALENDAR_DATES_FIELDS = ("service_id", "date", "exception_type")
+FARE_ATTRIBUTES_FIELDS = ("fare_id", "price", "currency_type", "payment_method", "transfers", "agency_id", "transfer_duration")
+FARE_RULES_FIELDS = ("fare_id", "route_id", "origin_id", "destination_id", "contains_id")
+FEED_INFO_FIELDS = (
+    "feed_publisher_name",
+    "feed_publisher_url",
+    "feed_lang",
+    "default_lang",
+    "feed_start_date",
+    "feed_end_date",
+    "feed_version",
+    "feed_contact_email",
+    "feed_contact_url",
+)
+#: translations.txt as GTFS has it (by table and field); the bus feed writes GTFS-JP's older trans_id form.
+TRANSLATIONS_FIELDS = ("table_name", "field_name", "language", "translation", "record_id", "record_sub_id", "field_value")
+
+#: Where every project-made feed says it is published.
+PUBLISHER_URL = "https://example.invalid/maas-yamaguchi"
+
+
+def feed_info(publisher_name: str, version: str, start: dt.date = FEED_START, end: dt.date = FEED_END) -> list[dict]:
+    """Return feed_info.txt's one row: the project as publisher (``publisher_name`` says how the times were made), in Japanese."""
+    return [
+        {
+            "feed_publisher_name": publisher_name,
+            "feed_publisher_url": PUBLISHER_URL,
+            "feed_lang": "ja",
+            "default_lang": "ja",
+            "feed_start_date": ymd(start),
+            "feed_end_date": ymd(end),
+            "feed_version": version,
+            "feed_contact_email": "",
+            "feed_contact_url": "",
+        }
+    ]
+
+
+def translation(table: str, field: str, text: str, *, language: str = "en", record_id: str = "", field_value: str = "") -> dict:
+    """Return one translations.txt row: ``text`` (in ``language``) for ``table``'s ``field``.
+
+    Give ``record_id`` for one record (a stop, a route, an agency), or
+    ``field_value`` for every record whose field has that value (a headsign).
+    """
+    return {
+        "table_name": table,
+        "field_name": field,
+        "language": language,
+        "translation": text,
+        "record_id": record_id,
+        "record_sub_id": "",
+        "field_value": field_value,
+    }
+
+
 # --- writing ---------------------------------------------------------------------
 
 
-def to_csv_text(header: list[str], rows: list[dict]) -> str:
+def to_csv_text(header: Sequence[str], rows: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="raise")
     w.writeheader()

@@ -10,14 +10,27 @@ from __future__ import annotations
 import datetime as dt
 
 from common import (
+    AGENCY_FIELDS,
+    AGENCY_JP_FIELDS,
+    CALENDAR_DATES_FIELDS,
+    CALENDAR_FIELDS,
+    FARE_ATTRIBUTES_FIELDS,
+    FARE_RULES_FIELDS,
     FEED_END,
+    FEED_INFO_FIELDS,
     FEED_START,
+    ROUTES_FIELDS,
+    STOP_TIMES_FIELDS,
+    TRANSLATIONS_FIELDS,
+    TRIPS_FIELDS,
     calendar_row,
     daterange,
+    feed_info,
     fmt,
     hm,
     is_holiday,
     national_holidays,
+    translation,
     weekday_holiday_exceptions,
     ymd,
 )
@@ -193,21 +206,9 @@ LINE_JA = {
 
 
 def stop_translations(stop_id, en, kana):
-    out = [
-        {"table_name": "stops", "field_name": "stop_name", "language": "en", "translation": en, "record_id": stop_id, "record_sub_id": "", "field_value": ""}
-    ]
+    out = [translation("stops", "stop_name", en, record_id=stop_id)]
     if kana:
-        out.append(
-            {
-                "table_name": "stops",
-                "field_name": "stop_name",
-                "language": "ja-Hrkt",
-                "translation": kana,
-                "record_id": stop_id,
-                "record_sub_id": "",
-                "field_value": "",
-            }
-        )
+        out.append(translation("stops", "stop_name", kana, language="ja-Hrkt", record_id=stop_id))
     return out
 
 
@@ -938,17 +939,7 @@ def build():
             "agency_president_name": "",
         }
     ]
-    trans.append(
-        {
-            "table_name": "agency",
-            "field_name": "agency_name",
-            "language": "en",
-            "translation": "West Japan Railway Company (JR West)",
-            "record_id": "jrwest",
-            "record_sub_id": "",
-            "field_value": "",
-        }
-    )
+    trans.append(translation("agency", "agency_name", "West Japan Railway Company (JR West)", record_id="jrwest"))
     routes = []
     for rid, short, long, long_en, short_en, color, tcolor in ROUTES:
         routes.append(
@@ -965,28 +956,8 @@ def build():
                 "jp_parent_route_id": "",
             }
         )
-        trans.append(
-            {
-                "table_name": "routes",
-                "field_name": "route_long_name",
-                "language": "en",
-                "translation": long_en,
-                "record_id": rid,
-                "record_sub_id": "",
-                "field_value": "",
-            }
-        )
-        trans.append(
-            {
-                "table_name": "routes",
-                "field_name": "route_short_name",
-                "language": "en",
-                "translation": short_en,
-                "record_id": rid,
-                "record_sub_id": "",
-                "field_value": "",
-            }
-        )
+        trans.append(translation("routes", "route_long_name", long_en, record_id=rid))
+        trans.append(translation("routes", "route_short_name", short_en, record_id=rid))
     trips, stop_times = [], []
     for t in sorted(b.trips, key=lambda t: t.trip_id):
         trips.append(
@@ -1017,49 +988,13 @@ def build():
                 }
             )
     for hs in sorted({t.headsign for t in b.trips}):
-        trans.append(
-            {
-                "table_name": "trips",
-                "field_name": "trip_headsign",
-                "language": "en",
-                "translation": HEADSIGN_EN[hs],
-                "record_id": "",
-                "record_sub_id": "",
-                "field_value": hs,
-            }
-        )
+        trans.append(translation("trips", "trip_headsign", HEADSIGN_EN[hs], field_value=hs))
     for kind in sorted({t.short_name for t in b.trips}):
-        trans.append(
-            {
-                "table_name": "trips",
-                "field_name": "trip_short_name",
-                "language": "en",
-                "translation": TYPE_EN[kind],
-                "record_id": "",
-                "record_sub_id": "",
-                "field_value": kind,
-            }
-        )
+        trans.append(translation("trips", "trip_short_name", TYPE_EN[kind], field_value=kind))
     cal, cd = build_calendars()
-    feed_info = [
-        {
-            "feed_publisher_name": "maas project: MODELED timetable, not an official JR West timetable",
-            "feed_publisher_url": "https://example.invalid/maas-yamaguchi",
-            "feed_lang": "ja",
-            "default_lang": "ja",
-            "feed_start_date": ymd(FEED_START),
-            "feed_end_date": ymd(FEED_END),
-            "feed_version": FEED_VERSION,
-            "feed_contact_email": "",
-            "feed_contact_url": "",
-        }
-    ]
     T = {
-        "agency.txt": (["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone", "agency_fare_url"], agency),
-        "agency_jp.txt": (
-            ["agency_id", "agency_official_name", "agency_zip_number", "agency_address", "agency_president_pos", "agency_president_name"],
-            agency_jp,
-        ),
+        "agency.txt": (AGENCY_FIELDS, agency),
+        "agency_jp.txt": (AGENCY_JP_FIELDS, agency_jp),
         "stops.txt": (
             [
                 "stop_id",
@@ -1078,58 +1013,14 @@ def build():
             ],
             stops,
         ),
-        "routes.txt": (
-            [
-                "route_id",
-                "agency_id",
-                "route_short_name",
-                "route_long_name",
-                "route_desc",
-                "route_type",
-                "route_url",
-                "route_color",
-                "route_text_color",
-                "jp_parent_route_id",
-            ],
-            routes,
-        ),
-        "trips.txt": (
-            [
-                "route_id",
-                "service_id",
-                "trip_id",
-                "trip_headsign",
-                "trip_short_name",
-                "direction_id",
-                "block_id",
-                "shape_id",
-                "wheelchair_accessible",
-                "bikes_allowed",
-            ],
-            trips,
-        ),
-        "stop_times.txt": (
-            ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "stop_headsign", "pickup_type", "drop_off_type"],
-            stop_times,
-        ),
-        "calendar.txt": (["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "start_date", "end_date"], cal),
-        "calendar_dates.txt": (["service_id", "date", "exception_type"], cd),
-        "fare_attributes.txt": (["fare_id", "price", "currency_type", "payment_method", "transfers", "agency_id", "transfer_duration"], fare_attr),
-        "fare_rules.txt": (["fare_id", "route_id", "origin_id", "destination_id", "contains_id"], fare_rules),
-        "feed_info.txt": (
-            [
-                "feed_publisher_name",
-                "feed_publisher_url",
-                "feed_lang",
-                "default_lang",
-                "feed_start_date",
-                "feed_end_date",
-                "feed_version",
-                "feed_contact_email",
-                "feed_contact_url",
-            ],
-            feed_info,
-        ),
-        "translations.txt": (["table_name", "field_name", "language", "translation", "record_id", "record_sub_id", "field_value"], trans),
+        "routes.txt": (ROUTES_FIELDS, routes),
+        "trips.txt": ([*TRIPS_FIELDS, "block_id", "shape_id", "wheelchair_accessible", "bikes_allowed"], trips),
+        "stop_times.txt": (STOP_TIMES_FIELDS, stop_times),
+        "calendar.txt": (CALENDAR_FIELDS, cal),
+        "calendar_dates.txt": (CALENDAR_DATES_FIELDS, cd),
+        "fare_attributes.txt": (FARE_ATTRIBUTES_FIELDS, fare_attr),
+        "fare_rules.txt": (FARE_RULES_FIELDS, fare_rules),
+        "feed_info.txt": (FEED_INFO_FIELDS, feed_info("maas project: MODELED timetable, not an official JR West timetable", FEED_VERSION)),
+        "translations.txt": (TRANSLATIONS_FIELDS, trans),
     }
     return T

@@ -12,7 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from common import calendar_row, fmt, hm, national_holidays, ymd
+from common import (
+    AGENCY_JP_FIELDS,
+    CALENDAR_DATES_FIELDS,
+    CALENDAR_FIELDS,
+    TRANSLATIONS_FIELDS,
+    TRIPS_FIELDS,
+    calendar_row,
+    feed_info,
+    fmt,
+    hm,
+    national_holidays,
+    translation,
+    ymd,
+)
 from stations import load_stations
 
 START, END = dt.date(2019, 12, 2), dt.date(2020, 2, 28)
@@ -94,28 +107,8 @@ def build():
     }
     trans = []
     for s in stops:
-        trans.append(
-            {
-                "table_name": "stops",
-                "field_name": "stop_name",
-                "language": "en",
-                "translation": names_en[s["stop_id"]],
-                "record_id": s["stop_id"],
-                "record_sub_id": "",
-                "field_value": "",
-            }
-        )
-        trans.append(
-            {
-                "table_name": "stops",
-                "field_name": "stop_name",
-                "language": "ja-Hrkt",
-                "translation": kana[s["stop_id"]],
-                "record_id": s["stop_id"],
-                "record_sub_id": "",
-                "field_value": "",
-            }
-        )
+        trans.append(translation("stops", "stop_name", names_en[s["stop_id"]], record_id=s["stop_id"]))
+        trans.append(translation("stops", "stop_name", kana[s["stop_id"]], language="ja-Hrkt", record_id=s["stop_id"]))
     # (stop, time, sourced?)  park order and in-loop times are modeled
     P1, P2, P3 = "yamaguchi_techno_park", "yamaguchi_techno_park_2", "ube_techno_park"
     runs = [
@@ -142,55 +135,13 @@ def build():
                 {"trip_id": tid, "arrival_time": fmt(hm(t)), "departure_time": fmt(hm(t)), "stop_id": sid, "stop_sequence": str(seq), "timepoint": str(src)}
             )
     for hs, en in (("宇部テクノパーク", "Ube Techno Park"), ("阿知須駅", "Ajisu Station")):
-        trans.append(
-            {"table_name": "trips", "field_name": "trip_headsign", "language": "en", "translation": en, "record_id": "", "record_sub_id": "", "field_value": hs}
-        )
+        trans.append(translation("trips", "trip_headsign", en, field_value=hs))
     for sn, en in (("朝1便", "Morning run 1"), ("朝2便", "Morning run 2"), ("夕1便", "Evening run 1"), ("夕2便", "Evening run 2")):
-        trans.append(
-            {
-                "table_name": "trips",
-                "field_name": "trip_short_name",
-                "language": "en",
-                "translation": en,
-                "record_id": "",
-                "record_sub_id": "",
-                "field_value": sn,
-            }
-        )
+        trans.append(translation("trips", "trip_short_name", en, field_value=sn))
     agency_name = "山口・宇部テクノパーク連絡協議会"
-    trans.append(
-        {
-            "table_name": "agency",
-            "field_name": "agency_name",
-            "language": "en",
-            "translation": "Yamaguchi / Ube Techno Park Liaison Council",
-            "record_id": "techno_council",
-            "record_sub_id": "",
-            "field_value": "",
-        }
-    )
-    trans.append(
-        {
-            "table_name": "routes",
-            "field_name": "route_long_name",
-            "language": "en",
-            "translation": "Techno Park commuter shuttle (trial 2019-12-02 to 2020-02-28)",
-            "record_id": "techno_shuttle",
-            "record_sub_id": "",
-            "field_value": "",
-        }
-    )
-    trans.append(
-        {
-            "table_name": "routes",
-            "field_name": "route_short_name",
-            "language": "en",
-            "translation": "Techno Park shuttle (trial)",
-            "record_id": "techno_shuttle",
-            "record_sub_id": "",
-            "field_value": "",
-        }
-    )
+    trans.append(translation("agency", "agency_name", "Yamaguchi / Ube Techno Park Liaison Council", record_id="techno_council"))
+    trans.append(translation("routes", "route_long_name", "Techno Park commuter shuttle (trial 2019-12-02 to 2020-02-28)", record_id="techno_shuttle"))
+    trans.append(translation("routes", "route_short_name", "Techno Park shuttle (trial)", record_id="techno_shuttle"))
     cal = [calendar_row("trial_weekday", "1111100", START, END)]
     cd = [{"service_id": "trial_weekday", "date": ymd(d), "exception_type": "2"} for d in national_holidays(START, END) if d.weekday() < 5]
     return {
@@ -207,7 +158,7 @@ def build():
             ],
         ),
         "agency_jp.txt": (
-            ["agency_id", "agency_official_name", "agency_zip_number", "agency_address", "agency_president_pos", "agency_president_name"],
+            AGENCY_JP_FIELDS,
             [
                 {
                     "agency_id": "techno_council",
@@ -233,23 +184,18 @@ def build():
                 }
             ],
         ),
-        "trips.txt": (["route_id", "service_id", "trip_id", "trip_headsign", "trip_short_name", "direction_id"], trips),
+        "trips.txt": (TRIPS_FIELDS, trips),
         "stop_times.txt": (["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "timepoint"], stop_times),
-        "calendar.txt": (["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "start_date", "end_date"], cal),
-        "calendar_dates.txt": (["service_id", "date", "exception_type"], cd),
+        "calendar.txt": (CALENDAR_FIELDS, cal),
+        "calendar_dates.txt": (CALENDAR_DATES_FIELDS, cd),
         "feed_info.txt": (
             ["feed_publisher_name", "feed_publisher_url", "feed_lang", "default_lang", "feed_start_date", "feed_end_date", "feed_version"],
-            [
-                {
-                    "feed_publisher_name": "maas project (from the liaison council's trial report; park stop times modeled)",
-                    "feed_publisher_url": "https://example.invalid/maas-yamaguchi",
-                    "feed_lang": "ja",
-                    "default_lang": "ja",
-                    "feed_start_date": ymd(START),
-                    "feed_end_date": ymd(END),
-                    "feed_version": "trial timetable 2019-12-02..2020-02-28 from the council's report; park stop times modeled",
-                }
-            ],
+            feed_info(
+                "maas project (from the liaison council's trial report; park stop times modeled)",
+                "trial timetable 2019-12-02..2020-02-28 from the council's report; park stop times modeled",
+                START,
+                END,
+            ),
         ),
-        "translations.txt": (["table_name", "field_name", "language", "translation", "record_id", "record_sub_id", "field_value"], trans),
+        "translations.txt": (TRANSLATIONS_FIELDS, trans),
     }
