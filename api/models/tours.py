@@ -54,6 +54,19 @@ class LeftOut(Document):
     detail: str
 
 
+class TourSearch(Document):
+    """How good the tour is, as far as the search knows."""
+
+    score: Int = Field(description="The tour's score: POI interest, x3 when it matches the request's interests.")
+    candidates: Int = Field(description="POIs the search could choose from.")
+    steps: Int
+    starts: Int = Field(description="Independent starts (from scratch, and from high-scoring places far apart).")
+    restarts: Int
+    steps_since_best: Int = Field(description="Steps after the last better tour; with stopped = patience, none of them found a better one.")
+    stopped: Literal["patience", "time limit", "nothing to choose"]
+    time_s: Number
+
+
 class Itinerary(Document):
     status: Literal["ok", "infeasible"] = Field(description="infeasible when some day cannot even go from its start to its end within its hours.")
     reason: str | None = Field(description="Why the tour is infeasible (each such day); null when it is not.")
@@ -61,6 +74,7 @@ class Itinerary(Document):
     totals: TourTotals
     left_out: list[LeftOut] = Field(description="Wanted POIs not in the tour, and why.")
     notes: list[str]
+    search: TourSearch | None = Field(description="How good the tour is and how the search ended; null when there was nothing to search.")
     timings_s: dict[str, Number] = Field(description="Seconds spent: prepare, solve, retime, total.")
 
 

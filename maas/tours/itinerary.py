@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from maas.pois import Poi
 from maas.routing.journeys import Journey, iso_time
@@ -58,6 +57,49 @@ class LeftOut:
 
 
 @dataclass(frozen=True)
+class SearchSummary:
+    """How good a tour is, as far as the search knows: its score, the work done, and how the search ended.
+
+    ``score`` is the planner's objective of the tour returned (POI interest, ×3 when it
+    matches the visitor's interests); ``stopped`` is ``"patience"`` (no better tour in the
+    last ``steps_since_best`` steps: the search's own evidence that it is good),
+    ``"time limit"`` or ``"nothing to choose"``.
+    """
+
+    score: int
+    candidates: int
+    steps: int
+    starts: int
+    restarts: int
+    steps_since_best: int
+    stopped: str
+    time_s: float
+
+    def note(self) -> str:
+        """One sentence for the visitor: score, search time, and how the search ended."""
+        starts = f"{self.starts} starts in different parts of the region, " if self.starts > 1 else ""
+        how = (
+            f"no better tour found in the last {self.steps_since_best:,} of {self.steps:,} search steps ({starts}{self.restarts} restarts)"
+            if self.stopped != "time limit"
+            else f"the search used its whole time limit ({self.steps:,} steps, {starts}{self.restarts} restarts)"
+        )
+        return f"Search: score {self.score:,} over {self.candidates} candidate POIs in {self.time_s:.2f} s; {how}."
+
+    def to_dict(self) -> dict:
+        """The ``search`` object of the itinerary's JSON."""
+        return {
+            "score": self.score,
+            "candidates": self.candidates,
+            "steps": self.steps,
+            "starts": self.starts,
+            "restarts": self.restarts,
+            "steps_since_best": self.steps_since_best,
+            "stopped": self.stopped,
+            "time_s": round(self.time_s, 3),
+        }
+
+
+@dataclass(frozen=True)
 class Itinerary:
     """The answer to a tour request: each day's visits and journeys, what was left out, and why.
 
@@ -79,8 +121,8 @@ class Itinerary:
     timings
         Seconds spent preparing, solving and re-timing (``total`` included).
     search
-        How the search ended (:class:`maas.tours.timed_search.SearchResult`:
-        score, steps, restarts, why it stopped); None when no search ran.
+        How good the tour is and how the search ended (:class:`SearchSummary`);
+        None when no search ran.
 
     Examples
     --------
@@ -93,8 +135,8 @@ class Itinerary:
     left_out: list[LeftOut]
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    #: How the search ended (:class:`maas.tours.timed_search.SearchResult`: score, steps, restarts, why it stopped); None when no search ran.
-    search: Any = field(default=None, compare=False, repr=False)
+    #: How good the tour is and how the search ended; None when no search ran.
+    search: SearchSummary | None = field(default=None, compare=False, repr=False)
 
     @property
     def status(self) -> str:
@@ -201,6 +243,7 @@ class Itinerary:
             },
             "left_out": [{"poi": x.poi.id, "name": x.poi.name(lang), "reason": x.reason, "detail": x.detail} for x in self.left_out],
             "notes": self.notes,
+            "search": self.search.to_dict() if self.search else None,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
 

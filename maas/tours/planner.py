@@ -35,10 +35,10 @@ from maas.routing.params import RoutingParams
 from maas.routing.places import Place, PlaceIndex
 from maas.routing.planner import JourneyQuery, Planner
 from maas.tours.hours import check_opening_hours, visit_window
-from maas.tours.itinerary import DayPlan, Itinerary, LeftOut, Visit
+from maas.tours.itinerary import DayPlan, Itinerary, LeftOut, SearchSummary, Visit
 from maas.tours.profiles import PairBlock, Profiles, RowCache, arrival, build_profiles, pair_block
 from maas.tours.request import PACE_FACTORS, TourRequest
-from maas.tours.timed_search import SearchResult, SearchSettings, TimedProblem, search
+from maas.tours.timed_search import SearchSettings, TimedProblem, search
 from maas.when import format_clock
 
 #: Score multiplier of POIs matching the visitor's interests (others keep their own interest).
@@ -66,17 +66,6 @@ class _Day:
     t1: int
     windows: dict[int, tuple[int, int]] = field(default_factory=dict)  # poi index -> visit start window
     candidates: list[int] = field(default_factory=list)  # the POIs considered
-
-
-def search_note(result: SearchResult, candidates: int, score: int) -> str:
-    """One sentence on how good the tour is: score, search time, and how the search ended."""
-    starts = f"{result.starts} starts in different parts of the region, " if result.starts > 1 else ""
-    how = (
-        f"no better tour found in the last {result.since_best:,} of {result.steps:,} search steps ({starts}{result.restarts} restarts)"
-        if result.stopped != "time limit"
-        else f"the search used its whole time limit ({result.steps:,} steps, {starts}{result.restarts} restarts)"
-    )
-    return f"Search: score {score:,} over {candidates} candidate POIs in {result.time_s:.2f} s; {how}."
 
 
 class TourPlanner:
@@ -233,12 +222,21 @@ class TourPlanner:
         if req.budget is not None:
             plans, budget_dropped = self._fit_budget(days, plans, scores, visit_s, walk, req.budget)
         retimed = time.perf_counter()
+        summary = SearchSummary(
+            score=sum(scores[self._index_of[v.poi.id]] for p in plans for v in p.visits),
+            candidates=len(candidates),
+            steps=result.steps,
+            starts=result.starts,
+            restarts=result.restarts,
+            steps_since_best=result.since_best,
+            stopped=result.stopped,
+            time_s=result.time_s,
+        )
         itinerary = Itinerary(
             days=plans,
             left_out=self._left_out(req, days, plans, must, avoid, scores, budget_dropped, prof, visit_s),
-            notes=self._notes(req, plans, must)
-            + [search_note(result, len(candidates), sum(scores[self._index_of[v.poi.id]] for p in plans for v in p.visits))],
-            search=result,
+            notes=[*self._notes(req, plans, must), summary.note()],
+            search=summary,
             timings={"prepare": prepared - clock, "solve": solved - prepared, "retime": retimed - solved, "total": retimed - clock},
         )
         return itinerary

@@ -632,7 +632,6 @@ class _Search:
         self.key = np.zeros(n + 1)
         self.tmp = np.zeros(n + 2, np.int64)
         self.counters = np.zeros(2, np.int64)  # steps, steps since the phase's best
-        self.steps = 0
         self.restarts = 0
         self.mean = float(np.mean(pb.value[pb.cand])) if len(pb.cand) else 0.0
         self.overall.key[0] = -1
@@ -691,14 +690,12 @@ class _Search:
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
 
-    def keep(self) -> bool:
-        """Keep the phase's best if it beats every earlier phase's (on the real scores); say whether it did."""
+    def keep(self) -> None:
+        """Polish the phase's best and keep it if it beats every earlier phase's (on the real scores)."""
         self.pb = self.base
         self.polish(self.best)
         if self.overall.key[0] < 0 or _better(self.best.key, self.overall.key):
             _copy(self.best, self.overall)
-            return True
-        return False
 
 
 def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSettings()) -> SearchResult:

@@ -112,6 +112,8 @@ def test_tours(client):
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["itinerary"]["days"][0]["visits"] and doc["geojson"]["type"] == "FeatureCollection"
+    search = doc["itinerary"]["search"]
+    assert search["score"] > 0 and search["stopped"] in {"patience", "time limit"} and search["steps"] > 0
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,11 @@ def test_the_answer_says_how_good_it_is(tours):
     assert it.search is not None and it.search.steps > 0
     note = it.notes[-1]
     assert note.startswith("Search: score ") and ("no better tour found" in note or "time limit" in note)
+    search = it.to_dict()["search"]
+    assert search["score"] == it.search.score > 0 and search["starts"] >= 1 and search["candidates"] > 0
+    assert search["stopped"] in {"patience", "time limit"} and f"score {search['score']:,} " in note
+    if search["stopped"] == "patience":
+        assert search["steps_since_best"] >= SearchSettings().patience and f"last {search['steps_since_best']:,} of" in note
     for lo in it.left_out:
         assert lo.reason in {"closed", "too far", "no time", "budget"}
         if lo.reason == "no time":
