@@ -38,7 +38,7 @@ from maas.tours.hours import check_opening_hours, visit_window
 from maas.tours.itinerary import DayPlan, Itinerary, LeftOut, SearchSummary, Visit
 from maas.tours.profiles import PairBlock, Profiles, RowCache, arrival, build_profiles, pair_block
 from maas.tours.request import PACE_FACTORS, TourRequest
-from maas.tours.timed_search import SearchSettings, TimedProblem, search
+from maas.tours.timed_search import SearchSettings, TimedProblem, compile_kernels, search
 from maas.when import format_clock
 
 #: Score multiplier of POIs matching the visitor's interests (others keep their own interest).
@@ -106,11 +106,12 @@ class TourPlanner:
         self._block(date, leg_params(WalkModel(radius_m=max_walk)))
 
     def warm_ahead(self, first: dt.date, days: int, max_walk: float = 800.0) -> list[dt.date]:
-        """Warm ``days`` dates from ``first`` (those the feeds serve); return the dates warmed.
+        """Compile the search and warm ``days`` dates from ``first`` (those the feeds serve); return the dates warmed.
 
         The service runs this in the background of each heavy process when it starts, so
         that the day's first tours do not wait for the POIs' searches.
         """
+        compile_kernels()
         warmed = []
         for i in range(days):
             date = first + dt.timedelta(days=i)

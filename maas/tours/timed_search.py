@@ -698,13 +698,48 @@ class _Search:
             _copy(self.best, self.overall)
 
 
+_compiled = False
+
+
+def compile_kernels() -> None:
+    """Compile the search's kernels (or load them from numba's cache) once per process, on a tiny problem.
+
+    :func:`search` calls it before its clock starts, so that no time limit pays for the compiler
+    (seconds the first time, about a second from the cache); the service's heavy processes call
+    it when they start.
+    """
+    global _compiled
+    if _compiled:
+        return
+    _compiled = True
+    n = 4  # start, end and two places, ten minutes' walk apart, open all day
+    walk = np.full((1, n, n), 600, np.int64)
+    walk[0, np.arange(n), np.arange(n)] = 0
+    prof = Profiles(n, np.zeros(n * n + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), walk)
+    pb = TimedProblem(
+        value=np.array([0, 0, 10, 20], np.int64),
+        service=np.array([0, 0, 1800, 1800], np.int64),
+        open_=np.zeros((1, n), np.int64),
+        close=np.full((1, n), 86400, np.int64),
+        t0=np.array([32400], np.int64),
+        t1=np.array([36000], np.int64),
+        starts=np.array([0], np.int64),
+        ends=np.array([1], np.int64),
+        cand=np.array([2, 3], np.int64),
+        xy=np.zeros((n, 2)),
+    )
+    search(pb, prof, SearchSettings(time_limit_s=600, patience=20, restart_after=5, anchors=1, anchor_patience=5))
+
+
 def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSettings()) -> SearchResult:
     """Return the best tours found for ``pb`` on the arrival functions ``prof`` (see the module docstring).
 
     First the plain start and the anchors' (:func:`anchors`), each searched until
     ``anchor_patience`` steps bring nothing better; then the main search from the best of
-    them until ``patience`` steps bring nothing better, or the time limit.
+    them until ``patience`` steps bring nothing better, or the time limit (which counts
+    the search only: the kernels are compiled first, :func:`compile_kernels`).
     """
+    compile_kernels()
     clock = time.perf_counter()
     deadline = clock + settings.time_limit_s
     _seed(settings.seed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,21 @@ def test_anchored_starts_are_reported_and_on_time():
         assert on_time(pb, prof, r.tours)
         plain = search(pb, prof, SearchSettings(time_limit_s=60, patience=40, anchors=0, seed=seed))
         assert plain.starts == 1 and on_time(pb, prof, plain.tours)
+
+
+def test_the_time_limit_counts_the_search_not_the_compiler(tmp_path):
+    """With numba's cache empty, a search of a fraction of a second still searches (the kernels compile first)."""
+    script = (
+        "import json\n"
+        "from tests.tours.test_timed_search import random_timed_problem\n"
+        "from maas.tours.timed_search import SearchSettings, search\n"
+        "pb, prof = random_timed_problem(2)\n"
+        "r = search(pb, prof, SearchSettings(time_limit_s=0.3, seed=1))\n"
+        "print(json.dumps([r.steps, r.time_s]))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, cwd=root, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    steps, seconds = json.loads(run.stdout.strip().splitlines()[-1])
+    assert steps > 0 and seconds < 5
