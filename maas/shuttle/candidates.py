@@ -75,6 +75,8 @@ class _Serving:
         self.rail = rail
         self.groups = groups
         self.parks = frozenset(ctx.scenario.park_ids())
+        #: The parks in ``demand.parks`` order: the order the groups a run serves are listed in (never a set's hash order).
+        self.park_order = tuple(dict.fromkeys(ctx.scenario.park_ids()))
         self.by_park: dict[str, list[int]] = defaultdict(list)
         for i, g in enumerate(groups):
             self.by_park[g.park].append(i)
@@ -92,9 +94,14 @@ class _Serving:
             self.candidates.append(Candidate(run, source, tuple(serves)))
 
     def serves(self, run: Run, directions: list[Direction]) -> list[tuple[str, int, Option]]:
-        """Return (direction, group index, option) of every group the run serves."""
+        """Return (direction, group index, option) of every group the run serves, parks in ``demand.parks`` order.
+
+        The order is the scenario's, not a set's: it is the order of the
+        model's variables, so it must not change with ``PYTHONHASHSEED``.
+        """
         out = []
-        for p in set(run.stops) & self.parks:
+        calls = set(run.stops)
+        for p in (p for p in self.park_order if p in calls):
             k = park_position(run, p)
             for i in self.by_park.get(p, []):
                 for d in directions:

@@ -13,7 +13,12 @@ input (small, so it solves well even on a busy machine); (4) CP-SAT solves
 the full model starting from that solution, with the time left.  The best
 solution is kept; it is reported OPTIMAL when it meets a bound.  With 2 or
 more workers CP-SAT is not deterministic: two runs may propose different
-timetables of equal or near-equal score.
+timetables of equal or near-equal score.  With one worker and the same seed
+every process builds the same models (their variables and constraints come
+in the scenario's and the candidates' order, never a set's hash order, so
+``PYTHONHASHSEED`` does not matter) and gets the same proposal, as long as
+no solve is cut short by its time limit (a wall-clock limit: where it stops
+depends on the machine's load).
 
 The proposal is written as a GTFS feed and re-evaluated end to end
 (:func:`optimize` with ``out_dir``), so the model's claims are checked by the

@@ -1,8 +1,13 @@
 """Stops a scenario may name by id alone: the stops of the default feeds, with their English names.
 
 A scenario's ``stops`` entry with only ``id`` (``ajisu``, ``shinyamaguchi``)
-takes its name, English name and position from the default feeds,
-``gtfs/techno-shuttle`` first, then the others in the catalog's order.  The
+takes its name, English name and position from the default feeds: first the
+feeds the catalog (``gtfs/feeds.toml``) declares of kind ``trial`` (a shuttle
+trial's own timetable, whose stop ids are the shuttle stops: in the default
+data ``gtfs/techno-shuttle``), then the others, each group in the catalog's
+order (see :data:`FIRST_KINDS`; a caller may pass other kinds, or build a
+:class:`StopCatalogue` over feeds in its own order).  The order comes from
+what the catalog says a feed is, never from its folder's name.  The
 feeds are read with :func:`maas.feeds.reader.read_feed` (only ``stops.txt`` and
 ``translations.txt``), each only when a stop is looked up that the feeds
 before it do not have, and kept in a small bounded cache keyed by those
@@ -17,11 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maas.defaults import default_feed_paths
+from maas.feeds.catalog import UNKNOWN_KIND, entry_for_feed
 from maas.feeds.reader import Feed, read_feed
 from maas.shuttle.lru import Lru
 from maas.shuttle.schema import Scenario
 
 _FILES = ("stops.txt", "translations.txt")
+
+#: The catalog kinds whose feeds are looked in first, in this order; feeds of other kinds follow.
+#: A ``trial`` feed is a shuttle trial's own timetable: its stop ids (``ajisu``) are the shuttle
+#: stops scenarios name, and where another feed has the same id (``gtfs/jr`` has ``ajisu``), the
+#: shuttle's stop is the one meant.
+FIRST_KINDS: tuple[str, ...] = ("trial",)
 
 
 @dataclass(frozen=True)
@@ -52,27 +64,43 @@ class StopCatalogue:
         return ", ".join(self.feeds) or "none found"
 
     def lookup(self, ids: Iterable[str]) -> dict[str, KnownStop]:
-        """Return the known stops among ``ids``, each from the first feed that has it."""
-        missing = set(ids)
+        """Return the known stops among ``ids`` in the order of ``ids``, each from the first feed that has it."""
+        wanted = list(dict.fromkeys(ids))
         found: dict[str, KnownStop] = {}
         for path in self.paths:
+            missing = [sid for sid in wanted if sid not in found]
             if not missing:
                 break
             stops = feed_stops(path)
-            for sid in missing & stops.keys():
-                found[sid] = stops[sid]
-            missing -= stops.keys()
-        return found
+            found.update((sid, stops[sid]) for sid in missing if sid in stops)
+        return {sid: found[sid] for sid in wanted if sid in found}
 
 
-def default_catalogue_paths() -> list[Path]:
-    """Return the default feeds in catalogue order: the shuttle feed first (its ids, ``ajisu``, are the shuttle stops)."""
-    return sorted(default_feed_paths(), key=lambda p: 0 if "shuttle" in p.name else 1)
+def feeds_by_kind(paths: Sequence[Path], first_kinds: Sequence[str] = FIRST_KINDS) -> list[Path]:
+    """Return ``paths`` with the feeds of ``first_kinds`` first (in that order of kinds), then the others.
+
+    A feed's kind is what the catalog beside it declares
+    (:func:`maas.feeds.catalog.entry_for_feed`), never its folder's name; a
+    feed no catalog describes counts as kind ``unknown``.  Feeds of the same
+    rank keep their order in ``paths`` (the catalog's, for the default feeds).
+    """
+    rank = {kind: i for i, kind in enumerate(first_kinds)}
+
+    def key(path: Path) -> int:
+        entry = entry_for_feed(path)
+        return rank.get(entry.kind if entry is not None else UNKNOWN_KIND, len(rank))
+
+    return sorted(paths, key=key)  # sorted is stable: equal ranks keep the given order
 
 
-def default_catalogue() -> StopCatalogue:
+def default_catalogue_paths(first_kinds: Sequence[str] = FIRST_KINDS) -> list[Path]:
+    """Return the default feeds in catalogue order: the feeds of ``first_kinds`` first (see :func:`feeds_by_kind`)."""
+    return feeds_by_kind(default_feed_paths(), first_kinds)
+
+
+def default_catalogue(first_kinds: Sequence[str] = FIRST_KINDS) -> StopCatalogue:
     """Return the catalogue of the default feeds (see the module docstring)."""
-    return StopCatalogue(default_catalogue_paths())
+    return StopCatalogue(default_catalogue_paths(first_kinds))
 
 
 #: The stops of each feed read, by its files' stamps: the default data's feeds and a few more.
@@ -161,4 +189,4 @@ def fill_stops(scenario: Scenario, catalogue: StopCatalogue) -> None:
             stop.name_en = ref.name_en
 
 
-__all__ = ["KnownStop", "StopCatalogue", "default_catalogue", "default_catalogue_paths", "feed_stops", "fill_stops"]
+__all__ = ["FIRST_KINDS", "KnownStop", "StopCatalogue", "default_catalogue", "default_catalogue_paths", "feed_stops", "feeds_by_kind", "fill_stops"]
