@@ -261,7 +261,8 @@ async function loadGeography() {
 // A precomputed layer (api/static/access/README.md, made by `maas access`): 500 m mesh cells shaded
 // by how many sights they reach within the chosen threshold; cells reaching none are not in the file.
 const ACCESS_URL = "access/sights-mesh4.geojson";
-const ACCESS_CLASSES = [[1, "#fdd0a2"], [2, "#fdae6b"], [4, "#fd8d3c"], [8, "#e6550d"], [16, "#a63603"]];
+// Purples (ColorBrewer): they stand out on the beige land and from the lines' reds and oranges.
+const ACCESS_CLASSES = [[1, "#cbc9e2"], [2, "#9e9ac8"], [4, "#807dba"], [8, "#6a51a3"], [16, "#3f007d"]];
 const accessColour = (n) => ACCESS_CLASSES.filter(([low]) => n >= low).map(([, c]) => c).pop();
 
 async function showAccess(frame = false) {
@@ -277,7 +278,7 @@ async function showAccess(frame = false) {
   L.geoJSON(state.access, {
     pane: "access", renderer: L.svg({ pane: "access" }),
     filter: (f) => f.properties[key] > 0,
-    style: (f) => ({ stroke: false, fillColor: accessColour(f.properties[key]), fillOpacity: 0.75, className: "access-cell" }),
+    style: (f) => ({ stroke: false, fillColor: accessColour(f.properties[key]), fillOpacity: 0.85, className: "access-cell" }),
     onEachFeature: (f, layer) => layer.bindTooltip(textLabel(`${f.properties[key]} ${t("sights_within")} ${minutes} ${t("min")}`)),
   }).addTo(layers.access);
   if (frame && layers.access.getLayers()[0].getLayers().length) map.fitBounds(layers.access.getLayers()[0].getBounds(), { maxZoom: 12 });

@@ -26,6 +26,18 @@ def test_access_layer_draws_one_threshold(browser, base_url):
         wait_until(page, "document.querySelectorAll('path.access-cell').length === arg", expected)
         assert page.locator("#a-legend li").count() == 5
         shot(page, "map-access-45")
+        # 500 m cells are a few pixels across the whole region: look closer where most sights are
+        # reachable, as a planner would (a double click zooms in on the point clicked).
+        darkest = "[...document.querySelectorAll('path.access-cell')].sort((a, b) => a.getAttribute('fill') < b.getAttribute('fill') ? -1 : 1)[0]"
+        width = f"{darkest}.getBoundingClientRect().width"
+        for _ in range(6):
+            wait_until(page, "!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")  # a zoom mid-zoom is ignored
+            box = page.evaluate(f"() => {{ const r = {darkest}.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, r.width]; }}")
+            if box[2] >= 25:
+                break
+            page.mouse.dblclick(box[0], box[1])
+            wait_until(page, f"{width} > 1.5 * arg", box[2])
+        shot(page, "map-access-45-zoomed")
         page.select_option("#a-minutes", "30")
         wait_until(page, "document.querySelectorAll('path.access-cell').length === arg", cells_within(30))
         page.uncheck("#a-show")
