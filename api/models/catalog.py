@@ -40,9 +40,10 @@ class StopCollection(Document):
 class RouteProperties(Document):
     id: str
     feed: str
-    name: str
+    name: str = Field(description="The short name, else the long one: in the language asked for, else English, else as the feed writes it.")
     names: Names
-    long_name: str
+    long_name: str = Field(description="In the language asked for, else English, else as the feed writes it ('' when the feed gives none).")
+    long_names: Names
     mode: RideMode
     color: str | None = Field(description="#RRGGBB, null when the feed gives none.")
     agency: str
@@ -100,7 +101,9 @@ class Departure(Document):
     route: str
     route_id: str
     mode: RideMode
-    headsign: str
+    headsign: str = Field(
+        description="Where it goes, as shown at this stop (its stop_headsign, else the trip's): in the language asked for, else English, else as the feed writes it."
+    )
     trip_id: str
     platform_stop: str = Field(description="The platform (stop) it leaves from.")
 

@@ -41,9 +41,12 @@ class _Leg(Document):
     departure: IsoDateTime
     arrival: IsoDateTime
     duration_s: Int
-    route: str = Field(description="The route's name (empty for a walk).")
+    route: str = Field(description="The route's name in the language asked for, else English, else as the feed writes it (empty for a walk).")
     trip_id: str = Field(description="Empty for a walk.")
-    headsign: str = Field(description="Empty for a walk.")
+    headsign: str = Field(
+        description="Where the ride goes, as shown where it boards (the stop's headsign, else the trip's), in the language asked for, else English, "
+        "else as the feed writes it (empty for a walk or when the feed gives none)."
+    )
     geometry: LineString = Field(description="Along the trip's shape where the feed has one, else stop to stop; a walk is straight.")
 
 
@@ -60,7 +63,9 @@ class RideLeg(_Leg):
     mode: RideMode
     route_id: str
     route_names: Names
-    route_long_name: str
+    route_long_name: str = Field(description="In the language asked for, else English, else as the feed writes it.")
+    route_long_names: Names
+    headsign_names: Names
     trip_short_name: str
     agency: str
     feed: str

@@ -97,7 +97,8 @@ def routes(state: State, lang: Lang) -> Response:
                     "feed": tt.feeds[tt.route_feed[r]].name,
                     "name": tt.route_name(r, lang),
                     "names": tt.route_names_i18n[r],
-                    "long_name": tt.route_long_names[r],
+                    "long_name": tt.route_long_name(r, lang),
+                    "long_names": tt.route_long_names_i18n[r],
                     "mode": tt.route_modes[r],
                     "color": ("#" + tt.route_colors[r]) if tt.route_colors[r] else None,
                     "agency": tt.route_agency[r],
@@ -184,7 +185,7 @@ def departures(
                 "route": tt.route_name(d.route, lang),
                 "route_id": tt.route_ids[d.route],
                 "mode": tt.route_modes[d.route],
-                "headsign": tt.trip_headsigns[d.trip],
+                "headsign": tt.headsign(d.trip, d.position, lang),
                 "trip_id": tt.trip_ids[d.trip],
                 "platform_stop": stop_ref(state.network, d.stop),
             }

@@ -157,7 +157,8 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
                 )
             else:
                 route = pick_name(leg.route_names, lang, leg.route) if lang != "ja" else leg.route
-                what = f"{leg.mode} {route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {leg.headsign}" if leg.headsign else "")
+                headsign = pick_name(leg.headsign_names, lang, leg.headsign) if lang != "ja" else leg.headsign
+                what = f"{leg.mode} {route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {headsign}" if headsign else "")
                 lines.append(f"   {format_clock(leg.departure)}  {_name(leg.origin, lang)}: {what}")
                 lines.append(f"   {format_clock(leg.arrival)}  {_name(leg.destination, lang)}  ({len(leg.stops) - 1} stops)")
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -217,7 +218,13 @@ _LOANWORDS = {
     "ガーデン": "Garden", "ヒルズ": "Hills", "ビーチ": "Beach", "ポート": "Port", "フェリー": "Ferry", "ロード": "Road",
     "スクエア": "Square", "アリーナ": "Arena", "スタジアム": "Stadium", "ミュージアム": "Museum", "ハウス": "House",
     "ニュータウン": "New Town", "ハイランド": "Highland", "ヒル": "Hill", "ライフ": "Life", "ハーバー": "Harbor", "アルプス": "Alps",
+    # Words of route names (スーパーはぎ号, エアポートリムジン, クレアライン, 青ルート).
+    "スーパー": "Super", "リムジン": "Limousine", "ライン": "Line", "ルート": "Route", "ループ": "Loop", "ライナー": "Liner",
+    "シャトル": "Shuttle", "エクスプレス": "Express", "コース": "Course", "ブールバール": "Boulevard", "タワー": "Tower",
 }  # fmt: skip
+#: A katakana run that ends in loanwords of at least this many kana after a word of its own (クレア + ライン)
+#: is written as that word romanised and the loanwords in English; shorter ones (ビル, ヒル) end too many words.
+_TAIL_LOANWORD_KANA = 3
 #: Kana names of Latin letters, for readings of names such as ＮＴＴ山口前 (えぬてぃーてぃー…).
 _LETTER_NAMES = dict(
     zip(
@@ -386,18 +393,34 @@ def _peel_ending(text: str, reading: str, first: bool) -> tuple[str, str, str] |
 
 
 def _katakana_english(text: str) -> str:
-    """English for a katakana run made of known loanwords (バスセンター → Bus Center), else its romaji, capitalised."""
+    """English for a katakana run made of known loanwords (バスセンター → Bus Center), else its romaji, capitalised.
+
+    A run that ends in loanwords after a word of its own keeps that word in
+    romaji (クレアライン → Kurea Line); see :data:`_TAIL_LOANWORD_KANA`.
+    """
+    words = _loanwords(text, 1)
+    if words is not None:
+        return " ".join(words)
+    for cut in range(2, len(text) - _TAIL_LOANWORD_KANA + 1):
+        tail = _loanwords(text[cut:], _TAIL_LOANWORD_KANA)
+        if tail is not None:
+            return " ".join([_cap(kana_to_romaji(text[:cut])), *tail])
+    return _cap(kana_to_romaji(text))
+
+
+def _loanwords(text: str, shortest: int) -> list[str] | None:
+    """The English of ``text`` cut into known loanwords of ``shortest`` kana or more (longest first), else None."""
     words: list[str] = []
     i = 0
     while i < len(text):
-        for j in range(len(text), i, -1):
+        for j in range(len(text), i + shortest - 1, -1):
             if text[i:j] in _LOANWORDS:
                 words.append(_LOANWORDS[text[i:j]])
                 i = j
                 break
         else:
-            return _cap(kana_to_romaji(text))
-    return " ".join(words)
+            return None
+    return words
 
 
 _POLE = re.compile(r"^(.+?)\s*(\d+)\s*番?\s*(?:のりば|乗り場|乗場|ノリバ)$")
@@ -490,7 +513,7 @@ def has_japanese(text: str) -> bool:
     return any(_script(c) in ("jp", "kata") for c in unicodedata.normalize("NFKC", text))
 
 
-def reading_of(names: dict[str, str]) -> str:
+def reading_of(names: Mapping[str, str]) -> str:
     """Return the kana reading among a stop's names (ja-Hrkt and the like), or ''."""
     for lang in READING_LANGUAGES:
         if names.get(lang):
@@ -524,3 +547,228 @@ def with_english(name: str, names: dict[str, str]) -> tuple[dict[str, str], str]
     if english and not names.get("en"):
         names = {**names, "en": english}
     return names, source
+
+
+# --- route names and headsigns -------------------------------------------------------------
+
+#: A feed's names by their text: ``{text_key(text): {language: name}}`` (see :func:`maas.feeds.translations.glossary`).
+Glossary = Mapping[str, Mapping[str, str]]
+
+#: Kinds of service in JR's English, said before the rest ("A団地経由急行" → "Express via A Danchi").
+_SERVICE_WORDS = (("各駅停車", "Local"), ("特急", "Limited Express"), ("急行", "Express"), ("快速", "Rapid"), ("高速", "Highway"))
+#: Service words also read at the end of a name (高速 ends too many names: 中国高速).
+_TRAILING_SERVICE_WORDS = {"各駅停車", "特急", "急行", "快速"}
+#: Whole words of route names: the way round a loop (as JR East writes the Yamanote Line's).
+_WHOLE_WORDS = {"内回り": "Inner Loop", "外回り": "Outer Loop", "右回り": "Clockwise", "左回り": "Counterclockwise", "循環": "Loop", "新幹線": "Shinkansen"}
+#: A route named by its colour: 青ルート → Blue Route.
+_COLOURED = re.compile(r"^([青赤緑黄白黒紫橙桃茶金銀])(ルート|コース|ライン|線)$")
+_COLOURS = dict(zip("青赤緑黄白黒紫橙桃茶金銀", "Blue Red Green Yellow White Black Purple Orange Pink Brown Gold Silver".split(), strict=True))
+#: Endings of route names and their English, longest first (山陽本線 → Sanyo Main Line).
+_LINE_ENDINGS = (
+    ("新幹線", " Shinkansen"),
+    ("循環バス", " Loop Bus"),
+    ("循環線", " Loop Line"),
+    ("本線", " Main Line"),
+    ("支線", " Branch Line"),
+    ("循環", " Loop"),
+    ("線", " Line"),
+)
+#: Readings that a stop name adds to a word it begins with (東萩駅 ひがしはぎえき gives 東萩 ひがしはぎ).
+_NAME_ENDINGS = (("駅前", "えきまえ"), ("駅", "えき"), ("前", "まえ"))
+_PARENTHESES_AT_END = re.compile(r"^(.*\S)\s*[(〈《「『\[]([^()]+)[)〉》」』\]]$")
+_RANGE = re.compile(r"\s*[~〜→⇔↔]\s*")
+_NUMBERED = re.compile(r"^(.*?)\s*(\d+)$")
+
+
+def text_key(text: str) -> str:
+    """Return ``text`` as names are compared across a feed's files: NFKC, outer spaces removed (Ａ団地 and A団地 are one)."""
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def label_english(name: str, glossary: Glossary | None = None) -> str:
+    """Return the English of a route name or headsign, made of the feed's names for its parts where it has them.
+
+    A name the glossary knows is its English, else its reading romanised.
+    Otherwise the name is taken apart and each part named the same way, or
+    romanised (:func:`romanize`; pykakasi guesses a reading the feed does
+    not give)::
+
+        秋吉線                        → Akiyoshi Line
+        東萩                          → Higashi-Hagi (東萩駅 ひがしはぎえき gives the reading)
+        県庁・ゆめタウン経由          → via Kencho, Yume Town
+        A団地経由急行                 → Express via A Danchi
+        東萩行き                      → Higashi-Hagi (a headsign names where the ride goes)
+        新山口駅～東萩駅線（スーパーはぎ号） → Shin-Yamaguchi Sta. - Higashi-Hagi Sta. Line (Super Hagi)
+        のんバス 青ルート（内回り）   → Non Bus Blue Route (Inner Loop)
+        山陽本線                      → Sanyo Main Line
+
+    Only words of a fixed list are translated (線, 本線, 循環, 内回り, 急行,
+    経由, colours, common loanwords); names are romanised, never guessed
+    into English.  Text without kana or kanji is its own English.
+    """
+    return re.sub(r"\s+", " ", _label(text_key(name), glossary or {})).strip()
+
+
+def with_label_english(name: str, names: Mapping[str, str], glossary: Glossary | None = None) -> dict[str, str]:
+    """Return a route name's or headsign's ``{language: text}`` with the feed's names of the same text and an ``en`` entry added.
+
+    ``names`` (the record's own translations, canonical language tags) win;
+    then the glossary's names of the same text (:func:`same_text_names`);
+    then :func:`label_english`.  ``names`` is not changed.
+    """
+    out = same_text_names(name, names, glossary)
+    if name and not out.get("en"):
+        out["en"] = label_english(name, glossary)
+    return out
+
+
+def same_text_names(name: str, names: Mapping[str, str], glossary: Glossary | None = None) -> dict[str, str]:
+    """Return ``names`` with the glossary's names of the same text added where missing.
+
+    A headsign that is a stop's name (高陽車庫) takes that stop's English,
+    Korean, Chinese and reading: the feed's own translations of that text.
+    ``names`` is not changed.
+    """
+    out = dict(names)
+    for lang, text in (glossary or {}).get(text_key(name), {}).items() if name else ():
+        if text:
+            out.setdefault(lang, text)
+    return out
+
+
+def _label(text: str, glossary: Glossary) -> str:
+    """label_english() of a text in :func:`text_key` form."""
+    text = text.strip()
+    if not has_japanese(text):
+        return text
+    known = _known_english(text, glossary)
+    if known:
+        return known
+    for rule in (_parts_in_parentheses, _parts_around_colon, _words, _range, _service, _whole_word, _coloured, _via, _bound_for, _line, _numbered):
+        english = rule(text, glossary)
+        if english is not None:
+            return english
+    return romanize(text, _derived_reading(text, glossary))
+
+
+def _known_english(text: str, glossary: Glossary) -> str:
+    """The glossary's English of ``text``, else its reading romanised, else ''."""
+    names = glossary.get(text, {})
+    if names.get("en"):
+        return names["en"]
+    reading = reading_of(names)
+    return romanize(text, reading) if reading and is_kana(reading) else ""
+
+
+def _derived_reading(text: str, glossary: Glossary) -> str | None:
+    """The reading of a word that begins a stop name the glossary reads (東萩 from 東萩駅 ひがしはぎえき), else None."""
+    for ending, kana in _NAME_ENDINGS:
+        reading = reading_of(glossary.get(text + ending, {}))
+        if reading and is_kana(reading):
+            hira = to_hiragana(unicodedata.normalize("NFKC", reading)).replace(" ", "")
+            if hira.endswith(kana) and len(hira) > len(kana):
+                return hira[: -len(kana)]
+    return None
+
+
+def _parts_in_parentheses(text: str, glossary: Glossary) -> str | None:
+    """X（Y）, X〈Y〉 → "X (Y)"."""
+    match = _PARENTHESES_AT_END.match(text)
+    if not match:
+        return None
+    return f"{_label(match.group(1), glossary)} ({_label(match.group(2), glossary)})"
+
+
+def _parts_around_colon(text: str, glossary: Glossary) -> str | None:
+    """高速：クレアライン → "Highway: Kurea Line"."""
+    if ":" not in text:
+        return None
+    head, tail = text.split(":", 1)
+    return f"{_label(head, glossary)}: {_label(tail, glossary)}" if head.strip() and tail.strip() else None
+
+
+def _words(text: str, glossary: Glossary) -> str | None:
+    """Words apart (のんバス 青ルート) are named one by one."""
+    words = text.split()
+    return " ".join(_label(w, glossary) for w in words) if len(words) > 1 else None
+
+
+def _range(text: str, glossary: Glossary) -> str | None:
+    """新山口駅～東萩駅 → "Shin-Yamaguchi Sta. - Higashi-Hagi Sta."; a ～ with one kana beside it is a long vowel (めいぷる～ぷ)."""
+    parts = _RANGE.split(text)
+    if len(parts) < 2:
+        return None
+    if any(len(p) < 2 for p in parts):
+        if not re.search("[~〜]", text):
+            return None
+        long_vowel = re.sub("[~〜]", "ー", text)
+        return _cap(kana_to_romaji(long_vowel)) if is_kana(long_vowel) else _label(long_vowel, glossary)
+    return " - ".join(_label(p, glossary) for p in parts)
+
+
+def _service(text: str, glossary: Glossary) -> str | None:
+    """急行 → Express; 特急スーパーおき → "Limited Express Super Oki"; A団地経由急行 → "Express via A Danchi"."""
+    for word, english in _SERVICE_WORDS:
+        if text == word:
+            return english
+        if text.startswith(word):
+            return f"{english} {_label(text[len(word) :], glossary)}"
+        if text.endswith(word) and word in _TRAILING_SERVICE_WORDS:
+            return f"{english} {_label(text[: -len(word)], glossary)}"
+    return None
+
+
+def _whole_word(text: str, _glossary: Glossary) -> str | None:
+    """内回り → Inner Loop, 循環 → Loop, 新幹線 → Shinkansen."""
+    return _WHOLE_WORDS.get(text)
+
+
+def _coloured(text: str, _glossary: Glossary) -> str | None:
+    """青ルート → Blue Route, 赤線 → Red Line."""
+    match = _COLOURED.match(text)
+    if not match:
+        return None
+    kind = match.group(2)
+    return f"{_COLOURS[match.group(1)]} {'Line' if kind == '線' else _katakana_english(kind)}"
+
+
+def _via(text: str, glossary: Glossary) -> str | None:
+    """県庁・ゆめタウン経由 → "via Kencho, Yume Town" (a list the glossary knows whole, 萩・明倫センター, stays one)."""
+    if not text.endswith("経由") or len(text) <= 2:
+        return None
+    parts = [p for p in re.split("[・、,]", text[:-2]) if p.strip()]
+    names: list[str] = []
+    i = 0
+    while i < len(parts):
+        j = next(j for j in range(len(parts), i, -1) if j == i + 1 or "・".join(parts[i:j]) in glossary)
+        names.append(_label("・".join(parts[i:j]), glossary))
+        i = j
+    return "via " + ", ".join(names)
+
+
+def _bound_for(text: str, glossary: Glossary) -> str | None:
+    """東萩行き → "Higashi-Hagi": the headsign names where it goes (行 alone only after a known name or 駅: 銀行 is a bank)."""
+    for ending in ("行き", "ゆき", "行"):
+        rest = text[: -len(ending)]
+        if text.endswith(ending) and rest and (ending != "行" or rest in glossary or rest.endswith("駅")):
+            return _label(rest, glossary)
+    return None
+
+
+def _line(text: str, glossary: Glossary) -> str | None:
+    """秋吉線 → Akiyoshi Line, 山陽本線 → Sanyo Main Line, 秋芳洞循環バス → Akiyoshido Loop Bus."""
+    for ending, english in _LINE_ENDINGS:
+        if text.endswith(ending) and len(text) > len(ending):
+            return _label(text[: -len(ending)], glossary) + english
+    return None
+
+
+def _numbered(text: str, glossary: Glossary) -> str | None:
+    """スーパーはぎ号 → "Super Hagi" (号 names a service, it is not said in English); はぎ1号 → "Hagi No. 1"."""
+    if not text.endswith("号") or len(text) < 2:
+        return None
+    rest = text[:-1]
+    match = _NUMBERED.match(rest)
+    if match:
+        return f"{_label(match.group(1), glossary)} No. {match.group(2)}".strip()
+    return _label(rest, glossary)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from maas.feeds.reader import Feed
+from maas.feeds.romaji import text_key
 
 #: Which table each GTFS file name corresponds to in ``table_name``.
 _TABLE_OF_FILE = {"stops.txt": "stops", "routes.txt": "routes", "trips.txt": "trips", "agency.txt": "agency"}
@@ -155,3 +156,70 @@ def translated_names(feed: Feed, filename: str, id_col: str, field: str) -> dict
             for lang, translation in by_value.get(str(value), {}).items():
                 names[str(rid)].setdefault(lang, translation)
     return names
+
+
+#: The id column of each table a GTFS-form translation may name by record (stop_times is named by trip and sequence).
+_ID_COLUMN = {"stops": ("stops.txt", "stop_id"), "routes": ("routes.txt", "route_id"), "trips": ("trips.txt", "trip_id"), "agency": ("agency.txt", "agency_id")}
+
+
+def glossary(feed: Feed) -> dict[str, dict[str, str]]:
+    """Return ``{text: {language: translation}}``: every translation of the feed keyed by the text it translates.
+
+    Route names and headsigns are mostly made of names the feed translates
+    elsewhere (a headsign is a stop's name; 萩・明倫センター is a stop before
+    it is part of 県庁・萩・明倫センター経由), so they are named from this.
+    The legacy form is keyed by text already; in the GTFS form a
+    ``field_value`` row names its value, and a ``record_id`` row of stops,
+    routes, trips or agency the record's text in that field.  Keys are in
+    :func:`~maas.feeds.romaji.text_key` form; the first translation of a text
+    into a language wins.
+    """
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    form = translation_form(feed)
+    if form is None:
+        return {}
+    tr = feed.table("translations.txt")
+    if form == "gtfs-jp-legacy":
+        for text, lang, translation in zip(tr["trans_id"], tr["lang"], tr["translation"]):
+            if text and lang and translation:
+                out[text_key(text)].setdefault(canonical_language(lang), str(translation))
+        return dict(out)
+    columns = {name: feed.column("translations.txt", name).astype(str).tolist() for name in ("table_name", "field_name", "record_id", "field_value")}
+    texts: dict[tuple[str, str], dict[str, str]] = {}
+    for i, (lang, translation) in enumerate(zip(tr["language"], tr["translation"])):
+        if not (lang and translation):
+            continue
+        text = columns["field_value"][i]
+        table, field, record = columns["table_name"][i], columns["field_name"][i], columns["record_id"][i]
+        if not text and record and table in _ID_COLUMN:
+            if (table, field) not in texts:
+                filename, id_col = _ID_COLUMN[table]
+                texts[table, field] = dict(zip(feed.column(filename, id_col).astype(str), feed.column(filename, field).astype(str)))
+            text = texts[table, field].get(record, "")
+        if text:
+            out[text_key(text)].setdefault(canonical_language(lang), str(translation))
+    return dict(out)
+
+
+def stop_headsign_translations(feed: Feed) -> tuple[dict[str, dict[str, str]], dict[tuple[str, int], dict[str, str]]]:
+    """Return the GTFS-form translations of ``stop_times.stop_headsign``: by the text, and by (trip_id, stop_sequence).
+
+    A ``field_value`` row translates every stop time with that headsign; a
+    ``record_id`` (trip) with ``record_sub_id`` (stop sequence) row one stop
+    time.  The legacy form is keyed by text only: see :func:`glossary`.
+    """
+    by_value: dict[str, dict[str, str]] = defaultdict(dict)
+    by_record: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
+    if translation_form(feed) != "gtfs":
+        return {}, {}
+    tr = feed.table("translations.txt")
+    rows = tr[(tr["table_name"] == "stop_times") & (tr["field_name"] == "stop_headsign")]
+    for i, (lang, translation) in enumerate(zip(rows["language"], rows["translation"])):
+        if not (lang and translation):
+            continue
+        record, sub, value = (str(rows[c].iat[i]) if c in rows.columns else "" for c in ("record_id", "record_sub_id", "field_value"))
+        if record and sub.strip().isdigit():
+            by_record[record, int(sub)][canonical_language(lang)] = str(translation)
+        elif value:
+            by_value[value][canonical_language(lang)] = str(translation)
+    return dict(by_value), dict(by_record)

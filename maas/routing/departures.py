@@ -24,6 +24,9 @@ from maas.timetable.model import Timetable
 class Departure:
     """One trip leaving: ``time`` in seconds of the service day, timetable indices of ``trip``, ``route`` and ``stop`` (the platform).
 
+    ``position`` is the stop's place in the trip's calls (0 first), which
+    tells the headsign shown there (:meth:`~maas.timetable.model.Timetable.headsign`).
+
     Not frozen: a board is built fresh for each call and may list hundreds of
     rows, and a frozen dataclass takes four times as long to create.
     """
@@ -32,6 +35,7 @@ class Departure:
     trip: int
     route: int
     stop: int
+    position: int
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,14 @@ def departures(planner: Planner, stop: int, date: dt.date, time: int, limit: int
     return DepartureBoard(stop, date, time, tuple(Departure(*row) for row in rows[:limit]))
 
 
-def _leaving(view: DayView, tt: Timetable, stop: int, time: int) -> list[tuple[int, int, int, int]]:
-    """Return (departure, trip, route, stop) of every trip one may board at ``stop`` from ``time`` on.
+def _leaving(view: DayView, tt: Timetable, stop: int, time: int) -> list[tuple[int, int, int, int, int]]:
+    """Return (departure, trip, route, stop, position) of every trip one may board at ``stop`` from ``time`` on.
 
     Route ``r`` calls at the stop at position ``pos`` of its ``n`` stops; its
     ``j``-th trip leaves there at ``times_dep[route_time_off[r] + j * n + pos]``,
     so the day's departures are one strided slice per route.
     """
-    rows: list[tuple[int, int, int, int]] = []
+    rows: list[tuple[int, int, int, int, int]] = []
     for e in range(int(view.stop_route_off[stop]), int(view.stop_route_off[stop + 1])):
         r, pos = int(view.stop_route[e]), int(view.stop_route_pos[e])
         first = int(view.route_stop_off[r])
@@ -83,5 +87,5 @@ def _leaving(view: DayView, tt: Timetable, stop: int, time: int) -> list[tuple[i
         leaving = view.times_dep[start : start + trips * n : n].tolist()
         ids = view.route_trip[int(view.route_trip_off[r]) : int(view.route_trip_off[r]) + trips].tolist()
         route = int(tt.pattern_route[view.route_pattern[r]])  # a day-view route's trips share one pattern, so one route
-        rows.extend((dep, trip, route, stop) for dep, trip in zip(leaving, ids, strict=True) if dep >= time)
+        rows.extend((dep, trip, route, stop, pos) for dep, trip in zip(leaving, ids, strict=True) if dep >= time)
     return rows

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from maas.feeds.translations import pick_name
 from maas.geo import haversine_m
 from maas.network.network import Network
 from maas.routing.places import Place, stop_ref
@@ -44,11 +45,13 @@ class Leg:
         Where the leg starts and ends.
     departure, arrival
         Seconds of the service day.
-    route, route_names, route_id, route_long_name
+    route, route_names, route_id, route_long_name, route_long_names
         A ride's route: its short (else long) name, ``{language: name}``,
-        the feed's id and long name.
-    trip_id, trip_short_name, headsign
-        A ride's trip.
+        the feed's id, its long name and ``{language: long name}``.
+    trip_id, trip_short_name, headsign, headsign_names
+        A ride's trip; the headsign is the one shown where the ride boards
+        (the stop's headsign, else the trip's), as the feed writes it and
+        ``{language: headsign}``.
     agency, feed
         Who runs the ride, and the short name of the feed it comes from.
     platform
@@ -73,9 +76,11 @@ class Leg:
     route_names: dict[str, str] = field(default_factory=dict)
     route_id: str = ""
     route_long_name: str = ""
+    route_long_names: dict[str, str] = field(default_factory=dict)
     trip_id: str = ""
     trip_short_name: str = ""
     headsign: str = ""
+    headsign_names: dict[str, str] = field(default_factory=dict)
     agency: str = ""
     feed: str = ""
     platform: str = ""
@@ -144,7 +149,12 @@ class Journey:
         return iso_time(self.date, seconds, self.timezone)
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
-        """Return the JSON contract (see README, "Journey JSON")."""
+        """Return the JSON contract (see README, "Journey JSON").
+
+        Names (places, route, long name, headsign) are in ``lang``, else in
+        English, else as the feed writes them (``lang`` None: as the feed
+        writes them); the ``*names`` keys hold every language.
+        """
         fares = [leg.fare_yen for leg in self.legs if leg.is_ride]
         return {
             "departure": self.iso(self.departure),
@@ -165,9 +175,9 @@ class Journey:
             "departure": self.iso(leg.departure),
             "arrival": self.iso(leg.arrival),
             "duration_s": leg.arrival - leg.departure,
-            "route": leg.route,
+            "route": pick_name(leg.route_names, lang, leg.route),
             "trip_id": leg.trip_id,
-            "headsign": leg.headsign,
+            "headsign": pick_name(leg.headsign_names, lang, leg.headsign),
             "geometry": {"type": "LineString", "coordinates": leg.line()},
         }
         if leg.is_ride:
@@ -175,7 +185,9 @@ class Journey:
                 {
                     "route_id": leg.route_id,
                     "route_names": leg.route_names,
-                    "route_long_name": leg.route_long_name,
+                    "route_long_name": pick_name(leg.route_long_names, lang, leg.route_long_name),
+                    "route_long_names": leg.route_long_names,
+                    "headsign_names": leg.headsign_names,
                     "trip_short_name": leg.trip_short_name,
                     "agency": leg.agency,
                     "feed": leg.feed,
@@ -251,9 +263,11 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
                     route_names=dict(tt.route_names_i18n[route]),
                     route_id=tt.route_ids[route],
                     route_long_name=tt.route_long_names[route],
+                    route_long_names=dict(tt.route_long_names_i18n[route]),
                     trip_id=tt.trip_ids[raw.trip],
                     trip_short_name=tt.trip_short_names[raw.trip],
-                    headsign=tt.trip_headsigns[raw.trip],
+                    headsign=tt.headsign(raw.trip, raw.board),
+                    headsign_names=tt.headsign_names(raw.trip, raw.board),
                     agency=tt.route_agency[route],
                     feed=tt.feeds[tt.route_feed[route]].name,
                     platform=tt.stop_platform_codes[int(stops[raw.board])],

@@ -367,8 +367,10 @@ _LENGTH_BY_PREFIX = (
     ("service_", "services"),
     ("transfer_", "transfers"),
 )
-#: Pattern and shape fields and the count their length must equal.
+#: Pattern, shape and headsign fields and the count their length must equal.
 _PATTERN_LENGTHS = {
+    "headsign_texts": "headsigns",
+    "headsign_names_i18n": "headsigns",
     "shape_ids": "shapes",
     "shape_offsets": "shapes+1",
     "shape_lon": "shape_points",
@@ -392,6 +394,8 @@ _INDEX_RANGES = {
     "trip_service": ("services", 0),
     "trip_pattern": ("patterns", 0),
     "trip_shape": ("shapes", -1),
+    "trip_headsign_index": ("headsigns", -1),
+    "stop_time_headsign": ("headsigns", -1),
     "pattern_route": ("routes", 0),
     "pattern_stops": ("stops", 0),
     "pattern_trips": ("trips", 0),
@@ -423,6 +427,7 @@ def check_structure(tt: Timetable) -> None:
         "shapes": len(tt.shape_ids),
         "shapes+1": len(tt.shape_ids) + 1,
         "shape_points": len(tt.shape_lon),
+        "headsigns": len(tt.headsign_texts),
     }
     for f in dataclasses.fields(Timetable):
         count = _PATTERN_LENGTHS.get(f.name) or next((c for p, c in _LENGTH_BY_PREFIX if f.name.startswith(p)), None)

@@ -23,14 +23,15 @@ from maas.feeds.problems import Problem, has_errors
 from maas.feeds.reader import Feed, read_feed
 from maas.feeds.romaji import with_english
 from maas.feeds.schema import mode_of_route_type
-from maas.feeds.translations import feed_language, translated_names, translation_form
+from maas.feeds.translations import canonical_language, feed_language, glossary, translated_names, translation_form
 from maas.feeds.validate import validate_feed
 from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
+from maas.timetable.names import HeadsignTable, route_names, stop_time_headsigns, trip_headsigns
 from maas.timetable.shapes import compile_shapes, read_shapes
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 8
+COMPILER_VERSION = 9
 
 
 @dataclass
@@ -45,6 +46,7 @@ class _FeedParts:
     stop_times: pd.DataFrame
     services: dict[str, np.ndarray]
     transfers: pd.DataFrame
+    headsigns: HeadsignTable
 
 
 def load_feeds(paths: Sequence[str | Path], names: Sequence[str] | None = None) -> list[Feed]:
@@ -185,8 +187,6 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     rtype = parse_number(rt["route_type"], integer=True).values
     agency_names = dict(zip(feed.column("agency.txt", "agency_id").astype(str), feed.column("agency.txt", "agency_name").astype(str)))
     default_agency = str(agency["agency_name"].iloc[0]) if "agency_name" in agency.columns and len(agency) else ""
-    short_i18n = translated_names(feed, "routes.txt", "route_id", "route_short_name")
-    long_i18n = translated_names(feed, "routes.txt", "route_id", "route_long_name")
     routes = pd.DataFrame(
         {
             "route_id": rt["route_id"].astype(str).to_numpy(),
@@ -211,7 +211,9 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
             )
         }
         routes["long"] = [long or ends.get(rid, "") for rid, long in zip(routes["route_id"], routes["long"])]
-    routes["names"] = [{**long_i18n.get(r, {}), **{k: v for k, v in short_i18n.get(r, {}).items() if v}} for r in routes["route_id"]]
+    # Names of routes and headsigns in every language: the feed's, else English made of the names it translates (maas.timetable.names).
+    own_lang, known = canonical_language(feed_language(feed)), glossary(feed)
+    routes["names"], routes["long_names"] = route_names(feed, routes, own_lang, known)
     routes["fare"], routes["zone_fares"] = _fares(feed, routes["route_id"])
     # Trips.
     tr = feed.table("trips.txt")
@@ -225,6 +227,8 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
             "shape_id": feed.column("trips.txt", "shape_id").astype(str).to_numpy(),
         }
     )
+    headsigns = HeadsignTable(own_lang, known)
+    trips["headsign_ref"] = trip_headsigns(feed, trips, headsigns)
     # Transfers of type 2 (a station's rule applies to its platforms; see _assemble).
     tf = feed.table("transfers.txt")
     transfers = pd.DataFrame(columns=["from", "to", "seconds"])
@@ -235,7 +239,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
         to = tf["to_stop_id"].astype(str).to_numpy()
         sel = (ttype == 2) & (frm != "") & (to != "")
         transfers = pd.DataFrame({"from": frm[sel], "to": to[sel], "seconds": secs[sel]})
-    return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers)
+    return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers, headsigns)
 
 
 def _fares(feed: Feed, route_ids: pd.Series) -> tuple[np.ndarray, list[dict[tuple[str, str], float]]]:
@@ -293,6 +297,7 @@ def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
             "pickup": pickup != 1,
             "dropoff": dropoff != 1,
             "shape_dist": np.where(shape_dist.empty | shape_dist.bad, np.nan, shape_dist.values),
+            "headsign": feed.column("stop_times.txt", "stop_headsign").astype(str).to_numpy(),
         }
     )
     frame = frame.sort_values(["trip_id", "seq"], kind="stable").reset_index(drop=True)
@@ -301,7 +306,8 @@ def _stop_times(feed: Feed, part: _FeedParts) -> pd.DataFrame:
     # Drop single-stop trips.
     counts = frame.groupby("trip_id", sort=False)["seq"].transform("size")
     frame = frame[counts >= 2].reset_index(drop=True)
-    return _expand_frequencies(feed, frame)
+    frame["headsign_ref"] = stop_time_headsigns(feed, frame, part.headsigns)
+    return _expand_frequencies(feed, frame.drop(columns="headsign"))
 
 
 def _clip_to_area(part: _FeedParts, area: tuple[float, float, float, float]) -> None:
@@ -431,17 +437,20 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
             runs_rows.append(row)
     service_index = {k: i for i, k in enumerate(service_keys)}
     service_runs = np.array(runs_rows, dtype=bool).reshape(len(service_keys), n_days)
-    # Trips and stop times.
+    # Trips and stop times; each feed's headsigns follow the previous feeds' ones.
+    headsign_base = np.cumsum([0] + [len(p.headsigns.texts) for p in parts])
     trip_frames, st_frames = [], []
     for f, p in enumerate(parts):
         t = p.trips.copy()
         t["feed"] = f
+        t["headsign_ref"] = np.where(t["headsign_ref"] >= 0, t["headsign_ref"] + headsign_base[f], -1)
         t["route"] = [route_index[(f, r)] for r in t["route_id"]]
         t["service"] = [service_index[(f, s)] for s in t["service_id"]]
         trip_frames.append(t)
         s = p.stop_times.copy()
         s["feed"] = f
         s["stop"] = [stop_index.get((f, x), -1) for x in s["stop_id"]]
+        s["headsign_ref"] = np.where(s["headsign_ref"] >= 0, s["headsign_ref"] + headsign_base[f], -1)
         st_frames.append(s)
     trips = pd.concat(trip_frames, ignore_index=True)
     st = pd.concat(st_frames, ignore_index=True)
@@ -551,6 +560,7 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         route_short_names=routes["short"].tolist(),
         route_long_names=routes["long"].tolist(),
         route_names_i18n=routes["names"].tolist(),
+        route_long_names_i18n=routes["long_names"].tolist(),
         route_types=routes["type"].to_numpy(np.int16),
         route_modes=routes["mode"].tolist(),
         route_agency=routes["agency"].tolist(),
@@ -564,9 +574,13 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         trip_pattern=trip_pattern,
         trip_headsigns=trips["headsign"].to_numpy()[src].tolist(),
         trip_short_names=trips["short"].to_numpy()[src].tolist(),
+        trip_headsign_index=trips["headsign_ref"].to_numpy(np.int32)[src],
         trip_time_offset=time_offset,
         stop_time_arr=arr[take].astype(np.int32),
         stop_time_dep=dep[take].astype(np.int32),
+        stop_time_headsign=st["headsign_ref"].to_numpy(np.int32)[take],
+        headsign_texts=[text for p in parts for text in p.headsigns.texts],
+        headsign_names_i18n=[names for p in parts for names in p.headsigns.names],
         pattern_route=np.array(pattern_route, np.int32),
         pattern_stop_offsets=np.array(p_stop_off, np.int64),
         pattern_stops=np.array(p_stops, np.int32),

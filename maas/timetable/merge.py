@@ -53,10 +53,13 @@ class _Shift:
     services: int
     stop_times: int
     shapes: int
+    headsigns: int
 
     @classmethod
     def of(cls, tt: Timetable) -> _Shift:
-        return cls(len(tt.feeds), tt.n_stops, tt.n_routes, tt.n_trips, tt.n_patterns, len(tt.service_ids), tt.n_stop_times, len(tt.shape_ids))
+        return cls(
+            len(tt.feeds), tt.n_stops, tt.n_routes, tt.n_trips, tt.n_patterns, len(tt.service_ids), tt.n_stop_times, len(tt.shape_ids), len(tt.headsign_texts)
+        )
 
 
 _Rule = Callable[[Any, Any, _Shift], Any]
@@ -106,6 +109,7 @@ _RULES: dict[str, _Rule] = {
     "route_short_names": _concat,
     "route_long_names": _concat,
     "route_names_i18n": _concat,
+    "route_long_names_i18n": _concat,
     "route_types": _concat,
     "route_modes": _concat,
     "route_agency": _concat,
@@ -119,9 +123,13 @@ _RULES: dict[str, _Rule] = {
     "trip_pattern": _moved(lambda s: s.patterns),
     "trip_headsigns": _concat,
     "trip_short_names": _concat,
+    "trip_headsign_index": _moved(lambda s: s.headsigns, keep_negative=True),
     "trip_time_offset": _moved(lambda s: s.stop_times),
     "stop_time_arr": _concat,
     "stop_time_dep": _concat,
+    "stop_time_headsign": _moved(lambda s: s.headsigns, keep_negative=True),
+    "headsign_texts": _concat,
+    "headsign_names_i18n": _concat,
     "pattern_route": _moved(lambda s: s.routes),
     "pattern_stop_offsets": _offsets,
     "pattern_stops": _moved(lambda s: s.stops),

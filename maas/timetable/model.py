@@ -77,7 +77,12 @@ class Timetable:
     Routes (``n_routes``):
 
     - ``route_feed`` (int16), ``route_ids``, ``route_short_names``, ``route_long_names``.
-    - ``route_names_i18n``: ``{language: name}``, short name preferred.
+    - ``route_names_i18n``: ``{language: name}``, short name preferred;
+      ``route_long_names_i18n``: the same of the long name.  Both have an
+      ``en`` name for Japanese ones: the feed's translation (of the name, or of
+      the same text elsewhere in the feed), else English made of the names the
+      feed translates, romanised where it has none ("秋吉線" → "Akiyoshi Line");
+      see :func:`maas.feeds.romaji.label_english`.
     - ``route_types``: int16 GTFS route_type.
     - ``route_modes``: ``rail`` / ``bus`` / ``shuttle`` / ``ferry`` / ``other``
       (``shuttle`` for feeds whose routes are marked as commuter shuttles).
@@ -91,6 +96,7 @@ class Timetable:
     - ``trip_freq_start``: int32 first departure of a frequency copy, -1 otherwise.
     - ``trip_route``, ``trip_service``, ``trip_pattern``: int32 indices.
     - ``trip_headsigns``, ``trip_short_names``: text ('' if not given).
+    - ``trip_headsign_index``: int32 index of the trip's headsign in ``headsign_texts``, -1 if none.
     - ``trip_time_offset``: int64; the trip's times are
       ``stop_time_arr/dep[trip_time_offset[t] + i]`` for stop position ``i`` of its pattern.
 
@@ -98,6 +104,17 @@ class Timetable:
 
     - ``stop_time_arr``, ``stop_time_dep``: int32 seconds (see conventions).
       Missing times in the feed are interpolated by distance along the trip.
+    - ``stop_time_headsign``: int32 index in ``headsign_texts`` of the
+      ``stop_headsign`` there, -1 where the trip's headsign holds (GTFS: a
+      stop time's headsign overrides the trip's at that stop only).
+
+    Headsigns (one per distinct text and translations of a feed):
+
+    - ``headsign_texts``: the text as the feed writes it.
+    - ``headsign_names_i18n``: ``{language: text}`` with an ``en`` entry, named
+      like route names (a headsign that is a stop's name has that stop's
+      English, Korean, Chinese and reading: "高陽車庫" → "Koyo Shako (Koyo Depot)";
+      "県庁・ゆめタウン経由" → "via Kencho, Yume Town").
 
     Patterns (``n_patterns``):
 
@@ -166,6 +183,7 @@ class Timetable:
     route_short_names: list[str]
     route_long_names: list[str]
     route_names_i18n: list[dict[str, str]]
+    route_long_names_i18n: list[dict[str, str]]
     route_types: np.ndarray
     route_modes: list[str]
     route_agency: list[str]
@@ -180,10 +198,15 @@ class Timetable:
     trip_pattern: np.ndarray
     trip_headsigns: list[str]
     trip_short_names: list[str]
+    trip_headsign_index: np.ndarray
     trip_time_offset: np.ndarray
 
     stop_time_arr: np.ndarray
     stop_time_dep: np.ndarray
+    stop_time_headsign: np.ndarray
+
+    headsign_texts: list[str]
+    headsign_names_i18n: list[dict[str, str]]
 
     pattern_route: np.ndarray
     pattern_stop_offsets: np.ndarray
@@ -260,6 +283,25 @@ class Timetable:
     def route_name(self, route: int, lang: str | None = None) -> str:
         """Return the route's short (else long) name in ``lang``, else in English, else its own name."""
         return pick_name(self.route_names_i18n[route], lang, self.route_short_names[route] or self.route_long_names[route])
+
+    def route_long_name(self, route: int, lang: str | None = None) -> str:
+        """Return the route's long name in ``lang``, else in English, else its own long name."""
+        return pick_name(self.route_long_names_i18n[route], lang, self.route_long_names[route])
+
+    def headsign_at(self, trip: int, position: int) -> int:
+        """Return the index in ``headsign_texts`` of the headsign shown at stop ``position`` of a trip (the stop's, else the trip's), -1 if none."""
+        ref = int(self.stop_time_headsign[int(self.trip_time_offset[trip]) + position])
+        return ref if ref >= 0 else int(self.trip_headsign_index[trip])
+
+    def headsign(self, trip: int, position: int, lang: str | None = None) -> str:
+        """Return the headsign at stop ``position`` of a trip in ``lang``, else in English, else as the feed writes it ('' if none)."""
+        ref = self.headsign_at(trip, position)
+        return pick_name(self.headsign_names_i18n[ref], lang, self.headsign_texts[ref]) if ref >= 0 else ""
+
+    def headsign_names(self, trip: int, position: int) -> dict[str, str]:
+        """Return ``{language: text}`` of the headsign at stop ``position`` of a trip (empty if none)."""
+        ref = self.headsign_at(trip, position)
+        return dict(self.headsign_names_i18n[ref]) if ref >= 0 else {}
 
     def ride_fare(self, route: int, board: int, alight: int) -> float | None:
         """Return the yen of one ride from stop ``board`` to ``alight``: the zone fare of the pair, else the route fare, else None."""

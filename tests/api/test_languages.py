@@ -8,6 +8,8 @@ fallback cases are real data.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,6 +27,8 @@ from maas.timetable.cache import load_timetable
 from tests.conftest import LOOPBACK, shared_path
 
 JRBUS = "jp_jrbus_chugoku_20260813"
+#: Kana and kanji: what a reader of English cannot read.
+JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff]")
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +107,8 @@ def test_journey_names_fall_back_to_english(mixed_client):
     legs = doc["journeys"][0]["legs"]
     assert legs[-1]["to"]["name"] == "Akiyoshido" or legs[-1]["to"]["name"].startswith("Akiyoshido")
     assert all(not any("\u3040" <= c <= "\u9fff" for c in leg["from"]["name"]) for leg in legs)
+    rides = [leg for leg in legs if leg["mode"] != "walk"]
+    assert rides and all(not JAPANESE.search(leg["route"] + leg["headsign"] + leg["route_long_name"]) for leg in rides)
 
 
 @pytest.mark.shared_data
@@ -142,3 +148,42 @@ def test_feeds_from_the_environment_keep_the_region_pois(monkeypatch, tmp_path):
     assert Settings.from_env().pois == default_pois_path()
     monkeypatch.setenv("MAAS_POIS", str(tmp_path / "mine.geojson"))
     assert Settings.from_env().pois == tmp_path / "mine.geojson"
+
+
+@pytest.mark.parametrize(
+    "lang, name",
+    [("en", "Akiyoshi Line"), ("ko", "Akiyoshi Line"), ("zh-Hant", "Akiyoshi Line"), ("ja", "秋吉線")],
+)
+def test_jr_bus_route_names_in_each_language(client, lang, name):
+    """The JR bus feed names its routes in Japanese only: /v1/routes gives them in English to every other language."""
+    (props,) = [f["properties"] for f in client.get("/v1/routes", params={"lang": lang}).json()["features"] if f["properties"]["id"] == "2196404353"]
+    assert props["name"] == props["long_name"] == name
+    assert props["names"] == props["long_names"] == {"ja": "秋吉線", "en": "Akiyoshi Line"}
+
+
+def test_departures_headsigns_in_the_language_asked(client):
+    """The board at the JR bus 山口駅 says where each bus goes (the feed's stop_headsign) in English, or as the feed writes it."""
+    params = {"date": "2026-12-01", "time": "06:00", "limit": 200}
+    en = client.get("/v1/stops/60028 2/departures", params={**params, "lang": "en"}).json()["departures"]
+    ja = client.get("/v1/stops/60028 2/departures", params={**params, "lang": "ja"}).json()["departures"]
+    assert en and len(en) == len(ja)
+    assert ("Akiyoshi Line", "Akiyoshi") in {(d["route"], d["headsign"]) for d in en}
+    assert ("秋吉線", "秋吉") in {(d["route"], d["headsign"]) for d in ja}
+    assert all(d["headsign"] and not JAPANESE.search(d["route"] + d["headsign"]) for d in en)
+
+
+def test_journey_ride_names_in_english(client):
+    """A JR bus ride asked in English: route, long name and headsign in English, every language kept in the *names keys."""
+    params = {"from": "Yamaguchi Sta", "to": "Akiyoshido", "date": "2026-12-01", "depart": "09:00"}
+    en = client.get("/v1/journeys", params={**params, "lang": "en"})
+    ja = client.get("/v1/journeys", params={**params, "lang": "ja"})
+    assert en.status_code == ja.status_code == 200, en.text
+    rides = [(a, b) for j, k in zip(en.json()["journeys"], ja.json()["journeys"]) for a, b in zip(j["legs"], k["legs"]) if a["mode"] != "walk"]
+    jrbus = [(a, b) for a, b in rides if a["feed"] == "jrbus"]
+    assert jrbus, "no JR bus ride from Yamaguchi to Akiyoshido"
+    for a, b in jrbus:
+        assert (a["route"], b["route"]) == (a["route_names"]["en"], b["route_names"]["ja"])
+        assert (a["headsign"], b["headsign"]) == (a["headsign_names"]["en"], b["headsign_names"]["ja"]) and a["headsign"]
+        assert (a["route_long_name"], b["route_long_name"]) == (a["route_long_names"]["en"], b["route_long_names"]["ja"])
+        assert not JAPANESE.search(a["route"] + a["headsign"] + a["route_long_name"])
+    assert ("Akiyoshi Line", "Akiyoshi") in {(a["route"], a["headsign"]) for a, _ in jrbus}

@@ -15,8 +15,12 @@ from maas.feeds.romaji import (
     english_name,
     is_kana,
     kana_to_romaji,
+    label_english,
     romanize,
+    same_text_names,
+    text_key,
     with_english,
+    with_label_english,
 )
 
 
@@ -167,3 +171,94 @@ def test_with_english_adds_en_and_keeps_the_rest():
 def test_is_kana():
     assert is_kana("しんやまぐち") and is_kana("シンヤマグチ") and is_kana("ｼﾝﾔﾏｸﾞﾁ")
     assert not is_kana("新山口") and not is_kana("Shin-Yamaguchi") and not is_kana("")
+
+
+def test_katakana_ending_in_loanwords_keeps_its_own_word():
+    """A katakana word before known loanwords of 3 kana or more stays romaji (クレア + ライン); short ones (ビル) end no word."""
+    assert romanize("クレアライン", None) == "Kurea Line"
+    assert romanize("コモアプラザ", None) == "Komoa Plaza"
+    assert romanize("イオンモール甲府昭和", "いおんもーるこうふしょうわ") == "Ion Mall Kofushowa"
+    assert romanize("モビル", None) == "Mobiru"
+    assert romanize("西条エアポートリムジン", "さいじょうえあぽーとりむじん") == "Saijo Airport Limousine"
+
+
+#: Names of the ＪＲバス中国 feed as its translations.txt gives them (legacy form: keyed by text), in text_key form.
+JRBUS_GLOSSARY = {
+    "新山口駅": {"ja": "新山口駅", "ja-Hrkt": "しんやまぐちえき"},
+    "東萩駅": {"ja": "東萩駅", "ja-Hrkt": "ひがしはぎえき"},
+    "山口駅": {"ja": "山口駅", "ja-Hrkt": "やまぐちえき"},
+    "秋吉": {"ja": "秋吉", "ja-Hrkt": "あきよし"},
+    "秋芳洞": {"ja": "秋芳洞", "ja-Hrkt": "あきよしどう"},
+    "萩・明倫センター": {"ja": "萩・明倫センター", "ja-Hrkt": "はぎめいりんせんたー"},
+    "総合医療センター": {"ja": "総合医療センター", "ja-Hrkt": "そうごういりょうせんたーまえ"},
+    "美東病院": {"ja": "美東病院", "ja-Hrkt": "みとうびょういん"},
+    "高陽車庫": {"ja": "高陽車庫", "ja-Hrkt": "こうようしゃこ", "en": "Koyo Shako (Koyo Depot)", "ko": "고요 차고", "zh-Hans": "高阳车库"},
+    "西条駅": {"ja": "西条駅", "ja-Hrkt": "さいじょうえき", "en": "Saijo Sta.", "ko": "사이조 역"},
+}
+
+
+@pytest.mark.parametrize(
+    "name, english",
+    [
+        # Route names (routes.txt route_long_name) of the feed's Yamaguchi routes.
+        ("秋吉線", "Akiyoshi Line"),  # 秋吉 is a stop: its reading
+        ("防長線", "Bocho Line"),  # a reading pykakasi gives
+        ("新山口駅～東萩駅線（スーパーはぎ号）", "Shin-Yamaguchi Sta. - Higashi-Hagi Sta. Line (Super Hagi)"),
+        ("秋芳洞循環バス", "Akiyoshido Loop Bus"),
+        # Headsigns: stop_headsign (where the bus goes) and trip_headsign (which way).
+        ("東萩", "Higashi-Hagi"),  # its reading from 東萩駅 (ひがしはぎえき)
+        ("新山口駅", "Shin-Yamaguchi Sta."),
+        ("高陽車庫", "Koyo Shako (Koyo Depot)"),  # the feed's own English for the stop of that name
+        ("県庁・萩・明倫センター経由", "via Kencho, Hagi Meirin Center"),  # 萩・明倫センター is one stop
+        ("総合医療センター・ゆめタウン・山口駅・県庁経由", "via Sogoiryo Center, Yume Town, Yamaguchi Sta., Kencho"),
+        ("美東病院経由", "via Mito Byoin"),
+        ("A団地経由急行", "Express via A Danchi"),
+        ("急行", "Express"),
+        # The feed's Hiroshima routes.
+        ("のんバス 青ルート（内回り）", "Non Bus Blue Route (Inner Loop)"),
+        ("西条エアポートリムジン", "Saijo Airport Limousine"),
+        ("高速：クレアライン", "Highway: Kurea Line"),
+        ("めいぷる～ぷ（新天地経由）", "Meipurupu (via Shin-Tenchi)"),  # ～ beside one kana is a long vowel
+        ("30-15", "30-15"),
+    ],
+)
+def test_label_english_of_the_jr_bus_routes_and_headsigns(name, english):
+    """Route names and headsigns are named from the feed's names of their parts, romanised where it has none."""
+    assert label_english(name, JRBUS_GLOSSARY) == english
+
+
+@pytest.mark.parametrize(
+    "name, english",
+    [
+        ("山陽本線", "Sanyo Main Line"),
+        ("山陽新幹線", "Sanyo Shinkansen"),
+        ("特急スーパーおき", "Limited Express Super Oki"),
+        ("東萩行き", "Higashi-Hagi"),  # a headsign names where it goes: the "for" is the reader's
+        ("東萩駅行", "Higashi-Hagi Sta."),
+        ("山口銀行", "Yamaguchiginko"),  # 行 after anything but a known name or 駅 is not "bound for" (a bank)
+        ("はぎ1号", "Hagi No. 1"),
+        ("市街地循環線（外回り）", "Shigaichi Loop Line (Outer Loop)"),
+        ("赤線", "Red Line"),
+    ],
+)
+def test_label_english_words_of_route_names(name, english):
+    """線, 本線, 新幹線, 特急, 行き, 号, 循環, 外回り and colours, with or without a glossary."""
+    assert label_english(name, JRBUS_GLOSSARY) == english
+
+
+def test_label_english_compares_text_as_nfkc():
+    """Full-width letters and brackets are the same text (Ａ団地 / A団地, （ / ()."""
+    assert text_key(" Ａ団地（Ｂ） ") == "A団地(B)"
+    assert label_english("Ａ団地経由", {"A団地": {"en": "A Housing Estate"}}) == "via A Housing Estate"
+
+
+def test_with_label_english_keeps_the_record_names_and_adds_the_same_texts():
+    """The record's own names win, the glossary's names of the same text come next, then the English made here."""
+    names = {"ja": "高陽車庫"}
+    out = with_label_english("高陽車庫", names, JRBUS_GLOSSARY)
+    assert out == {"ja": "高陽車庫", "ja-Hrkt": "こうようしゃこ", "en": "Koyo Shako (Koyo Depot)", "ko": "고요 차고", "zh-Hans": "高阳车库"}
+    assert names == {"ja": "高陽車庫"}
+    assert with_label_english("高陽車庫", {"ja": "高陽車庫", "en": "Koyo Garage"}, JRBUS_GLOSSARY)["en"] == "Koyo Garage"
+    assert with_label_english("秋吉線", {"ja": "秋吉線"}) == {"ja": "秋吉線", "en": "Akiyoshi Line"}
+    assert with_label_english("", {}) == {}
+    assert same_text_names("秋吉線", {"ja": "秋吉線"}, JRBUS_GLOSSARY) == {"ja": "秋吉線"}  # nothing made up

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from maas.feeds.reader import read_feed
-from maas.feeds.translations import feed_language, translated_names, translation_form
+from maas.feeds.translations import feed_language, glossary, stop_headsign_translations, translated_names, translation_form
 from maas.feeds.validate import validate_feed
 from maas.timetable.compile import compile_feeds
 
@@ -158,3 +158,37 @@ def test_own_language_names_are_keyed_by_feed_language(feed_text, write_feed):
     names = translated_names(read_feed(write_feed(feed_text)), "stops.txt", "stop_id", "stop_name")
     assert names["AJS"] == {"en": "Ajisu", "ja": "阿知須駅"}
     assert names["MTU"] == {"en": "Motoyura"}
+
+
+@pytest.mark.parametrize("text", [LEGACY, GTFS_BY_RECORD, GTFS_BY_VALUE], ids=["legacy", "record_id", "field_value"])
+def test_glossary_keys_every_translation_by_its_text(text, named_feed, write_feed):
+    """Each form gives {text: {language: translation}}: a record's translation is keyed by the record's text."""
+    named_feed.set("translations.txt", text)
+    names = glossary(read_feed(write_feed(named_feed)))
+    assert names["阿知須駅"] == {"en": "Ajisu Station", "ja-Hrkt": "あじすえき"}
+    assert names["本由良駅"] == {"en": "Motoyura Station"}
+    assert names["宇部線"] == {"en": "Ube Line"}
+
+
+def test_glossary_compares_text_as_nfkc_and_keeps_the_first(feed_text, write_feed):
+    """Ａ団地 and A団地 are one text; a second translation of a text into the same language does not replace the first."""
+    feed_text.set("translations.txt", "trans_id,lang,translation\nＡ団地,en,A Estate\nA団地,en,Other\nA団地,ko,A 단지\n")
+    assert glossary(read_feed(write_feed(feed_text))) == {"A団地": {"en": "A Estate", "ko": "A 단지"}}
+
+
+def test_no_translations_no_glossary(feed_text, write_feed):
+    assert glossary(read_feed(write_feed(feed_text))) == {}
+
+
+def test_stop_headsign_translations_by_value_and_by_stop_time(feed_text, write_feed):
+    """stop_times rows: field_value for every stop time with that headsign, record_id + record_sub_id (trip, sequence) for one."""
+    feed_text.set(
+        "translations.txt",
+        "table_name,field_name,language,translation,record_id,record_sub_id,field_value\n"
+        "stop_times,stop_headsign,en,Techno Park,,,テクノパーク\n"
+        "stop_times,stop_headsign,en,Techno Park (first run),T1,1,\n"
+        "trips,trip_headsign,en,Not a stop headsign,,,テクノパーク\n",
+    )
+    by_value, by_record = stop_headsign_translations(read_feed(write_feed(feed_text)))
+    assert by_value == {"テクノパーク": {"en": "Techno Park"}}
+    assert by_record == {("T1", 1): {"en": "Techno Park (first run)"}}

@@ -152,3 +152,21 @@ def test_previous_days_trips_after_midnight(tmp_path):
     for stop in (a, b, c):
         for date in (monday, tuesday):
             assert as_rows(departures(planner, stop, date, 0)) == reference_board(tt, stop, date, 0)
+
+
+def test_position_is_the_stop_in_the_trip_and_tells_its_headsign(default_planner):
+    """Each departure's position is where the trip calls at the board's stop; the headsign there is the feed's stop_headsign.
+
+    The JR bus loop 秋芳洞循環バス calls at 秋芳洞 twice and its headsign changes on the way, so the
+    position, not the stop, says which call and which headsign.
+    """
+    tt = default_planner.network.timetable
+    date = dt.date(2026, 12, 5)  # a Saturday: the loop runs
+    seen = set()
+    for stop_id in ("60028 1", "60028 2", "60103 1", "60103 2", "60103 4", "60103 99"):  # 山口駅, 秋芳洞
+        s = stop_index(tt, stop_id)
+        for d in departures(default_planner, s, date, 0).departures:
+            assert int(tt.pattern_stop_list(int(tt.trip_pattern[d.trip]))[d.position]) == d.stop
+            seen.add((tt.route_name(d.route, "en"), tt.headsign(d.trip, d.position), tt.headsign(d.trip, d.position, "en")))
+    assert ("Akiyoshi Line", "秋吉", "Akiyoshi") in seen
+    assert {("Akiyoshido Loop Bus", "秋芳洞", "Akiyoshido"), ("Akiyoshido Loop Bus", "黒谷口", "Kurotaniguchi")} <= seen

@@ -456,6 +456,9 @@ def _forged(tt: Timetable, damage: str) -> Timetable:
         "trip_time_offset": lambda a: a + tt.n_stop_times,
         "stop_lat": lambda a: np.r_[a, a[:1]],
         "trip_route": lambda a: a.astype(np.float64),
+        "stop_time_headsign": lambda a: np.full_like(a, len(tt.headsign_texts)),
+        "trip_headsign_index": lambda a: np.full_like(a, -2),
+        "headsign_names_i18n": lambda a: [*a, {}],
     }
     if damage == "transfer_from":
         return dataclasses.replace(
@@ -468,7 +471,20 @@ def _forged(tt: Timetable, damage: str) -> Timetable:
 
 @pytest.mark.parametrize(
     "damage",
-    ["pattern_stops", "stop_parent", "trip_pattern", "transfer_from", "pattern_trip_offsets", "trip_time_offset", "stop_lat", "trip_route", "stop_ids"],
+    [
+        "pattern_stops",
+        "stop_parent",
+        "trip_pattern",
+        "transfer_from",
+        "pattern_trip_offsets",
+        "trip_time_offset",
+        "stop_lat",
+        "trip_route",
+        "stop_ids",
+        "stop_time_headsign",
+        "trip_headsign_index",
+        "headsign_names_i18n",
+    ],
 )
 def test_forged_entry_with_out_of_range_indices_is_rebuilt(damage, feed, tmp_path, compiles):
     """A self-consistent entry (right versions, key and digests) whose indices or sizes lie is rejected before any routing sees it."""
