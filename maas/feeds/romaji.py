@@ -24,6 +24,12 @@ When a stop has no reading, :func:`generated_reading` asks pykakasi (a
 dictionary-based converter) for one; such names are marked ``generated`` in
 the compiled timetable because a dictionary may read a place name wrongly.
 
+Route names and headsigns (秋吉線, 県庁・ゆめタウン経由, 東萩) are mostly made of
+names: :func:`label_english` names each part as the feed does elsewhere (a
+glossary of its translations, keyed by text), romanises the rest, and puts a
+fixed list of words in English (線 → Line, 経由 → via, 循環 → Loop, 急行 →
+Express …): "Akiyoshi Line", "via Kencho, Yume Town", "Higashi-Hagi".
+
 Everything here is a pure function of its text (pykakasi aside, which is
 loaded once, on first need).
 """
