@@ -18,7 +18,10 @@ unvisited place drawn by its score (to jump to another town), refills greedily b
 moves visits within their day where that brings the day's end earlier, and is
 accepted by simulated annealing on the score.  A better tour is polished: a
 visit, or two, swapped for an unvisited place scoring more where it still fits
-(:func:`_swap_in`), stretches moved, the time freed refilled.
+(:func:`_swap_in`), each day re-planned exactly over its visits and a few
+unvisited places near them (:func:`_replan_day`, dynamic programming over
+subsets: the best choice and order of those places on the real buses),
+stretches moved, the time freed refilled.
 
 Sparse buses make regions of good tours far apart (a day in town, or a day
 with the cave an hour's ride away), so the search first starts from scratch
@@ -45,6 +48,10 @@ from maas.errors import InputError
 from maas.tours.profiles import Profiles, arrival
 
 INF = np.int64(1) << np.int64(60)
+#: Most places of one day's exact re-planning (2**n subsets; 12: about 600,000 arrival lookups).
+REPLAN_NODES = 12
+#: Unvisited places a day's re-planning may add lie within this distance (metres) of its visits, start or end.
+REPLAN_NEAR_M = 2000.0
 
 
 @dataclass(frozen=True)
@@ -416,6 +423,95 @@ def _swap_in(pb, prof, sol, saved):
 
 
 @njit(cache=True)
+def _replan_day(pb, prof, sol, k, nodes, n, tbl, par):
+    """Re-plan day k exactly over ``nodes[:n]`` (its visits and a few unvisited places): the best subset and order.
+
+    Dynamic programming over subsets: ``tbl[mask, last]`` is the earliest start of service at
+    ``nodes[last]`` having visited ``mask``; earliest is best, since arrival functions are FIFO and
+    waiting is allowed.  The day is replaced when the best plan scores more (or the same, ending
+    earlier).  ``tbl``/``par`` are scratch of at least ``2**n`` rows and ``n`` columns.  Returns
+    whether the day changed.
+    """
+    full = 1 << n
+    a0 = pb.starts[k]
+    e = pb.ends[k]
+    for mask in range(full):
+        for i in range(n):
+            tbl[mask, i] = INF
+    for i in range(n):
+        j = nodes[i]
+        t = arrival(prof, k, a0, j, pb.t0[k] + pb.service[a0])
+        if t <= pb.close[k, j]:
+            tbl[1 << i, i] = max(t, pb.open_[k, j])
+            par[1 << i, i] = -1
+    best_mask = 0
+    best_last = -1
+    best_score = np.int64(-1)
+    best_end = INF
+    t_direct = arrival(prof, k, a0, e, pb.t0[k] + pb.service[a0])
+    if t_direct <= pb.t1[k]:
+        best_score = np.int64(0)
+        best_end = np.int64(t_direct)
+    for mask in range(1, full):
+        score = np.int64(0)
+        for i in range(n):
+            if mask & (1 << i):
+                score += pb.value[nodes[i]]
+        for last in range(n):
+            t = tbl[mask, last]
+            if t >= INF:
+                continue
+            a = nodes[last]
+            leave = t + pb.service[a]
+            end = arrival(prof, k, a, e, leave)
+            if end <= pb.t1[k] and (score > best_score or (score == best_score and end < best_end)):
+                best_score = score
+                best_end = np.int64(end)
+                best_mask = mask
+                best_last = last
+            for nxt in range(n):
+                if mask & (1 << nxt):
+                    continue
+                j = nodes[nxt]
+                u = arrival(prof, k, a, j, leave)
+                if u > pb.close[k, j]:
+                    continue
+                if u < pb.open_[k, j]:
+                    u = pb.open_[k, j]
+                m2 = mask | (1 << nxt)
+                if u < tbl[m2, nxt]:
+                    tbl[m2, nxt] = u
+                    par[m2, nxt] = last
+    L = sol.rlen[k]
+    score_now = np.int64(0)
+    for p in range(1, L - 1):
+        score_now += pb.value[sol.routes[k, p]]
+    if best_score < score_now or (best_score == score_now and best_end >= sol.st[k, L - 1]):
+        return False
+    while sol.rlen[k] > 2:
+        _remove(sol, k, 1)
+    order = np.empty(n, np.int64)
+    cnt = 0
+    mask = best_mask
+    last = best_last
+    while last >= 0:
+        order[cnt] = nodes[last]
+        cnt += 1
+        prev = par[mask, last]
+        mask ^= 1 << last
+        last = prev
+    for i in range(cnt):  # order holds the visits from last to first
+        j = order[cnt - 1 - i]
+        L = sol.rlen[k]
+        sol.routes[k, L] = sol.routes[k, L - 1]
+        sol.routes[k, L - 1] = j
+        sol.rlen[k] = L + 1
+        sol.where[j] = k
+    _time_route(pb, prof, sol, k)
+    return True
+
+
+@njit(cache=True)
 def _swap_fits(pb, prof, sol, k, j):
     """Put j where it delays day k least; whether the day is then on time (sol.key evaluated)."""
     if _time_route(pb, prof, sol, k) >= 0:  # without the visits taken out something is late (no triangle inequality)
@@ -632,6 +728,10 @@ class _Search:
         self.key = np.zeros(n + 1)
         self.tmp = np.zeros(n + 2, np.int64)
         self.counters = np.zeros(2, np.int64)  # steps, steps since the phase's best
+        self.by_value = sorted(pb.cand.tolist(), key=lambda j: (-int(pb.value[j]), j))
+        self.nodes = np.zeros(REPLAN_NODES, np.int64)
+        self.dp_tbl = np.zeros((1 << REPLAN_NODES, REPLAN_NODES), np.int64)
+        self.dp_par = np.zeros((1 << REPLAN_NODES, REPLAN_NODES), np.int64)
         self.restarts = 0
         self.mean = float(np.mean(pb.value[pb.cand])) if len(pb.cand) else 0.0
         self.overall.key[0] = -1
@@ -686,9 +786,29 @@ class _Search:
         pb, prof = self.base, self.prof
         _swap_in(pb, prof, sol, self.saved)
         for k in range(len(pb.starts)):
+            n = self.day_nodes(sol, k)
+            if n:
+                _replan_day(pb, prof, sol, k, self.nodes, n, self.dp_tbl, self.dp_par)
             _relocate(pb, prof, sol, k, self.tmp)
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
+
+    def day_nodes(self, sol: Solution, k: int) -> int:
+        """Fill ``self.nodes`` with day k's visits and the best-scoring unvisited places open that day near them
+        (:data:`REPLAN_NEAR_M`), up to :data:`REPLAN_NODES`; return how many (0 when the day has more visits)."""
+        visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
+        if len(visits) > REPLAN_NODES:
+            return 0
+        pb = self.base
+        near = [*visits, int(pb.starts[k]), int(pb.ends[k])]
+        extra = [
+            j
+            for j in self.by_value
+            if sol.where[j] < 0 and pb.close[k, j] >= pb.open_[k, j] and min(math.dist(pb.xy[j], pb.xy[v]) for v in near) <= REPLAN_NEAR_M
+        ][: REPLAN_NODES - len(visits)]
+        chosen = visits + extra
+        self.nodes[: len(chosen)] = chosen
+        return len(chosen)
 
     def keep(self) -> None:
         """Polish the phase's best and keep it if it beats every earlier phase's (on the real scores)."""

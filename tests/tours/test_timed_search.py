@@ -176,3 +176,23 @@ def test_the_time_limit_counts_the_search_not_the_compiler(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     steps, seconds = json.loads(run.stdout.strip().splitlines()[-1])
     assert steps > 0 and seconds < 5
+
+
+def test_replan_day_finds_the_best_subset_and_order_exactly():
+    from maas.tours.timed_search import _evaluate, _insert, _replan_day, _solution, _time_route
+
+    # A (10) can only start 09:10-09:30 and B (20) only 10:00-11:00: both fit, A first.
+    pb, prof = walk_only_problem([10, 20, 5], 600, 1800, (9 * 3600, 12 * 3600))
+    pb.open_[0, 2:] = [9 * 3600 + 600, 10 * 3600, 9 * 3600]
+    pb.close[0, 2:] = [9 * 3600 + 1800, 11 * 3600, 9 * 3600]  # the third (5) must start at 09:00 sharp: unreachable
+    sol = _solution(pb, prof.n)
+    _time_route(pb, prof, sol, 0)
+    _insert(pb, prof, sol, 0, 3, 0)
+    n = 3
+    nodes = np.array([3, 2, 4], np.int64)
+    tbl, par = np.zeros((1 << n, n), np.int64), np.zeros((1 << n, n), np.int64)
+    assert _replan_day(pb, prof, sol, 0, nodes, n, tbl, par)
+    _evaluate(pb, sol)
+    assert list(sol.routes[0, : sol.rlen[0]]) == [0, 2, 3, 1] and sol.key[0] == 30
+    assert on_time(pb, prof, [[2, 3]])
+    assert not _replan_day(pb, prof, sol, 0, nodes, n, tbl, par)  # nothing better: unchanged
