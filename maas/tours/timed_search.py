@@ -50,6 +50,8 @@ from maas.tours.profiles import Profiles, arrival
 INF = np.int64(1) << np.int64(60)
 #: Most places of one day's exact re-planning (2**n subsets; 12: about 600,000 arrival lookups).
 REPLAN_NODES = 12
+#: Re-plannings of one day, each with the next best unvisited places, until one finds a better day.
+REPLAN_ROUNDS = 3
 #: Unvisited places a day's re-planning may add lie within this distance (metres) of its visits, start or end.
 REPLAN_NEAR_M = 2000.0
 
@@ -786,16 +788,21 @@ class _Search:
         pb, prof = self.base, self.prof
         _swap_in(pb, prof, sol, self.saved)
         for k in range(len(pb.starts)):
-            n = self.day_nodes(sol, k)
-            if n:
-                _replan_day(pb, prof, sol, k, self.nodes, n, self.dp_tbl, self.dp_par)
+            tried: set[int] = set()
+            for _ in range(REPLAN_ROUNDS):  # the next best places each round, until one round helps
+                n = self.day_nodes(sol, k, tried)
+                visits = int(sol.rlen[k]) - 2
+                if n <= visits or _replan_day(pb, prof, sol, k, self.nodes, n, self.dp_tbl, self.dp_par):
+                    break
+                tried.update(int(j) for j in self.nodes[visits:n])
             _relocate(pb, prof, sol, k, self.tmp)
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
 
-    def day_nodes(self, sol: Solution, k: int) -> int:
+    def day_nodes(self, sol: Solution, k: int, tried: set[int]) -> int:
         """Fill ``self.nodes`` with day k's visits and the best-scoring unvisited places open that day near them
-        (:data:`REPLAN_NEAR_M`), up to :data:`REPLAN_NODES`; return how many (0 when the day has more visits)."""
+        (:data:`REPLAN_NEAR_M`) not in ``tried``, up to :data:`REPLAN_NODES`; return how many (0 when the day
+        has more visits)."""
         visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
         if len(visits) > REPLAN_NODES:
             return 0
@@ -804,7 +811,7 @@ class _Search:
         extra = [
             j
             for j in self.by_value
-            if sol.where[j] < 0 and pb.close[k, j] >= pb.open_[k, j] and min(math.dist(pb.xy[j], pb.xy[v]) for v in near) <= REPLAN_NEAR_M
+            if sol.where[j] < 0 and j not in tried and pb.close[k, j] >= pb.open_[k, j] and min(math.dist(pb.xy[j], pb.xy[v]) for v in near) <= REPLAN_NEAR_M
         ][: REPLAN_NODES - len(visits)]
         chosen = visits + extra
         self.nodes[: len(chosen)] = chosen
