@@ -196,3 +196,19 @@ def test_replan_day_finds_the_best_subset_and_order_exactly():
     assert list(sol.routes[0, : sol.rlen[0]]) == [0, 2, 3, 1] and sol.key[0] == 30
     assert on_time(pb, prof, [[2, 3]])
     assert not _replan_day(pb, prof, sol, 0, nodes, n, tbl, par)  # nothing better: unchanged
+
+
+def test_a_days_replanning_takes_the_best_places_near_it_and_the_next_ones_after():
+    from maas.tours.timed_search import REPLAN_NEAR_M, _insert, _Search, _solution, _time_route
+
+    pb, prof = walk_only_problem([10, 50, 40, 30, 90], 600, 1800, (9 * 3600, 18 * 3600))
+    far = REPLAN_NEAR_M + 1000
+    pb = pb._replace(xy=np.array([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [far, 0]], float))  # 90 is far
+    run = _Search(pb, prof, SearchSettings())
+    sol = _solution(pb, prof.n)
+    _time_route(pb, prof, sol, 0)
+    _insert(pb, prof, sol, 0, 2, 0)
+    n = run.day_nodes(sol, 0, set())
+    assert list(run.nodes[:n]) == [2, 3, 4, 5]  # the visit, then 50, 40, 30 (90 is too far)
+    n = run.day_nodes(sol, 0, {3, 4})
+    assert list(run.nodes[:n]) == [2, 5]
