@@ -784,7 +784,7 @@ class _Search:
         return True
 
     def polish(self, sol: Solution) -> None:
-        """Swap visits for better unvisited places, tighten the days, refill (on the real scores)."""
+        """Swap visits for better unvisited places, re-plan each day exactly, tighten the days, refill (on the real scores)."""
         pb, prof = self.base, self.prof
         _swap_in(pb, prof, sol, self.saved)
         for k in range(len(pb.starts)):
