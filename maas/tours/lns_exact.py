@@ -15,6 +15,24 @@ from maas.tours.lns_routes import INF, _sched
 
 
 @njit(cache=True)
+def dp_path(par, mask, last, nodes, out):
+    """Write the places of a subset DP's best path into ``out``, last place first; return how many.
+
+    ``par[mask, x]`` is the place before x on the best path visiting ``mask`` and ending at x
+    (-1 for the first); ``nodes`` maps DP indices to places.  The timed search re-plans days with
+    the same tables.
+    """
+    count = 0
+    while last >= 0:
+        out[count] = nodes[last]
+        count += 1
+        before = par[mask, last]
+        mask ^= 1 << last
+        last = before
+    return count
+
+
+@njit(cache=True)
 def _dp_segment(pb, s, dp, k, i, j, kmax):
     """Re-plan the stretch of route k between positions i and j exactly (dynamic programming over subsets).
 
@@ -123,15 +141,7 @@ def _dp_segment(pb, s, dp, k, i, j, kmax):
     if best_val < cur_val or (best_val == cur_val and best_arr >= arr[k, j]):
         return -1
     # rebuild: prefix, the DP path, suffix
-    path_len = 0
-    mask = best_mask
-    x = best_last
-    while x >= 0:
-        ckey[path_len] = cnodes[x]
-        path_len += 1
-        px = par[mask, x]
-        mask ^= 1 << x
-        x = px
+    path_len = dp_path(par, best_mask, best_last, cnodes, ckey)
     L = rlen[k]
     old_mid = j - i - 1
     for p in range(i + 1, j):

@@ -45,6 +45,8 @@ import numpy as np
 
 from maas._jit import njit
 from maas.errors import InputError
+from maas.tours.lns_exact import dp_path
+from maas.tours.lns_moves import _keep_smallest
 from maas.tours.profiles import Profiles, arrival
 
 INF = np.int64(1) << np.int64(60)
@@ -493,15 +495,7 @@ def _replan_day(pb, prof, sol, k, nodes, n, tbl, par):
     while sol.rlen[k] > 2:
         _remove(sol, k, 1)
     order = np.empty(n, np.int64)
-    cnt = 0
-    mask = best_mask
-    last = best_last
-    while last >= 0:
-        order[cnt] = nodes[last]
-        cnt += 1
-        prev = par[mask, last]
-        mask ^= 1 << last
-        last = prev
+    cnt = dp_path(par, best_mask, best_last, nodes, order)
     for i in range(cnt):  # order holds the visits from last to first
         j = order[cnt - 1 - i]
         L = sol.rlen[k]
@@ -571,17 +565,7 @@ def _destroy(pb, prof, sol, kind, q, buf, key):
             dx = pb.xy[s, 0] - pb.xy[v, 0]
             dy = pb.xy[s, 1] - pb.xy[v, 1]
             key[i] = math.sqrt(dx * dx + dy * dy) * (0.8 + 0.4 * np.random.random())
-        for i in range(q):  # partial selection sort: the q nearest first
-            b = i
-            for r in range(i + 1, nv):
-                if key[r] < key[b]:
-                    b = r
-            x = buf[i]
-            buf[i] = buf[b]
-            buf[b] = x
-            y = key[i]
-            key[i] = key[b]
-            key[b] = y
+        _keep_smallest(buf, key, nv, q)  # the q nearest first
     for i in range(q):
         j = buf[i]
         k = sol.where[j]
