@@ -34,3 +34,11 @@ def basic_tables(stops: list[tuple[str, float, float]]) -> dict[str, list[dict]]
         "agency": [{"agency_id": "A", "agency_name": "Test", "agency_url": "https://example.invalid", "agency_timezone": "Asia/Tokyo", "agency_lang": "ja"}],
         "stops": [{"stop_id": sid, "stop_name": sid, "stop_lat": f"{lat:.6f}", "stop_lon": f"{lon:.6f}"} for sid, lat, lon in stops],
     }
+
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def calendar_row(service_id: str, days: str, start: str, end: str) -> dict:
+    """A ``calendar.txt`` row: ``days`` is seven 0/1 flags from Monday ("1111100": weekdays)."""
+    return {"service_id": service_id, **{d: int(f) for d, f in zip(DAYS, days, strict=True)}, "start_date": start, "end_date": end}

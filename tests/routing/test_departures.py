@@ -13,7 +13,7 @@ from maas.routing.departures import Departure, board_stops, departures
 from maas.routing.planner import Planner
 from maas.timetable.compile import compile_feeds, load_feeds
 from maas.timetable.model import Timetable
-from tests.routing.gtfs_builder import basic_tables, fmt, write_feed
+from tests.routing.gtfs_builder import basic_tables, calendar_row, fmt, write_feed
 
 DAY = 86_400
 
@@ -121,20 +121,7 @@ def test_a_date_no_feed_serves_is_refused(default_planner):
 def test_previous_days_trips_after_midnight(tmp_path):
     """A night trip 23:50 A → 24:20 B → 24:40 C: on its own day B lists 24:20; the next day at 00:00, 00:20."""
     tables = basic_tables([("A", 34.0, 131.0), ("B", 34.0, 131.02), ("C", 34.0, 131.04)])
-    tables["calendar"] = [
-        {
-            "service_id": "S",
-            "monday": 1,
-            "tuesday": 0,
-            "wednesday": 0,
-            "thursday": 0,
-            "friday": 0,
-            "saturday": 0,
-            "sunday": 0,
-            "start_date": "20261201",
-            "end_date": "20261231",
-        }
-    ]
+    tables["calendar"] = [calendar_row("S", "1000000", "20261201", "20261231")]
     tables["routes"] = [{"route_id": "N", "agency_id": "A", "route_short_name": "N", "route_type": 3}]
     tables["trips"] = [{"route_id": "N", "service_id": "S", "trip_id": "night"}]
     calls = [("A", 23 * 3600 + 3000), ("B", 24 * 3600 + 1200), ("C", 24 * 3600 + 2400)]

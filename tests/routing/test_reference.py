@@ -18,7 +18,7 @@ from maas.routing.journeys import Journey, stop_place
 from maas.routing.params import RoutingParams
 from maas.routing.planner import JourneyQuery, Planner
 from maas.timetable.compile import compile_feeds, load_feeds
-from tests.routing.gtfs_builder import basic_tables, fmt, write_feed
+from tests.routing.gtfs_builder import basic_tables, calendar_row, fmt, write_feed
 from tests.routing.reference import RefQuery, departure_candidates, reference_pareto, reference_range, running_trips, walking_links
 
 BASE = dt.date(2026, 12, 7)  # a Monday
@@ -73,30 +73,8 @@ def small_feed(draw):
     stops = [(f"S{i}", 34.0 + rng.uniform(0, 0.012), 131.0 + rng.uniform(0, 0.014)) for i in range(n_stops)]
     tables = basic_tables(stops)
     tables["calendar"] = [
-        {
-            "service_id": "WK",
-            "monday": 1,
-            "tuesday": 1,
-            "wednesday": 1,
-            "thursday": 1,
-            "friday": 1,
-            "saturday": 0,
-            "sunday": 0,
-            "start_date": "20261201",
-            "end_date": "20261231",
-        },
-        {
-            "service_id": "ALT",
-            "monday": 1,
-            "tuesday": 0,
-            "wednesday": 1,
-            "thursday": 0,
-            "friday": 1,
-            "saturday": 1,
-            "sunday": 1,
-            "start_date": "20261201",
-            "end_date": "20261231",
-        },
+        calendar_row("WK", "1111100", "20261201", "20261231"),
+        calendar_row("ALT", "1010111", "20261201", "20261231"),
     ]
     tables["calendar_dates"] = [
         {"service_id": "ALT", "date": "20261208", "exception_type": 1},

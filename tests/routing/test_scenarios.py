@@ -12,7 +12,7 @@ from maas.routing.journeys import stop_place
 from maas.routing.params import RoutingParams
 from maas.routing.planner import JourneyQuery, Planner
 from maas.timetable.compile import compile_feeds, load_feeds
-from tests.routing.gtfs_builder import basic_tables, fmt, write_feed
+from tests.routing.gtfs_builder import basic_tables, calendar_row, fmt, write_feed
 
 DATE = dt.date(2026, 12, 8)  # a Tuesday
 H = 3600
@@ -30,20 +30,7 @@ STOPS = [
 def make(tmp_path, trips: list[tuple[str, str, list[tuple[str, int, int]]]], extra: dict | None = None) -> Planner:
     """trips: (route_id, trip_id, [(stop, arrival_s, departure_s), ...]); pickup/drop-off via extra rows."""
     tables = basic_tables(STOPS)
-    tables["calendar"] = [
-        {
-            "service_id": "S",
-            "monday": 1,
-            "tuesday": 1,
-            "wednesday": 1,
-            "thursday": 1,
-            "friday": 1,
-            "saturday": 1,
-            "sunday": 1,
-            "start_date": "20261201",
-            "end_date": "20261231",
-        }
-    ]
+    tables["calendar"] = [calendar_row("S", "1111111", "20261201", "20261231")]
     tables["routes"] = [{"route_id": r, "agency_id": "A", "route_short_name": r, "route_type": 3} for r in sorted({t[0] for t in trips})]
     tables["trips"] = [{"route_id": r, "service_id": "S", "trip_id": t, "trip_headsign": f"{r} headsign"} for r, t, _ in trips]
     tables["stop_times"] = [

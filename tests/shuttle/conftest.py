@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.routing.gtfs_builder import basic_tables, write_feed
+from tests.routing.gtfs_builder import basic_tables, calendar_row, write_feed
 from tests.shuttle import timetables
 
 DATE = "2030-01-08"
@@ -100,20 +100,7 @@ def write_rail_feed(folder: Path) -> Path:
     """Write the small world's rail feed (see the module docstring)."""
     tables = basic_tables([("home", 34.0, 131.0), ("sta", 34.0, 131.1)])
     tables["routes"] = [{"route_id": "L", "agency_id": "A", "route_short_name": "Line", "route_type": "2"}]
-    tables["calendar"] = [
-        {
-            "service_id": "wk",
-            "monday": 1,
-            "tuesday": 1,
-            "wednesday": 1,
-            "thursday": 1,
-            "friday": 1,
-            "saturday": 0,
-            "sunday": 0,
-            "start_date": "20300101",
-            "end_date": "20301231",
-        }
-    ]
+    tables["calendar"] = [calendar_row("wk", "1111100", "20300101", "20301231")]
     tables["stop_times"] = timetables.stop_times(TRAINS)
     tables["trips"] = [{"route_id": "L", "service_id": "wk", "trip_id": t, "trip_headsign": stops[-1][0]} for t, stops in timetables.calls(TRAINS)]
     return write_feed(folder, tables)

@@ -20,7 +20,7 @@ from maas.timetable.cache import cache_key, feed_files_key, load_timetable
 from maas.timetable.compile import compile_feeds
 from maas.timetable.merge import merge_timetables
 from maas.timetable.model import Timetable
-from tests.routing.gtfs_builder import basic_tables, write_feed
+from tests.routing.gtfs_builder import basic_tables, calendar_row, write_feed
 from tests.shuttle import timetables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,20 +92,7 @@ def test_merge_shifts_every_index(tmp_path):
         tables["stops"].append({"stop_id": "st", "stop_name": "Station", "stop_lat": "34.0", "stop_lon": "131.0", "location_type": "1"})
         tables["stops"][0]["parent_station"] = "st"
         tables["routes"] = [{"route_id": "L", "agency_id": "A", "route_short_name": f"Line {k}", "route_type": "3"}]
-        tables["calendar"] = [
-            {
-                "service_id": "wk",
-                "monday": 1,
-                "tuesday": 1,
-                "wednesday": 1,
-                "thursday": 1,
-                "friday": 1,
-                "saturday": 1,
-                "sunday": 1,
-                "start_date": start,
-                "end_date": end,
-            }
-        ]
+        tables["calendar"] = [calendar_row("wk", "1111111", start, end)]
         tables["shapes"] = [
             {"shape_id": "sh", "shape_pt_lat": lat, "shape_pt_lon": "131.0", "shape_pt_sequence": i} for i, lat in enumerate(("34.0", "34.01", "34.02"))
         ]
