@@ -21,7 +21,9 @@ def test_fuzzed_answers_conform(service_state):
     """For every operation of the OpenAPI schema, whatever the fuzzer sends, the answer passes :data:`CHECKS`.
 
     Successful answers are checked against the response models, errors against
-    the error document; every operation of the service is fuzzed.
+    the error document; every operation of the service is fuzzed.  A failure prints the
+    falsifying request and a ``@reproduce_failure`` blob (the example database is off, so
+    that runs stay independent).
     """
     state = dataclasses.replace(service_state, settings=dataclasses.replace(service_state.settings, api_keys=(KEY,)))
     app = create_app(state=state)
@@ -32,7 +34,7 @@ def test_fuzzed_answers_conform(service_state):
         checked.add(f"{operation.method.upper()} {operation.path}")
 
         @given(case=operation.as_strategy(headers={"Authorization": f"Bearer {KEY}"}))
-        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None, print_blob=True)
         def call(case):
             case.validate_response(case.call(), checks=CHECKS)
 
