@@ -134,6 +134,28 @@ def test_local_cluster_from_the_command_line(files):
     assert run(*base) == run(*base, "--workers", "2")
 
 
+def _worker_config() -> dict:
+    import dask
+
+    from maas.batch.runner import QUIET_DASK
+
+    return {key: dask.config.get(key) for key in QUIET_DASK}
+
+
+def test_a_local_cluster_runs_with_dask_monitoring_turned_down():
+    """The workers of ``runner(2)`` run with QUIET_DASK (no profiler, slower monitors), not Dask's defaults."""
+    import dask
+
+    from maas.batch.runner import QUIET_DASK
+    from maas.batch.runner import runner as batch_runner
+
+    with batch_runner(2) as way:
+        assert isinstance(way, DaskRunner) and way.workers == 2
+        seen = way.client.run(_worker_config)
+        assert list(seen.values()) == [QUIET_DASK, QUIET_DASK]
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # the caller's settings are back
+
+
 def flaky_matrix_chunk(source, job, origins):
     """matrix_chunk that fails the first time it sees each chunk (a marker file per chunk in the job's folder)."""
     marker = Path(job.token) / f"seen-{origins[0].id}"
