@@ -51,6 +51,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -90,15 +91,23 @@ def _memory(client) -> list[dict[str, float]]:  # type: ignore[no-untyped-def]
 
 class Scheduler:
     """``dask scheduler`` and two ``dask worker`` processes on loopback (started here, stopped by pid), with the
-    local cluster's Dask settings (``QUIET_DASK`` as ``DASK_...`` environment variables)."""
+    local cluster's Dask settings (``QUIET_DASK`` in a Dask YAML file named by ``DASK_CONFIG``)."""
 
     def __init__(self, env: dict[str, str]) -> None:
         from maas.batch.runner import QUIET_DASK
 
         self.port = _free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
-        quiet = {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value) for key, value in QUIET_DASK.items()}
-        common = dict(env={**env, **quiet}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+        self.config_dir = tempfile.TemporaryDirectory()
+        nested: dict = {}
+        for key, value in QUIET_DASK.items():  # dotted keys to Dask's YAML (environment variables cannot unset a key)
+            *parents, leaf = key.split(".")
+            node = nested
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        Path(self.config_dir.name, "maas.yaml").write_text(yaml.safe_dump(nested))
+        common = dict(env={**env, "DASK_CONFIG": self.config_dir.name}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
         self.procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"], **common)]
         time.sleep(2)
         for _ in range(2):
@@ -119,6 +128,7 @@ class Scheduler:
                 p.wait(20)
             except subprocess.TimeoutExpired:
                 p.kill()
+        self.config_dir.cleanup()
 
 
 def _sample(tt, size: int, rng: random.Random) -> list[str]:  # type: ignore[no-untyped-def]

@@ -40,13 +40,22 @@ RETRIES = 3
 CHUNKS_PER_WORKER = 8
 #: Largest chunk.
 MAX_CHUNK = 256
-#: Dask settings of a local cluster: its workers compute and nobody watches a dashboard, so
-#: no statistical profiler sampling every task's stack every 10 ms, no per-500 ms system
-#: monitor, memory checks once a second and the event-loop health tick once a second.  Idle,
-#: each worker then uses 0.7 % of a core instead of 3.5 %, and the scheduler 1.3 % instead of
-#: 5 % (measured, ``bench/RESULTS.md``): on 2 cores that time is taken from the work.  The same
-#: keys work for ``dask worker``/``dask scheduler`` as ``DASK_...`` environment variables.
+#: Dask settings of a local cluster, for workers that compute and a dashboard nobody watches:
+#:
+#: - glibc's own memory management: Dask's nanny starts each worker with
+#:   ``MALLOC_TRIM_THRESHOLD_=65536`` (to hand freed memory back to the system), which also turns
+#:   off glibc's adaptive mmap threshold, so every array above 128 KiB, allocated and freed once
+#:   per origin, is a fresh ``mmap`` whose pages fault in again: 8× the page faults and about
+#:   7 % more time on a matrix (measured, ``bench/RESULTS.md``).  Dask's other variables stay
+#:   (one thread per numerical library).
+#: - no statistical profiler sampling the task's stack every 10 ms, a system monitor every 5 s
+#:   instead of 0.5 s, memory checks and the event-loop tick once a second: idle, a worker then
+#:   uses 0.7 % of a core instead of 3.5 %, the scheduler 1.3 % instead of 5 %.
+#:
+#: On a cluster of your own, put the same keys in a Dask YAML file on every machine (``DASK_CONFIG``;
+#: environment variables cannot unset a key).
 QUIET_DASK = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set (Dask's convention)
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",

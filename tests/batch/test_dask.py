@@ -13,11 +13,13 @@ import os
 import signal
 from pathlib import Path
 
+import dask
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from maas.batch.runner import DaskRunner, InProcess, split
+from maas.batch.runner import QUIET_DASK, DaskRunner, InProcess, split
+from maas.batch.runner import runner as batch_runner
 from maas.batch.source import network_source
 from maas.batch.tasks import MatrixJob, matrix_chunk
 from maas.cli.main import app
@@ -134,25 +136,18 @@ def test_local_cluster_from_the_command_line(files):
     assert run(*base) == run(*base, "--workers", "2")
 
 
-def _worker_config() -> dict:
-    import dask
-
-    from maas.batch.runner import QUIET_DASK
-
-    return {key: dask.config.get(key) for key in QUIET_DASK}
+def _worker_settings() -> tuple[dict, str | None]:
+    return {key: dask.config.get(key) for key in QUIET_DASK}, os.environ.get("MALLOC_TRIM_THRESHOLD_")
 
 
-def test_a_local_cluster_runs_with_dask_monitoring_turned_down():
-    """The workers of ``runner(2)`` run with QUIET_DASK (no profiler, slower monitors), not Dask's defaults."""
-    import dask
-
-    from maas.batch.runner import QUIET_DASK
-    from maas.batch.runner import runner as batch_runner
-
+def test_a_local_cluster_runs_with_dask_monitoring_turned_down(monkeypatch):
+    """The workers of ``runner(2)`` run with QUIET_DASK (no profiler, slower monitors; glibc's own malloc settings), not Dask's defaults."""
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # a nanny started here before sets it in this process
     with batch_runner(2) as way:
         assert isinstance(way, DaskRunner) and way.workers == 2
-        seen = way.client.run(_worker_config)
-        assert list(seen.values()) == [QUIET_DASK, QUIET_DASK]
+        seen = way.client.run(_worker_settings)
+        assert list(seen.values()) == [(QUIET_DASK, None), (QUIET_DASK, None)]
+        assert all(env == "1" for env in way.client.run(os.environ.get, "OMP_NUM_THREADS").values())  # Dask's other variables stay
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the caller's settings are back
 
 
