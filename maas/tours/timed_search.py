@@ -27,7 +27,9 @@ Sparse buses make regions of good tours far apart (a day in town, or a day
 with the cave an hour's ride away), so the search first starts from scratch
 and from a few *anchors* (high-scoring places far from one another, each
 pinned for its start), and goes on from the best of these starts.  It stops
-at the time limit or after ``patience`` steps without a better tour, and says which.
+at the time limit or after ``patience`` steps without a better tour, and says which;
+the answer's last polish re-plans each day over one place more, the nearest
+small sight next door (:data:`FINAL_NODES`).
 
 Settings are one frozen, validated :class:`SearchSettings`; the compiled
 kernels take grouped arrays (:class:`TimedProblem`, :class:`~maas.tours.profiles.Profiles`,
@@ -56,6 +58,11 @@ REPLAN_NODES = 12
 REPLAN_ROUNDS = 3
 #: Unvisited places a day's re-planning may add lie within this distance (metres) of its visits, start or end.
 REPLAN_NEAR_M = 2000.0
+#: The answer's last polish re-plans a day over one place more (2**13 subsets: a full day of twelve
+#: visits can still take a thirteenth), the extras within :data:`FINAL_NEAR_M` of its visits: a small
+#: sight next door that fits only when the day is re-ordered (the tourist office by Yuda's footbath).
+FINAL_NODES = 13
+FINAL_NEAR_M = 500.0
 
 
 @dataclass(frozen=True)
@@ -715,9 +722,9 @@ class _Search:
         self.tmp = np.zeros(n + 2, np.int64)
         self.counters = np.zeros(2, np.int64)  # steps, steps since the phase's best
         self.by_value = sorted(pb.cand.tolist(), key=lambda j: (-int(pb.value[j]), j))
-        self.nodes = np.zeros(REPLAN_NODES, np.int64)
-        self.dp_tbl = np.zeros((1 << REPLAN_NODES, REPLAN_NODES), np.int64)
-        self.dp_par = np.zeros((1 << REPLAN_NODES, REPLAN_NODES), np.int64)
+        self.nodes = np.zeros(FINAL_NODES, np.int64)
+        self.dp_tbl = np.zeros((1 << FINAL_NODES, FINAL_NODES), np.int64)
+        self.dp_par = np.zeros((1 << FINAL_NODES, FINAL_NODES), np.int64)
         self.restarts = 0
         self.mean = float(np.mean(pb.value[pb.cand])) if len(pb.cand) else 0.0
         self.overall.key[0] = -1
@@ -767,14 +774,19 @@ class _Search:
                 self.restarts += 1
         return True
 
-    def polish(self, sol: Solution) -> None:
-        """Swap visits for better unvisited places, re-plan each day exactly, tighten the days, refill (on the real scores)."""
+    def polish(self, sol: Solution, final: bool = False) -> None:
+        """Swap visits for better unvisited places, re-plan each day exactly, tighten the days, refill (on the real scores).
+
+        ``final``: the answer's own polish, whose re-planning (one round) takes :data:`FINAL_NODES` places,
+        the extras the nearest within :data:`FINAL_NEAR_M`.
+        """
         pb, prof = self.base, self.prof
+        limit, near_m = (FINAL_NODES, FINAL_NEAR_M) if final else (REPLAN_NODES, REPLAN_NEAR_M)
         _swap_in(pb, prof, sol, self.saved)
         for k in range(len(pb.starts)):
             tried: set[int] = set()
-            for _ in range(REPLAN_ROUNDS):  # the next best places each round, until one round helps
-                n = self.day_nodes(sol, k, tried)
+            for _ in range(1 if final else REPLAN_ROUNDS):  # the next best places each round, until one round helps
+                n = self.day_nodes(sol, k, tried, limit, near_m, nearest=final)
                 visits = int(sol.rlen[k]) - 2
                 if n <= visits or _replan_day(pb, prof, sol, k, self.nodes, n, self.dp_tbl, self.dp_par):
                     break
@@ -783,21 +795,22 @@ class _Search:
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
 
-    def day_nodes(self, sol: Solution, k: int, tried: set[int]) -> int:
-        """Fill ``self.nodes`` with day k's visits and the best-scoring unvisited places open that day near them
-        (:data:`REPLAN_NEAR_M`) not in ``tried``, up to :data:`REPLAN_NODES`; return how many (0 when the day
-        has more visits)."""
+    def day_nodes(self, sol: Solution, k: int, tried: set[int], limit: int = REPLAN_NODES, near_m: float = REPLAN_NEAR_M, nearest: bool = False) -> int:
+        """Fill ``self.nodes`` with day k's visits and the best-scoring (``nearest``: the nearest) unvisited places
+        open that day within ``near_m`` of them, its start or end, not in ``tried``, up to ``limit`` places; return
+        how many (0 when the day has more visits)."""
         visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
-        if len(visits) > REPLAN_NODES:
+        if len(visits) > limit:
             return 0
         pb = self.base
         near = [*visits, int(pb.starts[k]), int(pb.ends[k])]
-        extra = [
-            j
+        gap = {
+            j: min(math.dist(pb.xy[j], pb.xy[v]) for v in near)
             for j in self.by_value
-            if sol.where[j] < 0 and j not in tried and pb.close[k, j] >= pb.open_[k, j] and min(math.dist(pb.xy[j], pb.xy[v]) for v in near) <= REPLAN_NEAR_M
-        ][: REPLAN_NODES - len(visits)]
-        chosen = visits + extra
+            if sol.where[j] < 0 and j not in tried and pb.close[k, j] >= pb.open_[k, j]
+        }
+        extra = sorted((j for j in gap if gap[j] <= near_m), key=gap.__getitem__) if nearest else [j for j in gap if gap[j] <= near_m]
+        chosen = visits + extra[: limit - len(visits)]
         self.nodes[: len(chosen)] = chosen
         return len(chosen)
 
@@ -874,6 +887,8 @@ def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSe
             stopped = "time limit"
         run.keep()
         since_best = int(run.counters[1])
+        if stopped == "patience":
+            run.polish(run.overall, final=True)
     best = run.overall
     tours = [[int(x) for x in best.routes[k, 1 : best.rlen[k] - 1]] for k in range(len(pb.starts))]
     return SearchResult(tours, int(best.key[0]), int(run.counters[0]), run.restarts, since_best, stopped, time.perf_counter() - clock, len(starts))

@@ -212,3 +212,25 @@ def test_a_days_replanning_takes_the_best_places_near_it_and_the_next_ones_after
     assert list(run.nodes[:n]) == [2, 3, 4, 5]  # the visit, then 50, 40, 30 (90 is too far)
     n = run.day_nodes(sol, 0, {3, 4})
     assert list(run.nodes[:n]) == [2, 5]
+
+
+def test_the_answers_last_replanning_takes_a_thirteenth_place_next_door():
+    """A full day of 12 visits: the usual re-planning adds nothing; the last one adds the nearest place within 500 m."""
+    from maas.tours.timed_search import FINAL_NEAR_M, FINAL_NODES, REPLAN_NODES, _insert, _replan_day, _Search, _solution, _time_route
+
+    pb, prof = walk_only_problem([10] * 12 + [90, 20, 60], 60, 60, (9 * 3600, 18 * 3600))
+    xy = np.zeros((prof.n, 2))
+    xy[2 + 12] = [FINAL_NEAR_M + 100, 0]  # 90, 600 m away: too far for the last re-planning
+    xy[2 + 13] = [50, 0]  # 20, next door
+    xy[2 + 14] = [300, 0]  # 60, within 500 m but farther than 20
+    pb = pb._replace(xy=xy)
+    run = _Search(pb, prof, SearchSettings())
+    sol = _solution(pb, prof.n)
+    _time_route(pb, prof, sol, 0)
+    for j in range(2, 14):
+        _insert(pb, prof, sol, 0, j, sol.rlen[0] - 2)
+    assert REPLAN_NODES == 12 and run.day_nodes(sol, 0, set()) == 12  # no room for an extra place
+    n = run.day_nodes(sol, 0, set(), FINAL_NODES, FINAL_NEAR_M, nearest=True)
+    assert n == 13 and run.nodes[12] == 15  # the nearest, not the best-scoring
+    assert _replan_day(pb, prof, sol, 0, run.nodes, n, run.dp_tbl, run.dp_par)  # the search's tables hold 2**13 subsets
+    assert sol.where[15] == 0 and sol.rlen[0] - 2 == 13 and on_time(pb, prof, [list(sol.routes[0, 1 : sol.rlen[0] - 1])])
