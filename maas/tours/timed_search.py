@@ -29,7 +29,8 @@ and from a few *anchors* (high-scoring places far from one another, each
 pinned for its start), and goes on from the best of these starts.  It stops
 at the time limit or after ``patience`` steps without a better tour, and says which;
 the answer's last polish re-plans each day over one place more, the nearest
-small sight next door (:data:`FINAL_NODES`).
+small sight next door (:data:`FINAL_NODES`), and over the nearest places other
+days visit, refilling those days (:meth:`_Search.take_from_other_days`).
 
 Settings are one frozen, validated :class:`SearchSettings`; the compiled
 kernels take grouped arrays (:class:`TimedProblem`, :class:`~maas.tours.profiles.Profiles`,
@@ -794,6 +795,44 @@ class _Search:
             _relocate(pb, prof, sol, k, self.tmp)
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
+        if final:
+            for k in range(len(pb.starts)):
+                self.take_from_other_days(sol, k)
+
+    def take_from_other_days(self, sol: Solution, k: int) -> None:
+        """Re-plan day k over its visits and the nearest places other days visit (within :data:`FINAL_NEAR_M`),
+        refill the days they leave, and keep the change when the tour then scores more (or the same, sooner).
+
+        The exchange between days no single-day move makes: a town's sights visited on the way on the
+        second day fit on the first when it is re-ordered, and the second day has time for others.
+        """
+        pb, prof = self.base, self.prof
+        visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
+        if len(visits) >= FINAL_NODES:
+            return
+        near = [*visits, int(pb.starts[k]), int(pb.ends[k])]
+        gap = {
+            int(j): min(math.dist(pb.xy[j], pb.xy[v]) for v in near)
+            for j in pb.cand
+            if sol.where[j] >= 0 and sol.where[j] != k and pb.close[k, j] >= pb.open_[k, j]
+        }
+        others = sorted((j for j in gap if gap[j] <= FINAL_NEAR_M), key=gap.__getitem__)[: FINAL_NODES - len(visits)]
+        if not others:
+            return
+        _evaluate(pb, sol)
+        _copy(sol, self.saved)
+        for j in others:
+            day = int(sol.where[j])
+            if day < 0:  # dropped already: late once an earlier one left its day
+                continue
+            _remove(sol, day, [int(x) for x in sol.routes[day, : sol.rlen[day]]].index(j))
+            _fix_route(pb, prof, sol, day)
+        self.nodes[: len(visits) + len(others)] = visits + others
+        _replan_day(pb, prof, sol, k, self.nodes, len(visits) + len(others), self.dp_tbl, self.dp_par)
+        _repair(pb, prof, sol, 0.0, 2.0, self.w)
+        _evaluate(pb, sol)
+        if not _better(sol.key, self.saved.key):
+            _copy(self.saved, sol)
 
     def day_nodes(self, sol: Solution, k: int, tried: set[int], limit: int = REPLAN_NODES, near_m: float = REPLAN_NEAR_M, nearest: bool = False) -> int:
         """Fill ``self.nodes`` with day k's visits and the best-scoring (``nearest``: the nearest) unvisited places

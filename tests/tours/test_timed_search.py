@@ -234,3 +234,26 @@ def test_the_answers_last_replanning_takes_a_thirteenth_place_next_door():
     assert n == 13 and run.nodes[12] == 15  # the nearest, not the best-scoring
     assert _replan_day(pb, prof, sol, 0, run.nodes, n, run.dp_tbl, run.dp_par)  # the search's tables hold 2**13 subsets
     assert sol.where[15] == 0 and sol.rlen[0] - 2 == 13 and on_time(pb, prof, [list(sol.routes[0, 1 : sol.rlen[0] - 1])])
+
+
+def test_taking_places_from_other_days_never_loses_and_stays_on_time():
+    """On random two-day problems (all places next door), the exchange between days keeps a greedy tour on time,
+    never scores less, and sometimes more."""
+    from maas.tours.timed_search import _evaluate, _Search
+
+    gained = 0
+    for seed in range(20):
+        pb, prof = random_timed_problem(seed, n_cand=12)
+        pb = pb._replace(xy=np.zeros_like(pb.xy))  # every place within reach of every day
+        run = _Search(pb, prof, SearchSettings(seed=seed))
+        run.start(-1)  # the greedy fill, not yet searched
+        sol = run.cur
+        _evaluate(pb, sol)
+        before = int(sol.key[0])
+        for k in range(2):
+            run.take_from_other_days(sol, k)
+        _evaluate(pb, sol)
+        assert on_time(pb, prof, [[int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]] for k in range(2)])
+        assert sol.key[0] >= before
+        gained += sol.key[0] > before
+    assert gained >= 1
