@@ -257,3 +257,23 @@ def test_taking_places_from_other_days_never_loses_and_stays_on_time():
         assert sol.key[0] >= before
         gained += sol.key[0] > before
     assert gained >= 1
+
+
+def test_a_highlight_takes_the_place_of_a_stretch_of_small_visits():
+    """A day full of seven small sights (10 each); a highlight (100) needs four hours: it replaces six of them."""
+    from maas.tours.timed_search import _evaluate, _insert, _Search, _solution, _time_route
+
+    pb, prof = walk_only_problem([10] * 8 + [100], 600, 1800, (9 * 3600, 14 * 3600))
+    highlight = prof.n - 1
+    pb.service[highlight] = 4 * 3600
+    run = _Search(pb, prof, SearchSettings())
+    sol = _solution(pb, prof.n)
+    _time_route(pb, prof, sol, 0)
+    for j in range(2, 9):
+        _insert(pb, prof, sol, 0, j, sol.rlen[0] - 2)
+    _evaluate(pb, sol)
+    assert sol.key[0] == 70 and on_time(pb, prof, [list(sol.routes[0, 1 : sol.rlen[0] - 1])])
+    assert run.clear_for_highlight(sol)
+    tour = [int(x) for x in sol.routes[0, 1 : sol.rlen[0] - 1]]
+    assert highlight in tour and sol.key[0] == 110 and on_time(pb, prof, [tour])
+    assert not run.clear_for_highlight(sol)  # nothing left worth twice a visit
