@@ -80,7 +80,8 @@ class SearchSettings:
     Parameters
     ----------
     time_limit_s
-        Most seconds of search (0 to 600).
+        Most seconds of search (0 to 600), its last tenth kept for the answer's last polish
+        (:data:`FINAL_SHARE`).
     patience
         Stop after this many steps in a row without a better tour (1 or more); the
         answer then says no better tour was found in that many steps.
