@@ -180,8 +180,7 @@ def runner(workers: int = 1, scheduler: str | None = None) -> Iterator[Runner]:
     if scheduler is None and workers == 1:
         yield InProcess()
         return
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler is not None:
         try:
@@ -191,6 +190,21 @@ def runner(workers: int = 1, scheduler: str | None = None) -> Iterator[Runner]:
         with client:
             yield DaskRunner(client)
         return
+    with local_cluster(workers) as cluster, Client(cluster) as client:
+        yield DaskRunner(client)
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int) -> Iterator[Any]:
+    """Yield a Dask ``LocalCluster`` of ``workers`` one-thread processes on loopback, without a dashboard,
+    running with :data:`QUIET_DASK`; closed when the block ends.
+
+    The settings are set only while the cluster starts: its scheduler and nannies read them then
+    (a nanny keeps them for a worker it restarts), and the caller's own Dask settings stay as they were.
+    """
+    import dask
+    from distributed import LocalCluster
+
     with dask.config.set(QUIET_DASK):
         cluster = LocalCluster(
             n_workers=workers,
@@ -201,5 +215,5 @@ def runner(workers: int = 1, scheduler: str | None = None) -> Iterator[Runner]:
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server (health, metrics) on a free loopback port
             silence_logs=logging.CRITICAL,  # workers shutting down log lost heartbeats; task errors reach the client anyway
         )
-        with cluster, Client(cluster) as client:
-            yield DaskRunner(client)
+    with cluster:
+        yield cluster

@@ -8,7 +8,6 @@ one; the CLI reaches it with ``--scheduler`` exactly as it would reach
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import signal
 from pathlib import Path
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from maas.batch.runner import QUIET_DASK, DaskRunner, InProcess, split
+from maas.batch.runner import QUIET_DASK, DaskRunner, InProcess, local_cluster, split
 from maas.batch.runner import runner as batch_runner
 from maas.batch.source import network_source
 from maas.batch.tasks import MatrixJob, matrix_chunk
@@ -40,26 +39,11 @@ def private_cache(cache_dir, monkeypatch):
     monkeypatch.setenv("MAAS_CACHE_DIR", str(cache_dir))
 
 
-def local_cluster(n: int = 2):
-    """A Dask cluster of ``n`` one-thread worker processes on loopback, without a dashboard."""
-    from distributed import LocalCluster
-
-    return LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        silence_logs=logging.ERROR,
-    )
-
-
 @pytest.fixture(scope="module")
 def cluster(cache_dir):
     """Two worker processes on loopback, shared by the tests of this module."""
     os.environ["MAAS_CACHE_DIR"] = str(cache_dir)  # the workers inherit it
-    with local_cluster() as c:
+    with local_cluster(2) as c:
         yield c
 
 
@@ -142,7 +126,7 @@ def _worker_settings() -> tuple[dict, str | None]:
 
 def test_a_local_cluster_runs_with_dask_monitoring_turned_down(monkeypatch):
     """The workers of ``runner(2)`` run with QUIET_DASK (no profiler, slower monitors; glibc's own malloc settings), not Dask's defaults."""
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # a nanny started here before sets it in this process
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # one set in this environment would reach the workers
     with batch_runner(2) as way:
         assert isinstance(way, DaskRunner) and way.workers == 2
         seen = way.client.run(_worker_settings)
@@ -185,7 +169,7 @@ def test_a_killed_worker_loses_no_results(files, default_places, tmp_path):
     job = MatrixJob("killed", stations, DepartureWindow(dt.date(2026, 12, 1), 7 * 3600, 120), RoutingParams(), (5, 50, 95))
     expected = np.concatenate(InProcess().map(matrix_chunk, source, job, split(origins, 2)))
     killed: list[int] = []
-    with local_cluster() as c, Client(c) as client:
+    with local_cluster(2) as c, Client(c) as client:
         pids = client.run(os.getpid)
 
         def kill_one(_: int) -> None:
