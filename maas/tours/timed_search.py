@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -863,13 +864,8 @@ class _Search:
         visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
         if len(visits) >= FINAL_NODES:
             return
-        near = [*visits, int(pb.starts[k]), int(pb.ends[k])]
-        gap = {
-            int(j): min(math.dist(pb.xy[j], pb.xy[v]) for v in near)
-            for j in pb.cand
-            if sol.where[j] >= 0 and sol.where[j] != k and pb.close[k, j] >= pb.open_[k, j]
-        }
-        others = sorted((j for j in gap if gap[j] <= FINAL_NEAR_M), key=gap.__getitem__)[: FINAL_NODES - len(visits)]
+        gap = self.near_day(sol, k, (j for j in pb.cand.tolist() if sol.where[j] >= 0 and sol.where[j] != k), FINAL_NEAR_M)
+        others = sorted(gap, key=gap.__getitem__)[: FINAL_NODES - len(visits)]
         if not others:
             return
         _evaluate(pb, sol)
@@ -894,17 +890,23 @@ class _Search:
         visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
         if len(visits) > limit:
             return 0
-        pb = self.base
-        near = [*visits, int(pb.starts[k]), int(pb.ends[k])]
-        gap = {
-            j: min(math.dist(pb.xy[j], pb.xy[v]) for v in near)
-            for j in self.by_value
-            if sol.where[j] < 0 and j not in tried and pb.close[k, j] >= pb.open_[k, j]
-        }
-        extra = sorted((j for j in gap if gap[j] <= near_m), key=gap.__getitem__) if nearest else [j for j in gap if gap[j] <= near_m]
+        gap = self.near_day(sol, k, (j for j in self.by_value if sol.where[j] < 0 and j not in tried), near_m)
+        extra = sorted(gap, key=gap.__getitem__) if nearest else list(gap)
         chosen = visits + extra[: limit - len(visits)]
         self.nodes[: len(chosen)] = chosen
         return len(chosen)
+
+    def near_day(self, sol: Solution, k: int, places: Iterable[int], near_m: float) -> dict[int, float]:
+        """Return ``{place: metres}`` of the ``places`` open on day k within ``near_m`` of its visits, start or end, in their order."""
+        pb = self.base
+        near = [*(int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]), int(pb.starts[k]), int(pb.ends[k])]
+        gap = {}
+        for j in places:
+            if pb.close[k, j] >= pb.open_[k, j]:
+                metres = min(math.dist(pb.xy[j], pb.xy[v]) for v in near)
+                if metres <= near_m:
+                    gap[int(j)] = metres
+        return gap
 
     def keep(self) -> None:
         """Polish the phase's best and keep it if it beats every earlier phase's (on the real scores)."""
