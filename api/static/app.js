@@ -264,6 +264,8 @@ const ACCESS_URL = "access/sights-mesh4.geojson";
 // Purples (ColorBrewer): they stand out on the beige land and from the lines' reds and oranges.
 const ACCESS_CLASSES = [[1, "#cbc9e2"], [2, "#9e9ac8"], [4, "#807dba"], [8, "#6a51a3"], [16, "#3f007d"]];
 const accessColour = (n) => ACCESS_CLASSES.filter(([low]) => n >= low).map(([, c]) => c).pop();
+// A legend square in a class's colour (set through the DOM: the page's CSP allows no style attributes).
+const swatch = (colour) => { const s = el("span", { class: "swatch" }); s.style.background = colour; return s; };
 
 async function showAccess(frame = false) {
   layers.access.clearLayers();
@@ -283,7 +285,7 @@ async function showAccess(frame = false) {
   }).addTo(layers.access);
   if (frame && layers.access.getLayers()[0].getLayers().length) map.fitBounds(layers.access.getLayers()[0].getBounds(), { maxZoom: 12 });
   const bounds = ACCESS_CLASSES.map(([low], i) => (i + 1 < ACCESS_CLASSES.length ? `${low}–${ACCESS_CLASSES[i + 1][0] - 1}` : `${low}+`));
-  show("a-legend", ACCESS_CLASSES.map(([, colour], i) => el("li", {}, el("span", { class: `swatch swatch-${i}` }), bounds[i])));
+  show("a-legend", ACCESS_CLASSES.map(([, colour], i) => el("li", {}, swatch(colour), bounds[i])));
 }
 
 // --- journeys -------------------------------------------------------------------------

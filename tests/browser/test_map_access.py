@@ -25,6 +25,8 @@ def test_access_layer_draws_one_threshold(browser, base_url):
         assert expected > 50
         wait_until(page, "document.querySelectorAll('path.access-cell').length === arg", expected)
         assert page.locator("#a-legend li").count() == 5
+        swatches = page.evaluate("() => [...document.querySelectorAll('#a-legend .swatch')].map((s) => getComputedStyle(s).backgroundColor)")
+        assert swatches[0] == "rgb(203, 201, 226)" and swatches[-1] == "rgb(63, 0, 125)"  # the lightest and darkest class
         shot(page, "map-access-45")
         # 500 m cells are a few pixels across the whole region: look closer where most sights are
         # reachable, as a planner would (a double click zooms in on the point clicked).
