@@ -284,7 +284,8 @@ async function showAccess(frame = false) {
     onEachFeature: (f, layer) => layer.bindTooltip(textLabel(`${f.properties[key]} ${t("sights_within")} ${minutes} ${t("min")}`)),
   }).addTo(layers.access);
   if (frame && layers.access.getLayers()[0].getLayers().length) map.fitBounds(layers.access.getLayers()[0].getBounds(), { maxZoom: 12 });
-  const bounds = ACCESS_CLASSES.map(([low], i) => (i + 1 < ACCESS_CLASSES.length ? `${low}–${ACCESS_CLASSES[i + 1][0] - 1}` : `${low}+`));
+  const range = (low, high) => (low === high ? `${low}` : `${low}–${high}`);
+  const bounds = ACCESS_CLASSES.map(([low], i) => (i + 1 < ACCESS_CLASSES.length ? range(low, ACCESS_CLASSES[i + 1][0] - 1) : `${low}+`));
   show("a-legend", ACCESS_CLASSES.map(([, colour], i) => el("li", {}, swatch(colour), bounds[i])));
 }
 
