@@ -208,6 +208,10 @@ class LnsSettings:
     qfrac: float = 0.4
     #: q = 1 + qmax * u**qpow with u uniform in [0, 1): above 1, small removals are more frequent
     qpow: float = 1.0
+    #: at most this many visits removed per step, whatever qfrac gives (0: no cap); on the largest
+    #: instances small removals win (more steps, each closer to a good solution), as in Ropke and
+    #: Pisinger's (2006) min(100, 0.4 n) but tighter for 10 s searches (bench/RESULTS.md, issue 13)
+    qcap: int = 20
     #: relative noise on the scores during a repair
     noise: float = 0.2
     #: removal rules used (see maas.tours.lns_moves._destroy)
@@ -251,7 +255,7 @@ class LnsSettings:
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (name != "t0_frac" and v > 1):
                 raise InputError(f"config: {name} = {v!r} is outside its limits", "config")
-        for name in ("restart", "force", "ls", "cool", "dp", "dp_k", "dp_seg", "segments", "pack", "cpu_clock"):
+        for name in ("qcap", "restart", "force", "ls", "cool", "dp", "dp_k", "dp_seg", "segments", "pack", "cpu_clock"):
             v = getattr(self, name)
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
                 raise InputError(f"config: {name} = {v!r} must be a non-negative integer", "config")
@@ -337,6 +341,8 @@ def solve_lns(problem: Orienteering, time_limit_s: float, seed: int = 0, initial
                 n_it = chunk
             nv = int(np.sum(s.state.rlen - 2))
             qmax = max(2, int(cfg.qfrac * nv))
+            if cfg.qcap:
+                qmax = max(2, min(qmax, int(cfg.qcap)))
             if cfg.cool == 1:
                 temp = temp0 * (0.01**frac)
             else:
