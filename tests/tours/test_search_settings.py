@@ -18,7 +18,16 @@ def test_defaults_and_overrides():
 
 
 @pytest.mark.parametrize(
-    "bad, named", [({"bogus": 1}, "bogus"), ({"qfrac": 3}, "qfrac"), ({"dp_k": -1}, "dp_k"), ({"ops": (9,)}, "ops"), ({"qpow": 0}, "qpow")]
+    "bad, named",
+    [
+        ({"bogus": 1}, "bogus"),
+        ({"qfrac": 3}, "qfrac"),
+        ({"dp_k": -1}, "dp_k"),
+        ({"ops": (9,)}, "ops"),
+        ({"qpow": 0}, "qpow"),
+        ({"qcap": -1}, "qcap"),
+        ({"qcap": 2.5}, "qcap"),
+    ],
 )
 def test_bad_options_are_named(bad, named):
     with pytest.raises(InputError) as e:
