@@ -25,7 +25,7 @@ stretches moved, the time freed refilled.
 
 Sparse buses make regions of good tours far apart (a day in town, or a day
 with the cave an hour's ride away), so the search first starts from scratch
-and from a few *anchors* (high-scoring places far from one another, each
+and from a few *anchors* per day (high-scoring places far from one another, each
 pinned for its start), and goes on from the best of these starts.  It stops
 at the time limit or after ``patience`` steps without a better tour, and says which;
 the answer's last polish re-plans each day over one place more, the nearest
@@ -101,11 +101,12 @@ class SearchSettings:
         Seed of the random numbers: the same problem, settings and seed give the same tour
         when the search stops on ``patience``.
     anchors
-        Starts from other parts of the region before the main search: each begins with one
-        high-scoring place at least ``anchor_gap_m`` from the others' (a remote sight that the
-        greedy fill would never choose first, such as a cave an hour's bus ride away), and is
-        searched for ``anchor_patience`` steps without a better tour; the main search goes on
-        from the best of them and the plain start (0: the plain start only).
+        Starts from other parts of the region before the main search, per day of the tour (a
+        second day has other towns to choose from): each begins with one high-scoring place at
+        least ``anchor_gap_m`` from the others' (a remote sight that the greedy fill would never
+        choose first, such as a cave an hour's bus ride away), and is searched for
+        ``anchor_patience`` steps without a better tour; the main search goes on from the best
+        of them and the plain start (0: the plain start only).
     anchor_gap_m
         Least distance (metres) between two anchors.
     anchor_patience
@@ -791,8 +792,21 @@ class _Search:
         """Swap visits for better unvisited places, re-plan each day exactly, tighten the days, refill (on the real scores).
 
         ``final``: the answer's own polish, whose re-planning (one round) takes :data:`FINAL_NODES` places,
-        the extras the nearest within :data:`FINAL_NEAR_M`.
+        the extras the nearest within :data:`FINAL_NEAR_M`; then places exchanged between days (each day
+        re-planned again when that helped: the days that gave places away were only refilled greedily),
+        and a highlight let in.
         """
+        self.replan_days(sol, final)
+        if final:
+            exchanged = False
+            for k in range(len(self.base.starts)):  # every day, whatever the earlier ones gave
+                exchanged |= self.take_from_other_days(sol, k)
+            if exchanged:
+                self.replan_days(sol, final)
+            self.clear_for_highlight(sol)
+
+    def replan_days(self, sol: Solution, final: bool) -> None:
+        """The polish's single-day moves: swaps with unvisited places, each day re-planned exactly, tightened, refilled."""
         pb, prof = self.base, self.prof
         limit, near_m = (FINAL_NODES, FINAL_NEAR_M) if final else (REPLAN_NODES, REPLAN_NEAR_M)
         _swap_in(pb, prof, sol, self.saved)
@@ -807,10 +821,6 @@ class _Search:
             _relocate(pb, prof, sol, k, self.tmp)
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
-        if final:
-            for k in range(len(pb.starts)):
-                self.take_from_other_days(sol, k)
-            self.clear_for_highlight(sol)
 
     def clear_for_highlight(self, sol: Solution) -> bool:
         """Make room for a highlight: an unvisited place worth more than twice any visit of a day (a cave an
@@ -853,9 +863,10 @@ class _Search:
                 better = True
         return better
 
-    def take_from_other_days(self, sol: Solution, k: int) -> None:
+    def take_from_other_days(self, sol: Solution, k: int) -> bool:
         """Re-plan day k over its visits and the nearest places other days visit (within :data:`FINAL_NEAR_M`),
-        refill the days they leave, and keep the change when the tour then scores more (or the same, sooner).
+        refill the days they leave, and keep the change when the tour then scores more (or the same, sooner);
+        return whether it did.
 
         The exchange between days no single-day move makes: a town's sights visited on the way on the
         second day fit on the first when it is re-ordered, and the second day has time for others.
@@ -863,11 +874,11 @@ class _Search:
         pb, prof = self.base, self.prof
         visits = [int(x) for x in sol.routes[k, 1 : sol.rlen[k] - 1]]
         if len(visits) >= FINAL_NODES:
-            return
+            return False
         gap = self.near_day(sol, k, (j for j in pb.cand.tolist() if sol.where[j] >= 0 and sol.where[j] != k), FINAL_NEAR_M)
         others = sorted(gap, key=gap.__getitem__)[: FINAL_NODES - len(visits)]
         if not others:
-            return
+            return False
         _evaluate(pb, sol)
         _copy(sol, self.saved)
         for j in others:
@@ -880,8 +891,10 @@ class _Search:
         _replan_day(pb, prof, sol, k, self.nodes, len(visits) + len(others), self.dp_tbl, self.dp_par)
         _repair(pb, prof, sol, 0.0, 2.0, self.w)
         _evaluate(pb, sol)
-        if not _better(sol.key, self.saved.key):
-            _copy(self.saved, sol)
+        if _better(sol.key, self.saved.key):
+            return True
+        _copy(self.saved, sol)
+        return False
 
     def day_nodes(self, sol: Solution, k: int, tried: set[int], limit: int = REPLAN_NODES, near_m: float = REPLAN_NEAR_M, nearest: bool = False) -> int:
         """Fill ``self.nodes`` with day k's visits and the best-scoring (``nearest``: the nearest) unvisited places
@@ -952,7 +965,7 @@ def compile_kernels() -> None:
 def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSettings()) -> SearchResult:
     """Return the best tours found for ``pb`` on the arrival functions ``prof`` (see the module docstring).
 
-    First the plain start and the anchors' (:func:`anchors`), each searched until
+    First the plain start and the anchors' (:func:`anchors`, ``settings.anchors`` per day), each searched until
     ``anchor_patience`` steps bring nothing better; then the main search from the best of
     them until ``patience`` steps bring nothing better, or :data:`FINAL_SHARE` of the time
     limit before it (which counts the search only: the kernels are compiled first,
@@ -963,7 +976,7 @@ def search(pb: TimedProblem, prof: Profiles, settings: SearchSettings = SearchSe
     deadline = clock + settings.time_limit_s * (1.0 - FINAL_SHARE)  # the rest is the answer's last polish's
     _seed(settings.seed)
     run = _Search(pb, prof, settings)
-    starts = [-1, *anchors(pb, settings.anchors, settings.anchor_gap_m)] if len(pb.cand) else [-1]
+    starts = [-1, *anchors(pb, settings.anchors * len(pb.starts), settings.anchor_gap_m)] if len(pb.cand) else [-1]
     stopped = "nothing to choose" if len(pb.cand) == 0 else "patience"
     since_best = 0
     for i, anchor in enumerate(starts):
