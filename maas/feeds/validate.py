@@ -69,8 +69,9 @@ def validate_feed(feed: Feed) -> list[Problem]:
     """Check a feed against GTFS and GTFS-JP and return every problem found.
 
     Checks files and columns, values, ids, references between files, stop
-    positions, stop times (order and speeds), calendars, frequencies,
-    agencies and the GTFS-JP files.  An ``error`` makes the feed unusable
+    positions, stations (parent_station), route names, fare zones, stop
+    times (order and speeds), calendars, frequencies, agencies and the
+    GTFS-JP files.  An ``error`` makes the feed unusable
     (the compiler refuses it); a ``warning`` does not.
 
     Parameters
@@ -94,6 +95,9 @@ def validate_feed(feed: Feed) -> list[Problem]:
     _check_ids(feed, report)
     _check_references(feed, report)
     _check_stops(feed, report)
+    _check_parent_stations(feed, report)
+    _check_route_names(feed, report)
+    _check_fare_zones(feed, report)
     _check_stop_times(feed, report)
     _check_calendar(feed, report)
     _check_frequencies(feed, report)
@@ -261,7 +265,9 @@ def _check_ref(
     target_desc: str,
     severity: Severity = "error",
     allow_empty: bool = True,
+    fix: str = "",
 ) -> None:
+    """Report each value of ``filename``'s ``col`` that is not in ``targets``; ``fix`` (if given) ends the message."""
     table = feed.tables.get(filename)
     if table is None or col not in table.columns:
         return
@@ -270,7 +276,8 @@ def _check_ref(
     if allow_empty:
         missing &= values != ""
     for pos, line in _rows_where(table, missing.to_numpy()):
-        report.add(severity, "dangling_reference", f"{col} '{values.iloc[pos]}' is not {target_desc}", filename, line, col)
+        message = f"{col} '{values.iloc[pos]}' is not {target_desc}" + (f"; {fix}" if fix else "")
+        report.add(severity, "dangling_reference", message, filename, line, col)
 
 
 def _check_references(feed: Feed, report: _Report) -> None:
@@ -344,6 +351,98 @@ def _check_stops(feed: Feed, report: _Report) -> None:
                     line,
                     "stop_id",
                 )
+
+
+# --- stations, route names, fare zones -----------------------------------------
+
+#: What each GTFS location_type is, in the words of the messages.
+_LOCATION_KINDS = {0: "stop or platform", 1: "station", 2: "entrance or exit", 3: "generic node", 4: "boarding area"}
+
+#: The parent a row needs, by the parent's location_type: a station (1), or a platform (0) for boarding areas.
+_PARENT_KINDS = {1: "station", 0: "platform"}
+
+
+def _location_types(feed: Feed) -> np.ndarray:
+    """Return each stops.txt row's location_type; empty, malformed or unknown values read as 0 (a stop), as GTFS says."""
+    values = parse_number(feed.column("stops.txt", "location_type"), integer=True).values
+    return np.where(np.isin(values, list(_LOCATION_KINDS)), values, 0)
+
+
+def _parent_types(feed: Feed, parents: pd.Series) -> np.ndarray:
+    """Return the location_type of each row's parent_station, -1 where it is empty or names no stop (reported elsewhere)."""
+    ids = feed.column("stops.txt", "stop_id").astype(str).to_numpy()
+    type_of = pd.Series(_location_types(feed), index=ids)
+    type_of = type_of[~type_of.index.duplicated()]
+    types: np.ndarray = parents.map(type_of).fillna(-1).to_numpy(dtype=np.int64)
+    return types
+
+
+def _check_parent_stations(feed: Feed, report: _Report) -> None:
+    """Stations have no parent; stops, entrances and nodes sit in a station; boarding areas on a platform (GTFS stops.txt).
+
+    A parent_station naming no stop at all is a dangling reference, reported
+    by :func:`_check_references`.
+    """
+    table = feed.tables.get("stops.txt")
+    if table is None or "parent_station" not in table.columns:
+        return
+    parents = table["parent_station"].astype(str)
+    ids = feed.column("stops.txt", "stop_id").astype(str)
+    own = _location_types(feed)
+    parent = _parent_types(feed, parents)
+    for pos, line in _rows_where(table, (own == 1) & (parents != "").to_numpy()):
+        report.add(
+            "error",
+            "station_has_parent",
+            f"station '{ids.iloc[pos]}' (location_type 1) has parent_station '{parents.iloc[pos]}': "
+            "a station cannot be inside another; leave its parent_station empty",
+            "stops.txt",
+            line,
+            "parent_station",
+        )
+    wanted = np.where(own == 4, 0, 1)  # boarding areas belong to a platform, everything else to a station
+    wrong = (own != 1) & (parents != "").to_numpy() & (parent >= 0) & (parent != wanted)
+    for pos, line in _rows_where(table, wrong):
+        kind, want = _LOCATION_KINDS[int(own[pos])], _PARENT_KINDS[int(wanted[pos])]
+        report.add(
+            "error",
+            "bad_parent_station",
+            f"parent_station '{parents.iloc[pos]}' of {kind} '{ids.iloc[pos]}' is location_type {parent[pos]} "
+            f"({_LOCATION_KINDS[int(parent[pos])]}), not a {want} (location_type {wanted[pos]}): "
+            f"point it at the {want} the {kind} belongs to" + (" or leave it empty" if own[pos] == 0 else ""),
+            "stops.txt",
+            line,
+            "parent_station",
+        )
+
+
+def _check_route_names(feed: Feed, report: _Report) -> None:
+    """Every route needs route_short_name or route_long_name (GTFS): without either, riders cannot be told which route to take."""
+    table = feed.tables.get("routes.txt")
+    if table is None or len(table) == 0:
+        return
+    short = feed.column("routes.txt", "route_short_name").astype(str).str.strip()
+    long = feed.column("routes.txt", "route_long_name").astype(str).str.strip()
+    ids = feed.column("routes.txt", "route_id").astype(str)
+    for pos, line in _rows_where(table, ((short == "") & (long == "")).to_numpy()):
+        report.add(
+            "error",
+            "missing_value",
+            f"route '{ids.iloc[pos]}' has neither route_short_name nor route_long_name: give it at least one (the number riders see, or the full name)",
+            "routes.txt",
+            line,
+            "route_short_name",
+        )
+
+
+def _check_fare_zones(feed: Feed, report: _Report) -> None:
+    """origin_id, destination_id and contains_id of fare_rules.txt must be a stop's zone_id: a rule with an unknown zone never matches."""
+    if not feed.has("fare_rules.txt"):
+        return
+    zones = _ids(feed, "stops.txt", "zone_id") - {""}
+    fix = "the fare rule never applies; use the zone_id of a stop or give the stops of that zone this zone_id"
+    for col in ("origin_id", "destination_id", "contains_id"):
+        _check_ref(feed, report, "fare_rules.txt", col, zones, "a zone_id of any stop in stops.txt", "warning", fix=fix)
 
 
 # --- stop times --------------------------------------------------------------

@@ -70,6 +70,10 @@ def _both(*edits: Callable) -> Callable:
 
 _STOPS_HEADER = "stop_id,stop_name,stop_lat,stop_lon\n"
 
+#: The valid feed's stops with a station ST (line 2) holding them, as location_type / parent_station columns.
+_STATION_HEADER = "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n"
+_STATION_STOPS = "ST,阿知須,34.0000,131.3600,1,\nAJS,阿知須駅,34.0000,131.3600,0,ST\nMTU,本由良駅,34.0100,131.3700,0,\nTPK,テクノパーク,34.0300,131.3900,0,\n"
+
 BREAKAGES = [
     # Missing required files.
     *[
@@ -186,6 +190,43 @@ BREAKAGES = [
         "trip_id=T2, stop_sequence=3 is defined twice (first on line 7)",
     ),
     Breakage("empty-trip_id", _cell("trips.txt", 3, "trip_id", ""), "missing_value", "trips.txt", 3, "trip_id", "trip_id is empty"),
+    # Route names and stations.
+    Breakage(
+        "route-without-name",
+        _both(_cell("routes.txt", 2, "route_short_name", ""), _cell("routes.txt", 2, "route_long_name", " ")),
+        "missing_value",
+        "routes.txt",
+        2,
+        "route_short_name",
+        "route 'R1' has neither route_short_name nor route_long_name: give it at least one",
+    ),
+    Breakage(
+        "stop-parent-is-a-stop",
+        _set("stops.txt", _STATION_HEADER + _STATION_STOPS.replace("MTU,本由良駅,34.0100,131.3700,0,", "MTU,本由良駅,34.0100,131.3700,0,AJS")),
+        "bad_parent_station",
+        "stops.txt",
+        4,
+        "parent_station",
+        "parent_station 'AJS' of stop or platform 'MTU' is location_type 0 (stop or platform), not a station (location_type 1)",
+    ),
+    Breakage(
+        "boarding-area-parent-is-a-station",
+        _set("stops.txt", _STATION_HEADER + _STATION_STOPS + "BA,阿知須駅 乗り場,,,4,ST\n"),
+        "bad_parent_station",
+        "stops.txt",
+        6,
+        "parent_station",
+        "parent_station 'ST' of boarding area 'BA' is location_type 1 (station), not a platform (location_type 0)",
+    ),
+    Breakage(
+        "station-with-parent",
+        _set("stops.txt", _STATION_HEADER + _STATION_STOPS + "ST2,阿知須 2,34.0000,131.3600,1,ST\n"),
+        "station_has_parent",
+        "stops.txt",
+        6,
+        "parent_station",
+        "station 'ST2' (location_type 1) has parent_station 'ST': a station cannot be inside another; leave its parent_station empty",
+    ),
     # Coordinates.
     Breakage("lat-91", _cell("stops.txt", 3, "stop_lat", "91"), "bad_coordinate", "stops.txt", 3, "stop_lat", "latitude 91 is outside -90..90"),
     Breakage("lat-minus-90.5", _cell("stops.txt", 4, "stop_lat", "-90.5"), "bad_coordinate", "stops.txt", 4, "stop_lat", "outside -90..90"),
@@ -536,6 +577,46 @@ def test_warning_only_feed_exits_0_and_lists_the_warning(feed_text, write_feed, 
     assert "warning  feed/routes_jp.txt:3 [route_id]  route_id 'R7' is not a route in routes.txt" in result.stdout
     doc = json.loads(run_cli("validate", "--json", path).stdout)
     assert doc["usable"] is True and doc["feeds"][0]["warnings"] == 1
+
+
+_FARE_ATTRIBUTES = "fare_id,price,currency_type,payment_method,transfers\nF1,200,JPY,0,0\n"
+
+
+def _with_fare_zones(feed_text, rules: str) -> None:
+    """Give the valid feed's stops zones Z1 (AJS, MTU) and Z2 (TPK), one fare and the fare_rules.txt records ``rules``."""
+    feed_text.set(
+        "stops.txt",
+        "stop_id,stop_name,stop_lat,stop_lon,zone_id\nAJS,阿知須駅,34.0,131.36,Z1\nMTU,本由良駅,34.01,131.37,Z1\nTPK,テクノパーク,34.03,131.39,Z2\n",
+    )
+    feed_text.set("fare_attributes.txt", _FARE_ATTRIBUTES)
+    feed_text.set("fare_rules.txt", "fare_id,route_id,origin_id,destination_id,contains_id\n" + rules)
+
+
+def test_fare_rule_with_unknown_zone_is_a_warning_on_its_line(feed_text, write_feed, run_cli):
+    """A fare rule naming a zone no stop has is a warning at its line and field (it never matches); the feed stays usable."""
+    _with_fare_zones(feed_text, "F1,R1,Z1,Z2,\nF1,R1,Z1,Z9,\nF1,,,,Z7\n")
+    path = write_feed(feed_text)
+    problems = validate_feed(read_feed(path))
+    assert [(p.severity, p.code, p.file, p.row, p.field) for p in problems] == [
+        ("warning", "dangling_reference", "fare_rules.txt", 3, "destination_id"),
+        ("warning", "dangling_reference", "fare_rules.txt", 4, "contains_id"),
+    ]
+    assert problems[0].message.startswith("destination_id 'Z9' is not a zone_id of any stop in stops.txt; the fare rule never applies")
+    assert "contains_id 'Z7'" in problems[1].message
+    assert run_cli("validate", path).exit_code == 0
+
+
+def test_stations_and_fare_zones_used_rightly_have_no_problem(feed_text, write_feed):
+    """A station with platforms, an entrance, a generic node and a boarding area, and fare rules between real zones: no problem."""
+    feed_text.set(
+        "stops.txt",
+        _STATION_HEADER.replace("\n", ",zone_id\n")
+        + "".join(line + ("," if line.startswith("ST") else ",Z1") + "\n" for line in _STATION_STOPS.splitlines())
+        + "E1,阿知須駅 出口,34.0001,131.3601,2,ST,\nN1,,,,3,ST,\nBA,阿知須駅 乗り場,,,4,AJS,\n",
+    )
+    feed_text.set("fare_attributes.txt", _FARE_ATTRIBUTES)
+    feed_text.set("fare_rules.txt", "fare_id,route_id,origin_id,destination_id,contains_id\nF1,R1,Z1,Z1,Z1\nF1,R1,,,\n")
+    assert validate_feed(read_feed(write_feed(feed_text))) == []
 
 
 def test_one_broken_feed_among_several_makes_exit_2(feed_text, write_feed, run_cli):

@@ -260,6 +260,9 @@ _GTFS_JP = {
     "pattern_jp.txt": "jp_pattern_id,route_update_date,origin_stop,via_stop,destination_stop\nP1,20260101,阿知須駅,本由良駅,テクノパーク\n",
     "fare_attributes.txt": "fare_id,price,currency_type,payment_method,transfers\nF1,310,JPY,0,0\nF2,520,JPY,0,0\n",
     "fare_rules.txt": "fare_id,route_id,origin_id,destination_id,contains_id\nF2,R1,,,\nF1,R1,,,\nF1,,Z1,Z2,\n",
+    # The zones the fare rule names: a rule with a zone no stop has never applies (a warning).
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,zone_id\nAJS,阿知須駅,34.0000,131.3600,Z1\nMTU,本由良駅,34.0100,131.3700,Z1\n"
+    "TPK,テクノパーク,34.0300,131.3900,Z2\n",
     "trips.txt": "route_id,service_id,trip_id,jp_office_id,jp_pattern_id\nR1,WD,T1,O1,P1\nR1,WD,T2,O1,P1\n",
 }
 
