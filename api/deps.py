@@ -1,4 +1,8 @@
-"""Shared request dependencies: the service state, the response language, routing parameters, heavy work, planners' access."""
+"""Shared request dependencies: the service state, the response language, routing parameters, heavy work, planners' access.
+
+They are ``async`` because they only read the request: FastAPI runs a plain ``def`` dependency in
+its thread pool, and three such hops cost a journey request more than finding its place.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from maas.routing.params import (
 )
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     """Return the state loaded at start-up."""
     return request.app.state.maas
 
@@ -32,7 +36,7 @@ def get_state(request: Request) -> ServiceState:
 LANGUAGES = ("ja", "en", "ko", "zh-Hans", "zh-Hant")
 
 
-def get_lang(
+async def get_lang(
     lang: Annotated[
         str | None,
         Query(
@@ -84,7 +88,7 @@ def _served(tag: str) -> str | None:
     return None
 
 
-def routing_params(
+async def routing_params(
     max_transfers: Annotated[int, Query(ge=0, le=MAX_TRANSFERS_LIMIT, description="Most changes between rides.")] = DEFAULT_PARAMS.max_transfers,
     walk_radius: Annotated[float, Query(ge=0, le=SERVICE_MAX_WALK_RADIUS_M, description="Longest walk in metres.")] = DEFAULT_PARAMS.walk.radius_m,
     walk_speed: Annotated[
@@ -118,9 +122,9 @@ class HeavyRunner:
         return await self.pool.run(self.client, fn, *args, deadline_s=deadline_s)
 
 
-def get_heavy(request: Request) -> HeavyRunner:
+async def get_heavy(request: Request) -> HeavyRunner:
     """Return the heavy-work runner for this request's client."""
-    return HeavyRunner(request.app.state.heavy, client_address(request, get_state(request).settings))
+    return HeavyRunner(request.app.state.heavy, client_address(request, (await get_state(request)).settings))
 
 
 Heavy = Annotated[HeavyRunner, Depends(get_heavy)]

@@ -13,11 +13,13 @@ it, so they must let the document through *unchanged*:
   when absent (the routes serialise with ``response_model_exclude_unset``),
   so the schema says "absent", not "null", where a value is never null.
 
-Checking an answer costs little next to computing it (1-2 % of a journeys
-or reach request), except for the map's layers, which are only formatted:
-``/v1/stops``, ``/v1/routes`` and ``/v1/pois`` send :func:`unchecked_json`
-(checking would add a quarter to over half of their time); the tests check
-them against the schema instead.
+The busiest answers are sent with :func:`unchecked_json` and checked by the
+tests against the schema instead: the map's layers (``/v1/stops``,
+``/v1/routes``, ``/v1/pois``: checking would add a quarter to over half of
+their time), and journeys and reach (``/v1/journeys``, ``/v1/reach``: in a
+service worker under load, checking and re-writing a journeys answer took
+11 % of its CPU, sampled with py-spy; ``bench/RESULTS.md``, issue 10
+section).
 """
 
 from __future__ import annotations

@@ -120,6 +120,10 @@ def _stop_modes(network: Network) -> list[set[str]]:
     return modes
 
 
+#: Places one :class:`PlaceIndex` keeps by what was typed (and the field it came from).
+RESOLVED_CACHE = 4096
+
+
 class PlaceIndex:
     """All names of a network's stops and POIs, for turning what people type into places.
 
@@ -159,6 +163,9 @@ class PlaceIndex:
         self._by_key: dict[str, list[int]] = {}
         for i, k in enumerate(self._keys):
             self._by_key.setdefault(k, []).append(i)
+        # What people type repeats (station names, POI ids): a found place is kept, so that a busy
+        # service does not match names and group same-named stops again for every request.
+        self._resolve_cached = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve)
 
     def _add(self, name: str, target: tuple[str, int], label: str) -> None:
         key = normalize(name)
@@ -197,7 +204,10 @@ class PlaceIndex:
         InputError
             An empty text, or a ``lat,lon`` outside the globe.
         """
-        text = (text or "").strip()
+        return self._resolve_cached((text or "").strip(), field_name)
+
+    def _resolve(self, text: str, field_name: str) -> Place:
+        """:meth:`resolve` without its cache (``text`` stripped)."""
         if not text:
             raise InputError(f"{field_name}: no place given", field_name)
         m = _LATLON.match(text)

@@ -205,11 +205,11 @@ def _compact(doc: dict) -> bytes:
 
 
 def test_answers_are_the_library_documents_byte_for_byte(client, service_state):
-    """The response models change nothing: not a key, not its order, not ``0`` into ``0.0``.
+    """The answers are the library's documents: not a key, not its order, not ``0`` into ``0.0`` changed.
 
-    Each answer checked against its model on the way out is compared with the
-    document the library builds for the same request (the map's layers,
-    stops, routes and POIs, are sent unchecked: :func:`api.models.unchecked_json`).
+    Each answer is compared with the document the library builds for the same
+    request (journeys, reach and the map's layers are sent without a check on the
+    way out, :func:`api.models.unchecked_json`; the evaluation is checked).
     """
     state = service_state
     places = state.places
@@ -244,3 +244,35 @@ def test_a_run_after_midnight_is_answered(client):
     assert r.status_code == 200, r.text[:500]
     assert r.json()["diagram"]["periods"][0]["start"] == "-1:30"
     schema["/v1/shuttle/evaluate"]["POST"].validate_response(r)
+
+
+def test_many_journeys_answers_are_what_their_model_would_write(client):
+    """Journeys and reach answers are sent unchecked (for speed): their model holds every one of 40 real answers.
+
+    Varied queries (languages, arrive-by, windows, modes, fewer transfers, a position); each answer is validated
+    by the route's response model (every key known, ints kept ints) and written back by it unchanged.
+    """
+    from api.models import JourneysDocument, ReachCollection
+
+    pairs = [("Shin-Yamaguchi", "Ajisu"), ("Yamaguchi", "Tsuwano"), ("Ube", "Shin-Yamaguchi"), ("Hofu", "Ube-Shinkawa"), ("34.1570,131.4570", "Akiyoshido")]
+    langs = [None, "en", "ko", "zh-Hant"]
+    checked = 0
+    for i in range(40):
+        a, b = pairs[i % len(pairs)]
+        params: dict[str, Any] = {"from": a, "to": b, "date": "2026-12-01"}
+        params["arrive_by" if i % 3 == 0 else "depart"] = f"{7 + i % 12:02d}:{15 * (i % 4):02d}"
+        if langs[i % 4]:
+            params["lang"] = langs[i % 4]
+        if i % 5 == 0 and "depart" in params:
+            params["window"] = 60
+        if i % 7 == 0:
+            params.update(modes="rail,bus", max_transfers=1)
+        r = client.get("/v1/journeys", params=params)
+        assert r.status_code == 200, (params, r.text[:300])
+        model = JourneysDocument.model_validate(r.json())
+        assert json.loads(model.model_dump_json(by_alias=True, exclude_unset=True)) == r.json(), params
+        checked += bool(r.json()["journeys"])
+    assert checked >= 20  # most of them found journeys: legs, stops and geometry were checked
+    r = client.get("/v1/reach", params={"from": "Hofu", "date": "2026-12-01", "depart": "08:00", "minutes": 40, "lang": "en"})
+    assert r.status_code == 200
+    assert json.loads(ReachCollection.model_validate(r.json()).model_dump_json(by_alias=True, exclude_unset=True)) == r.json()
