@@ -66,7 +66,10 @@ class RideLeg(_Leg):
     route_long_name: str = Field(description="In the language asked for, else English, else as the feed writes it.")
     route_long_names: Names
     headsign_names: Names
-    trip_short_name: str
+    trip_short_name: str = Field(
+        description="The trip's short name (こだま, 各駅停車) in the language asked for, else English, else as the feed writes it (empty when the feed gives none)."
+    )
+    trip_short_names: Names
     agency: str
     feed: str
     platform: str | None

@@ -48,10 +48,11 @@ class Leg:
     route, route_names, route_id, route_long_name, route_long_names
         A ride's route: its short (else long) name, ``{language: name}``,
         the feed's id, its long name and ``{language: long name}``.
-    trip_id, trip_short_name, headsign, headsign_names
-        A ride's trip; the headsign is the one shown where the ride boards
-        (the stop's headsign, else the trip's), as the feed writes it and
-        ``{language: headsign}``.
+    trip_id, trip_short_name, trip_short_names, headsign, headsign_names
+        A ride's trip: its short name (こだま) as the feed writes it and
+        ``{language: short name}``; the headsign is the one shown where the
+        ride boards (the stop's headsign, else the trip's), as the feed
+        writes it and ``{language: headsign}``.
     agency, feed
         Who runs the ride, and the short name of the feed it comes from.
     platform
@@ -79,6 +80,7 @@ class Leg:
     route_long_names: dict[str, str] = field(default_factory=dict)
     trip_id: str = ""
     trip_short_name: str = ""
+    trip_short_names: dict[str, str] = field(default_factory=dict)
     headsign: str = ""
     headsign_names: dict[str, str] = field(default_factory=dict)
     agency: str = ""
@@ -151,7 +153,7 @@ class Journey:
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """Return the JSON contract (see README, "Journey JSON").
 
-        Names (places, route, long name, headsign) are in ``lang``, else in
+        Names (places, route, long name, trip short name, headsign) are in ``lang``, else in
         English, else as the feed writes them (``lang`` None: as the feed
         writes them); the ``*names`` keys hold every language.
         """
@@ -188,7 +190,8 @@ class Journey:
                     "route_long_name": pick_name(leg.route_long_names, lang, leg.route_long_name),
                     "route_long_names": leg.route_long_names,
                     "headsign_names": leg.headsign_names,
-                    "trip_short_name": leg.trip_short_name,
+                    "trip_short_name": pick_name(leg.trip_short_names, lang, leg.trip_short_name),
+                    "trip_short_names": leg.trip_short_names,
                     "agency": leg.agency,
                     "feed": leg.feed,
                     "platform": leg.platform or None,
@@ -266,6 +269,7 @@ def build_journey(network: Network, path: RawPath, origin: Place, destination: P
                     route_long_names=dict(tt.route_long_names_i18n[route]),
                     trip_id=tt.trip_ids[raw.trip],
                     trip_short_name=tt.trip_short_names[raw.trip],
+                    trip_short_names=tt.trip_short_name_names(raw.trip),
                     headsign=tt.headsign(raw.trip, raw.board),
                     headsign_names=tt.headsign_names(raw.trip, raw.board),
                     agency=tt.route_agency[route],

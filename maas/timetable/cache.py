@@ -367,10 +367,11 @@ _LENGTH_BY_PREFIX = (
     ("service_", "services"),
     ("transfer_", "transfers"),
 )
-#: Pattern, shape and headsign fields and the count their length must equal.
+#: Pattern, shape, headsign and short-name fields and the count their length must equal.
 _PATTERN_LENGTHS = {
     "headsign_texts": "headsigns",
     "headsign_names_i18n": "headsigns",
+    "short_names_i18n": "short_names",
     "shape_ids": "shapes",
     "shape_offsets": "shapes+1",
     "shape_lon": "shape_points",
@@ -396,6 +397,7 @@ _INDEX_RANGES = {
     "trip_shape": ("shapes", -1),
     "trip_headsign_index": ("headsigns", -1),
     "stop_time_headsign": ("headsigns", -1),
+    "trip_short_name_index": ("short_names", -1),
     "pattern_route": ("routes", 0),
     "pattern_stops": ("stops", 0),
     "pattern_trips": ("trips", 0),
@@ -428,6 +430,7 @@ def check_structure(tt: Timetable) -> None:
         "shapes+1": len(tt.shape_ids) + 1,
         "shape_points": len(tt.shape_lon),
         "headsigns": len(tt.headsign_texts),
+        "short_names": len(tt.short_names_i18n),
     }
     for f in dataclasses.fields(Timetable):
         count = _PATTERN_LENGTHS.get(f.name) or next((c for p, c in _LENGTH_BY_PREFIX if f.name.startswith(p)), None)

@@ -27,11 +27,11 @@ from maas.feeds.translations import canonical_language, feed_language, glossary,
 from maas.feeds.validate import validate_feed
 from maas.geo import haversine_m
 from maas.timetable.model import FeedSummary, Timetable
-from maas.timetable.names import HeadsignTable, route_names, stop_time_headsigns, trip_headsigns
+from maas.timetable.names import HeadsignTable, route_names, stop_time_headsigns, trip_headsigns, trip_short_names
 from maas.timetable.shapes import compile_shapes, read_shapes
 
 #: Bumped whenever the compiled layout or its meaning changes (invalidates caches).
-COMPILER_VERSION = 9
+COMPILER_VERSION = 10
 
 
 @dataclass
@@ -47,6 +47,7 @@ class _FeedParts:
     services: dict[str, np.ndarray]
     transfers: pd.DataFrame
     headsigns: HeadsignTable
+    short_names: list[dict[str, str]]
 
 
 def load_feeds(paths: Sequence[str | Path], names: Sequence[str] | None = None) -> list[Feed]:
@@ -229,6 +230,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
     )
     headsigns = HeadsignTable(own_lang, known)
     trips["headsign_ref"] = trip_headsigns(feed, trips, headsigns)
+    trips["short_ref"], short_names = trip_short_names(feed, trips)
     # Transfers of type 2 (a station's rule applies to its platforms; see _assemble).
     tf = feed.table("transfers.txt")
     transfers = pd.DataFrame(columns=["from", "to", "seconds"])
@@ -239,7 +241,7 @@ def _feed_parts(feed: Feed, warnings: int) -> _FeedParts:
         to = tf["to_stop_id"].astype(str).to_numpy()
         sel = (ttype == 2) & (frm != "") & (to != "")
         transfers = pd.DataFrame({"from": frm[sel], "to": to[sel], "seconds": secs[sel]})
-    return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers, headsigns)
+    return _FeedParts(feed, summary, stops, routes, trips, pd.DataFrame(), service_days(feed), transfers, headsigns, short_names)
 
 
 def _fares(feed: Feed, route_ids: pd.Series) -> tuple[np.ndarray, list[dict[tuple[str, str], float]]]:
@@ -437,13 +439,15 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
             runs_rows.append(row)
     service_index = {k: i for i, k in enumerate(service_keys)}
     service_runs = np.array(runs_rows, dtype=bool).reshape(len(service_keys), n_days)
-    # Trips and stop times; each feed's headsigns follow the previous feeds' ones.
+    # Trips and stop times; each feed's headsigns and short names follow the previous feeds' ones.
     headsign_base = np.cumsum([0] + [len(p.headsigns.texts) for p in parts])
+    short_base = np.cumsum([0] + [len(p.short_names) for p in parts])
     trip_frames, st_frames = [], []
     for f, p in enumerate(parts):
         t = p.trips.copy()
         t["feed"] = f
         t["headsign_ref"] = np.where(t["headsign_ref"] >= 0, t["headsign_ref"] + headsign_base[f], -1)
+        t["short_ref"] = np.where(t["short_ref"] >= 0, t["short_ref"] + short_base[f], -1)
         t["route"] = [route_index[(f, r)] for r in t["route_id"]]
         t["service"] = [service_index[(f, s)] for s in t["service_id"]]
         trip_frames.append(t)
@@ -575,12 +579,14 @@ def _assemble(parts: list[_FeedParts]) -> Timetable:
         trip_headsigns=trips["headsign"].to_numpy()[src].tolist(),
         trip_short_names=trips["short"].to_numpy()[src].tolist(),
         trip_headsign_index=trips["headsign_ref"].to_numpy(np.int32)[src],
+        trip_short_name_index=trips["short_ref"].to_numpy(np.int32)[src],
         trip_time_offset=time_offset,
         stop_time_arr=arr[take].astype(np.int32),
         stop_time_dep=dep[take].astype(np.int32),
         stop_time_headsign=st["headsign_ref"].to_numpy(np.int32)[take],
         headsign_texts=[text for p in parts for text in p.headsigns.texts],
         headsign_names_i18n=[names for p in parts for names in p.headsigns.names],
+        short_names_i18n=[names for p in parts for names in p.short_names],
         pattern_route=np.array(pattern_route, np.int32),
         pattern_stop_offsets=np.array(p_stop_off, np.int64),
         pattern_stops=np.array(p_stops, np.int32),

@@ -54,11 +54,21 @@ class _Shift:
     stop_times: int
     shapes: int
     headsigns: int
+    short_names: int
 
     @classmethod
     def of(cls, tt: Timetable) -> _Shift:
         return cls(
-            len(tt.feeds), tt.n_stops, tt.n_routes, tt.n_trips, tt.n_patterns, len(tt.service_ids), tt.n_stop_times, len(tt.shape_ids), len(tt.headsign_texts)
+            len(tt.feeds),
+            tt.n_stops,
+            tt.n_routes,
+            tt.n_trips,
+            tt.n_patterns,
+            len(tt.service_ids),
+            tt.n_stop_times,
+            len(tt.shape_ids),
+            len(tt.headsign_texts),
+            len(tt.short_names_i18n),
         )
 
 
@@ -124,12 +134,14 @@ _RULES: dict[str, _Rule] = {
     "trip_headsigns": _concat,
     "trip_short_names": _concat,
     "trip_headsign_index": _moved(lambda s: s.headsigns, keep_negative=True),
+    "trip_short_name_index": _moved(lambda s: s.short_names, keep_negative=True),
     "trip_time_offset": _moved(lambda s: s.stop_times),
     "stop_time_arr": _concat,
     "stop_time_dep": _concat,
     "stop_time_headsign": _moved(lambda s: s.headsigns, keep_negative=True),
     "headsign_texts": _concat,
     "headsign_names_i18n": _concat,
+    "short_names_i18n": _concat,
     "pattern_route": _moved(lambda s: s.routes),
     "pattern_stop_offsets": _offsets,
     "pattern_stops": _moved(lambda s: s.stops),

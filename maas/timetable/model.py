@@ -97,6 +97,8 @@ class Timetable:
     - ``trip_route``, ``trip_service``, ``trip_pattern``: int32 indices.
     - ``trip_headsigns``, ``trip_short_names``: text ('' if not given).
     - ``trip_headsign_index``: int32 index of the trip's headsign in ``headsign_texts``, -1 if none.
+    - ``trip_short_name_index``: int32 index of the trip's short name in
+      ``short_names_i18n``, -1 if none.
     - ``trip_time_offset``: int64; the trip's times are
       ``stop_time_arr/dep[trip_time_offset[t] + i]`` for stop position ``i`` of its pattern.
 
@@ -115,6 +117,12 @@ class Timetable:
       like route names (a headsign that is a stop's name has that stop's
       English, Korean, Chinese and reading: "高陽車庫" → "Koyo Shako (Koyo Depot)";
       "県庁・ゆめタウン経由" → "via Kencho, Yume Town").
+
+    Trip short names (one per distinct text and translations of a feed):
+
+    - ``short_names_i18n``: ``{language: text}``: the feed's own text under its
+      language and the feed's translations of ``trips.trip_short_name``
+      ("こだま" → ``{"ja": "こだま", "en": "Kodama"}``); no English is made up.
 
     Patterns (``n_patterns``):
 
@@ -199,6 +207,7 @@ class Timetable:
     trip_headsigns: list[str]
     trip_short_names: list[str]
     trip_headsign_index: np.ndarray
+    trip_short_name_index: np.ndarray
     trip_time_offset: np.ndarray
 
     stop_time_arr: np.ndarray
@@ -207,6 +216,8 @@ class Timetable:
 
     headsign_texts: list[str]
     headsign_names_i18n: list[dict[str, str]]
+
+    short_names_i18n: list[dict[str, str]]
 
     pattern_route: np.ndarray
     pattern_stop_offsets: np.ndarray
@@ -302,6 +313,16 @@ class Timetable:
         """Return ``{language: text}`` of the headsign at stop ``position`` of a trip (empty if none)."""
         ref = self.headsign_at(trip, position)
         return dict(self.headsign_names_i18n[ref]) if ref >= 0 else {}
+
+    def trip_short_name(self, trip: int, lang: str | None = None) -> str:
+        """Return the trip's short name in ``lang``, else in English, else as the feed writes it ('' if none; ``lang`` None: as the feed writes it)."""
+        ref = int(self.trip_short_name_index[trip])
+        return pick_name(self.short_names_i18n[ref], lang, self.trip_short_names[trip]) if ref >= 0 else self.trip_short_names[trip]
+
+    def trip_short_name_names(self, trip: int) -> dict[str, str]:
+        """Return ``{language: text}`` of the trip's short name (empty if none)."""
+        ref = int(self.trip_short_name_index[trip])
+        return dict(self.short_names_i18n[ref]) if ref >= 0 else {}
 
     def ride_fare(self, route: int, board: int, alight: int) -> float | None:
         """Return the yen of one ride from stop ``board`` to ``alight``: the zone fare of the pair, else the route fare, else None."""

@@ -8,6 +8,10 @@ the feed names nothing.
 
 Headsigns are kept once per distinct (text, translations) of a feed in a
 :class:`HeadsignTable`; trips and stop times point into it, -1 for none.
+Trip short names (こだま, 各駅停車, 朝1便) are kept the same way by
+:func:`trip_short_names`, with the feed's translations only: romanising a
+train's name guesses badly where the feed names nothing (朝1便 would lose
+its number), and the feed's own text is the fallback.
 """
 
 from __future__ import annotations
@@ -96,3 +100,30 @@ def stop_time_headsigns(feed: Feed, stop_times: pd.DataFrame, table: HeadsignTab
                 refs[row] = table.add(text, {**by_value.get(text, {}), **names})
     out: np.ndarray = refs.astype(np.int32)
     return out
+
+
+def trip_short_names(feed: Feed, trips: pd.DataFrame) -> tuple[np.ndarray, list[dict[str, str]]]:
+    """Return each trip's index in the list of distinct short names (int32, -1 without one) and that list.
+
+    ``trips`` has ``trip_id`` and ``short``.  Each entry is ``{language: text}``:
+    the feed's own text under its language and the feed's translations of
+    ``trips.trip_short_name`` (by ``record_id`` or by ``field_value``, or the
+    GTFS-JP legacy table; :func:`~maas.feeds.translations.translated_names`).
+    A feed's trips share one entry per distinct (text, translations), as
+    headsigns do: hundreds of trips are each 各駅停車.
+    """
+    translations = translated_names(feed, "trips.txt", "trip_id", "trip_short_name")
+    names: list[dict[str, str]] = []
+    index: dict[tuple[tuple[str, str], ...], int] = {}
+    refs = []
+    for tid, text in zip(trips["trip_id"], trips["short"]):
+        if not text:
+            refs.append(-1)
+            continue
+        entry = translations.get(str(tid)) or {}
+        key = (("", str(text)), *sorted(entry.items()))  # the text itself first: a record without its own language still differs
+        if key not in index:
+            index[key] = len(names)
+            names.append(dict(entry))
+        refs.append(index[key])
+    return np.array(refs, np.int32), names

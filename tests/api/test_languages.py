@@ -111,6 +111,18 @@ def test_journey_names_fall_back_to_english(mixed_client):
     assert rides and all(not JAPANESE.search(leg["route"] + leg["headsign"] + leg["route_long_name"]) for leg in rides)
 
 
+@pytest.mark.parametrize("lang, kodama", [("en", "Kodama"), ("ja", "こだま"), ("ko", "Kodama"), ("zh-Hant", "Kodama")])
+def test_a_trains_short_name_is_in_the_language_asked(client, lang, kodama):
+    """The JR feed translates trip_short_name こだま to English only: ja keeps it, en reads Kodama, ko and zh-Hant fall back to English."""
+    r = client.get("/v1/journeys", params={"from": "Tokuyama", "to": "Asa", "date": "2026-12-01", "depart": "06:35", "lang": lang})
+    assert r.status_code == 200, r.text
+    rides = [leg for journey in r.json()["journeys"] for leg in journey["legs"] if leg["mode"] != "walk"]
+    shinkansen = [leg for leg in rides if leg["trip_short_names"].get("ja") == "こだま"]
+    assert shinkansen, [leg["trip_short_name"] for leg in rides]
+    assert {leg["trip_short_name"] for leg in shinkansen} == {kodama}
+    assert all(leg["trip_short_names"] == {"ja": "こだま", "en": "Kodama"} for leg in shinkansen)
+
+
 @pytest.mark.shared_data
 def test_unserved_language_is_a_clear_4xx(mixed_client):
     """lang=fr is refused with the error document naming the field."""

@@ -459,6 +459,7 @@ def _forged(tt: Timetable, damage: str) -> Timetable:
         "stop_time_headsign": lambda a: np.full_like(a, len(tt.headsign_texts)),
         "trip_headsign_index": lambda a: np.full_like(a, -2),
         "headsign_names_i18n": lambda a: [*a, {}],
+        "trip_short_name_index": lambda a: np.full_like(a, len(tt.short_names_i18n)),
     }
     if damage == "transfer_from":
         return dataclasses.replace(
@@ -484,6 +485,7 @@ def _forged(tt: Timetable, damage: str) -> Timetable:
         "stop_time_headsign",
         "trip_headsign_index",
         "headsign_names_i18n",
+        "trip_short_name_index",
     ],
 )
 def test_forged_entry_with_out_of_range_indices_is_rebuilt(damage, feed, tmp_path, compiles):

@@ -113,6 +113,57 @@ def test_headsigns_and_long_names_merge_and_cache_like_a_joint_compile(named_fee
     assert cached.headsign_names_i18n == joint.headsign_names_i18n and cached.stop_time_headsign.tolist() == joint.stop_time_headsign.tolist()
 
 
+#: Trains named by trip_short_name: T1 and T3 are こだま, T2 has no short name.
+SHORT_NAMED_TRIPS = "route_id,service_id,trip_id,trip_headsign,trip_short_name\nR1,WD,T1,美東病院経由,こだま\nR2,WD,T2,,\nR1,WD,T3,,こだま\n"
+SHORT_NAMED_STOP_TIMES = STOP_TIMES + "T3,09:00:00,09:00:00,A,1,\nT3,09:10:00,09:10:00,B,2,\n"
+#: GTFS form: every こだま by its value, T3 by its record (which wins over the value, language by language).
+SHORT_NAME_TRANSLATIONS = (
+    "table_name,field_name,language,translation,record_id,record_sub_id,field_value\n"
+    "trips,trip_short_name,en,Kodama,,,こだま\n"
+    "trips,trip_short_name,en,Kodama No. 3,T3,,\n"
+    "trips,trip_short_name,ko,고다마,T3,,\n"
+)
+
+
+def _short_named(make_feed, name: str = "trains", translations: str = SHORT_NAME_TRANSLATIONS):
+    return make_feed(name, stops=STOPS, routes=ROUTES, trips=SHORT_NAMED_TRIPS, stop_times=SHORT_NAMED_STOP_TIMES, translations=translations)
+
+
+def test_trip_short_names_take_the_feeds_translations_by_value_and_by_record(make_feed):
+    """trips.trip_short_name translated by field_value (every こだま) and by record_id (T3 only); asked in a language the feed lacks, English; else the feed's text."""
+    tt = compile_paths(_short_named(make_feed))
+    t1, t2, t3 = _trip(tt, "T1"), _trip(tt, "T2"), _trip(tt, "T3")
+    assert tt.trip_short_name_names(t1) == {"ja": "こだま", "en": "Kodama"}
+    assert tt.trip_short_name_names(t3) == {"ja": "こだま", "en": "Kodama No. 3", "ko": "고다마"}
+    assert [tt.trip_short_name(t1, lang) for lang in (None, "ja", "en", "ko", "zh-Hans")] == ["こだま", "こだま", "Kodama", "Kodama", "Kodama"]
+    assert [tt.trip_short_name(t3, lang) for lang in ("ja", "en", "ko", "zh-Hant")] == ["こだま", "Kodama No. 3", "고다마", "Kodama No. 3"]
+    assert (tt.trip_short_name(t2, "en"), tt.trip_short_name_names(t2), int(tt.trip_short_name_index[t2])) == ("", {}, -1)
+    assert tt.trip_short_names[t1] == "こだま" and len(tt.short_names_i18n) == 2  # one entry per (text, translations)
+
+
+def test_trip_short_names_without_english_stay_as_the_feed_writes_them(make_feed):
+    """The legacy (GTFS-JP v2) table keyed by text names こだま in Korean only: en and zh-Hans read the feed's own text, no romanised guess."""
+    tt = compile_paths(_short_named(make_feed, translations="trans_id,lang,translation\nこだま,ko,고다마\n"))
+    t1 = _trip(tt, "T1")
+    assert tt.trip_short_name_names(t1) == {"ja": "こだま", "ko": "고다마"}
+    assert [tt.trip_short_name(t1, lang) for lang in ("ja", "en", "ko", "zh-Hans")] == ["こだま", "こだま", "고다마", "こだま"]
+
+
+def test_trip_short_names_merge_and_cache_like_a_joint_compile(make_feed, tmp_path):
+    """merge(compile(A), compile(B)) has B's short names after A's, as compile(A + B); a cached timetable reads back the same."""
+    a = _short_named(make_feed, "a")
+    b = _short_named(make_feed, "b", translations="trans_id,lang,translation\nこだま,en,Kodama (B)\n")
+    joint = compile_paths(a, b)
+    merged = merge_timetables(compile_paths(a), compile_paths(b))
+    assert merged.short_names_i18n == joint.short_names_i18n and len(joint.short_names_i18n) == 3
+    assert merged.trip_short_name_index.tolist() == joint.trip_short_name_index.tolist()
+    second_t1 = joint.trip_ids.index("T1", joint.trip_ids.index("T1") + 1)
+    assert joint.trip_short_name(second_t1, "en") == "Kodama (B)"
+    load_timetable([a, b], cache_dir=tmp_path / "cache", progress=False)
+    cached = load_timetable([a, b], cache_dir=tmp_path / "cache", progress=False)
+    assert cached.short_names_i18n == joint.short_names_i18n and cached.trip_short_name_index.tolist() == joint.trip_short_name_index.tolist()
+
+
 #: The ＪＲバス中国 routes of the Yamaguchi area (the only ones compiled from gtfs/jrbus) and their English.
 JRBUS_ROUTES = {
     "2229846746": ("防長線", "Bocho Line"),
