@@ -158,7 +158,8 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
             else:
                 route = pick_name(leg.route_names, lang, leg.route) if lang != "ja" else leg.route
                 headsign = pick_name(leg.headsign_names, lang, leg.headsign) if lang != "ja" else leg.headsign
-                what = f"{leg.mode} {route}" + (f" {leg.trip_short_name}" if leg.trip_short_name else "") + (f" for {headsign}" if headsign else "")
+                short = pick_name(leg.trip_short_names, lang, leg.trip_short_name) if lang != "ja" else leg.trip_short_name
+                what = f"{leg.mode} {route}" + (f" {short}" if short else "") + (f" for {headsign}" if headsign else "")
                 lines.append(f"   {format_clock(leg.departure)}  {_name(leg.origin, lang)}: {what}")
                 lines.append(f"   {format_clock(leg.arrival)}  {_name(leg.destination, lang)}  ({len(leg.stops) - 1} stops)")
     return "\n".join(lines)

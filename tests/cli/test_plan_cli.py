@@ -138,3 +138,12 @@ def test_matrix_csv(tmp_path):
     rows = [line.split(",") for line in r.output.strip().splitlines()]
     assert rows[0] == ["origin", "ajisu", "yuda"]
     assert len(rows) == 3 and all(float(v) > 0 for v in rows[1][1:] if v)
+
+
+def test_plan_text_names_the_train_in_the_language_asked():
+    """The shinkansen's short name (こだま) reads Kodama in English and Korean (English fallback), こだま in Japanese."""
+    args = ("plan", "--from", "Tokuyama", "--to", "Asa", "--date", "2026-12-01", "--depart", "06:35")
+    for lang, name in (("en", "Kodama"), ("ko", "Kodama"), ("ja", "こだま")):
+        r = invoke(*args, "--lang", lang)
+        assert r.exit_code == 0, r.output
+        assert f" {name} " in r.output.splitlines()[3], r.output
