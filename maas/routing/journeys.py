@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -206,10 +207,17 @@ class Journey:
 
 def iso_time(date: dt.date, seconds: int, timezone: str) -> str:
     """Return ``date`` noon minus 12 h plus ``seconds``, in ``timezone``, as ISO 8601."""
+    origin, tz = _service_day_origin(date, timezone)
+    return (origin + dt.timedelta(seconds=int(seconds))).astimezone(tz).isoformat()
+
+
+@lru_cache(maxsize=64)
+def _service_day_origin(date: dt.date, timezone: str) -> tuple[dt.datetime, ZoneInfo]:
+    """The instant GTFS times of ``date`` count from (noon minus 12 h, in UTC), and the zone (kept: every answer's
+    stop times of a date share them)."""
     tz = ZoneInfo(timezone)
     noon = dt.datetime(date.year, date.month, date.day, 12, tzinfo=tz)
-    instant = noon.astimezone(dt.UTC) - dt.timedelta(hours=12) + dt.timedelta(seconds=int(seconds))
-    return instant.astimezone(tz).isoformat()
+    return noon.astimezone(dt.UTC) - dt.timedelta(hours=12), tz
 
 
 def stop_place(network: Network, s: int) -> Place:
