@@ -165,6 +165,7 @@ function drawNetwork() {
       .addTo(layers.pois);
   }
   show("places", [...names].filter(Boolean).sort().map((n) => el("option", { value: n })));
+  fadeMarkers($("a-show").checked);  // redrawn (another language) while the accessibility layer is on
 }
 
 // Station names at city zoom, in the page's language (the stops come from the API in that language).
@@ -267,9 +268,21 @@ const accessColour = (n) => ACCESS_CLASSES.filter(([low]) => n >= low).map(([, c
 // A legend square in a class's colour (set through the DOM: the page's CSP allows no style attributes).
 const swatch = (colour) => { const s = el("span", { class: "swatch" }); s.style.background = colour; return s; };
 
+// The cells reaching sights lie along the lines, under the stops and POIs (4-5 px each at region zoom):
+// those fade while the layer is on, and come back when it goes.
+function fadeMarkers(on) {
+  for (const group of [layers.stops, layers.pois]) {
+    group.eachLayer((m) => {
+      m.options.solid ??= m.options.fillOpacity;
+      m.setStyle({ opacity: on ? 0.3 : 1, fillOpacity: on ? 0.2 : m.options.solid });
+    });
+  }
+}
+
 async function showAccess(frame = false) {
   layers.access.clearLayers();
   const minutes = $("a-minutes").value;
+  fadeMarkers($("a-show").checked);
   if (!$("a-show").checked) { show("a-legend"); return; }
   if (!state.access) {
     const r = await fetch(ACCESS_URL);

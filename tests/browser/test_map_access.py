@@ -27,6 +27,8 @@ def test_access_layer_draws_one_threshold(browser, base_url):
         assert page.locator("#a-legend li").all_inner_texts() == ["1", "2–3", "4–7", "8–15", "16+"]
         swatches = page.evaluate("() => [...document.querySelectorAll('#a-legend .swatch')].map((s) => getComputedStyle(s).backgroundColor)")
         assert swatches[0] == "rgb(203, 201, 226)" and swatches[-1] == "rgb(63, 0, 125)"  # the lightest and darkest class
+        faded = "[layers.stops, layers.pois].map((g) => g.getLayers()[0].options.fillOpacity)"
+        assert page.evaluate(f"() => {faded}") == [0.2, 0.2]  # the stops and POIs fade over the cells
         shot(page, "map-access-45")
         # 500 m cells are a few pixels across the whole region: look closer where most sights are
         # reachable, as a planner would (a double click zooms in on the point clicked).
@@ -44,3 +46,4 @@ def test_access_layer_draws_one_threshold(browser, base_url):
         wait_until(page, "document.querySelectorAll('path.access-cell').length === arg", cells_within(30))
         page.uncheck("#a-show")
         wait_until(page, "document.querySelectorAll('path.access-cell').length === 0")
+        assert page.evaluate(f"() => {faded}") == [1, 0.9]  # and come back when the layer goes
