@@ -38,6 +38,8 @@ import util  # noqa: E402 - bench/util.py, found through the sys.path lines abov
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "optw"
 RESULTS = util.RESULTS
 MD = ROOT / "bench" / "RESULTS-optw.md"
+#: Solutions that beat their best-known score, kept from every run (``--no-save`` too); tests/tours/test_above_bks.py re-checks each.
+ABOVE_BKS = RESULTS / "above-bks"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -240,6 +242,9 @@ def main(argv=None) -> int:
     summary = summarise(runs)
     text = table(summary)
     print(text)
+    for r in runs:
+        if r["feasible"] and r["score"] > r["bks"]:
+            print(f"kept {keep_above_bks(r, args.seed, opts).relative_to(ROOT)}: above the best-known score", file=sys.stderr)
     if args.no_save:
         return 0
     doc = {
@@ -267,6 +272,16 @@ def main(argv=None) -> int:
         MD.write_text(render_md(doc, out))
         print(f"wrote {MD.relative_to(ROOT)}", file=sys.stderr)
     return 0
+
+
+def keep_above_bks(run: dict, seed: int, opts: dict) -> Path:
+    """Write a run that beat its best-known score to :data:`ABOVE_BKS` (instance, m, score, tours, how it was found)."""
+    ABOVE_BKS.mkdir(parents=True, exist_ok=True)
+    out = ABOVE_BKS / f"{run['instance']}-m{run['m']}-{run['score']}.json"
+    keys = ("instance", "set", "m", "bks", "score", "tours", "time_s", "status")
+    doc = {k: run[k] for k in keys} | {"seed": seed, "options": opts, "date": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    out.write_text(json.dumps(doc, indent=1) + "\n")
+    return out
 
 
 def _selection(sel: dict | None) -> str:
