@@ -8,6 +8,9 @@ independently with maas.tours.model.check, and writes
   bench/results/optw-<YYYY-MM-DD>.json   every run: score, gap, feasibility, tours, time
   bench/RESULTS-optw.md                  machine, date, and per set / per m: instances,
                                          average and worst gap % to the best-known score
+  bench/results/above-bks/<inst>-m<m>-<score>.json
+                                         every run above its best-known score (always, also
+                                         with --no-save), re-checked by the tests
 
     .venv/bin/python bench/optw.py                       # everything, 10 s per run, 2 jobs (~16 min)
     .venv/bin/python bench/optw.py --sets cordeau --time-limit 2
