@@ -127,6 +127,11 @@ def _batch(
             sys.stdout.write("".join(line + "\n" for line in lines))
 
 
+def _in(lang: str, names: dict[str, str], own: str) -> str:
+    """A ride's name (route, headsign, train) in ``lang``, else English, else ``own``; ``own`` as the feed writes it for ja."""
+    return own if lang == "ja" else pick_name(names, lang, own)
+
+
 def _name(place: Place, lang: str) -> str:
     """The place in ``lang`` followed by its own (Japanese) name when they differ; just the own name for ja."""
     if lang == "ja":
@@ -156,9 +161,9 @@ def _render(q: JourneyQuery, journeys: list[Journey], lang: str) -> str:
                     f"   {format_clock(leg.departure)}  walk {int(leg.distance_m)} m ({(leg.arrival - leg.departure + 59) // 60} min) to {_name(leg.destination, lang)}"
                 )
             else:
-                route = pick_name(leg.route_names, lang, leg.route) if lang != "ja" else leg.route
-                headsign = pick_name(leg.headsign_names, lang, leg.headsign) if lang != "ja" else leg.headsign
-                short = pick_name(leg.trip_short_names, lang, leg.trip_short_name) if lang != "ja" else leg.trip_short_name
+                route = _in(lang, leg.route_names, leg.route)
+                headsign = _in(lang, leg.headsign_names, leg.headsign)
+                short = _in(lang, leg.trip_short_names, leg.trip_short_name)
                 what = f"{leg.mode} {route}" + (f" {short}" if short else "") + (f" for {headsign}" if headsign else "")
                 lines.append(f"   {format_clock(leg.departure)}  {_name(leg.origin, lang)}: {what}")
                 lines.append(f"   {format_clock(leg.arrival)}  {_name(leg.destination, lang)}  ({len(leg.stops) - 1} stops)")

@@ -31,8 +31,9 @@ at the time limit or after ``patience`` steps without a better tour, and says wh
 the answer's last polish re-plans each day over one place more, the nearest
 small sight next door (:data:`FINAL_NODES`), and over the nearest places other
 days visit, refilling those days (:meth:`_Search.take_from_other_days`; every
-day is then re-planned again), and lets in a highlight worth more than twice any visit of a day in place of a
-stretch of its visits (:meth:`_Search.clear_for_highlight`).
+day is then re-planned again), and lets in a highlight worth more than twice
+any visit of a day in place of a stretch of its visits
+(:meth:`_Search.clear_for_highlight`).
 
 Settings are one frozen, validated :class:`SearchSettings`; the compiled
 kernels take grouped arrays (:class:`TimedProblem`, :class:`~maas.tours.profiles.Profiles`,
